@@ -1,0 +1,22 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Les emplois de l'inclusion — back-office"
+admin.site.site_title = "Back-office"
+admin.site.index_title = "Administration"
+# The admin login goes through allauth, so that staff MFA applies there too.
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("", include("itou.www.home.urls")),
+    path("comptes/", include("itou.www.signup.urls")),
+    path("comptes/", include("allauth.urls")),
+    path("tableau-de-bord/", include("itou.www.dashboard.urls")),
+    path("autocomplete/", include("itou.www.autocomplete.urls")),
+    path("dev/", include("itou.www.dev.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "itou.www.home.views.page_not_found"
+handler500 = "itou.www.home.views.server_error"

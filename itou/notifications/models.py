@@ -1,0 +1,22 @@
+from django.db import models
+
+
+class SentEmail(models.Model):
+    """An email delivered by the database backend (dev and tests), shown at /dev/emails/."""
+
+    sent_at = models.DateTimeField("envoyé le", auto_now_add=True, db_index=True)
+    from_email = models.CharField("expéditeur", max_length=255)
+    to = models.JSONField("destinataires", default=list)
+    cc = models.JSONField("copie", default=list)
+    bcc = models.JSONField("copie cachée", default=list)
+    subject = models.CharField("objet", max_length=998)
+    body = models.TextField("texte")
+    html_body = models.TextField("HTML", blank=True)
+
+    class Meta:
+        verbose_name = "e-mail envoyé (développement)"
+        verbose_name_plural = "e-mails envoyés (développement)"
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self):
+        return self.subject

@@ -1,0 +1,1 @@
+// Site-wide behaviours. No inline JavaScript anywhere (the CSP forbids it).

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send a strict Content-Security-Policy: no inline script or style anywhere."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.CONTENT_SECURITY_POLICY and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
+        return response
+
+
+class StaffMFARequiredMiddleware:
+    """Staff must have TOTP set up before using anything but the MFA and logout pages."""
+
+    ALLOWED_PREFIXES = ("/comptes/", "/static/", "/dev/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.is_staff
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and not user.has_totp()
+        ):
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

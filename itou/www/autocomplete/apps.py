@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AutocompleteConfig(AppConfig):
+    name = "itou.www.autocomplete"
+    label = "www_autocomplete"

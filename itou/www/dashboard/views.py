@@ -1,0 +1,12 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+
+@login_required
+def index(request):
+    return render(request, "dashboard/index.html")
+
+
+@login_required
+def profile(request):
+    return render(request, "dashboard/profile.html")

@@ -1,0 +1,126 @@
+"""Orchestrates `make run` and `make test`.
+
+- run: start the local PostgreSQL (when DATABASE_URL is unset), migrate, import the
+  reference data, load the demo world, then serve http://localhost:8000 and the job
+  worker until Ctrl-C, which stops everything this command started.
+- test: the same database, then pytest; the database is stopped afterwards if this
+  command started it.
+- manage ARGS: any manage.py command with the same environment.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from scripts import localdb  # noqa: E402
+
+PYTHON = sys.executable
+
+
+def log(message: str) -> None:
+    print(f"\033[1;34m==>\033[0m {message}", flush=True)
+
+
+def ensure_database(env: dict) -> bool:
+    """Point env at a database; return True when this call started the local cluster."""
+    if env.get("DATABASE_URL"):
+        log("Base de données : DATABASE_URL")
+        return False
+    was_running = localdb.is_running()
+    started = time.monotonic()
+    env["DATABASE_URL"] = localdb.start()
+    if not was_running:
+        log(f"PostgreSQL local démarré dans .data/pg en {time.monotonic() - started:.1f} s")
+    return not was_running
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
+
+
+def run() -> int:
+    env = dict(os.environ)
+    env.setdefault("DEBUG", "1")
+    env.setdefault("DEMO_MODE", "1")
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    env["PYTHONUNBUFFERED"] = "1"
+    started_db = ensure_database(env)
+    children: list[subprocess.Popen] = []
+
+    def shutdown(*_args):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, shutdown)
+    try:
+        log("Migrations")
+        manage(env, "migrate", "--noinput")
+        log("Données de référence (communes, métiers ROME, critères d'éligibilité)")
+        manage(env, "import_geo")
+        manage(env, "import_rome")
+        manage(env, "import_criteria")
+        log("Monde de démonstration")
+        manage(env, "load_demo")
+        port = env.get("PORT", "8000")
+        log(f"Serveur sur http://localhost:{port} et worker de tâches (Ctrl-C pour tout arrêter)")
+        children.append(subprocess.Popen([PYTHON, "manage.py", "runserver", f"localhost:{port}"], cwd=BASE_DIR, env=env))
+        children.append(
+            subprocess.Popen([PYTHON, "manage.py", "procrastinate", "worker"], cwd=BASE_DIR, env=env)
+        )
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        return max(child.returncode or 0 for child in children if child.poll() is not None)
+    except KeyboardInterrupt:
+        log("Arrêt…")
+        return 0
+    except subprocess.CalledProcessError as error:
+        return error.returncode
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if started_db:
+            localdb.stop()
+            log("PostgreSQL local arrêté")
+
+
+def test(args: list[str]) -> int:
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
+    env.pop("DEBUG", None)
+    started_db = ensure_database(env)
+    try:
+        return subprocess.run([PYTHON, "-m", "pytest", *args], cwd=BASE_DIR, env=env).returncode
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if started_db:
+            localdb.stop()
+
+
+def manage_command(args: list[str]) -> int:
+    env = dict(os.environ)
+    env.setdefault("DEBUG", "1")
+    ensure_database(env)
+    return subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env).returncode
+
+
+if __name__ == "__main__":
+    command, rest = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("", [])
+    if command == "run":
+        sys.exit(run())
+    if command == "test":
+        sys.exit(test(rest))
+    if command == "manage":
+        sys.exit(manage_command(rest))
+    sys.exit("usage: scripts/dev.py run | test [pytest args] | manage ARGS")
