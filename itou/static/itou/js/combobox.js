@@ -1,0 +1,1 @@
+// Accessible combobox for autocomplete fields (written by the reference-data work).
