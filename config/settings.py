@@ -146,6 +146,9 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
+# Job seekers must be told plainly that an account already exists for their email
+# (see docs/comptes.md for this trade-off against account enumeration).
+ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Les emplois de l'inclusion] "
@@ -157,7 +160,16 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "itou.www.signup.forms.JobSeekerSignupForm"
 ACCOUNT_ADAPTER = "itou.users.adapter.AccountAdapter"
-ACCOUNT_FORMS = {}
+ACCOUNT_FORMS = {
+    "login": "itou.www.signup.allauth_forms.LoginForm",
+    "signup": "itou.www.signup.allauth_forms.SignupForm",
+    "reset_password": "itou.www.signup.allauth_forms.ResetPasswordForm",
+    "reset_password_from_key": "itou.www.signup.allauth_forms.ResetPasswordKeyForm",
+    "request_login_code": "itou.www.signup.allauth_forms.RequestLoginCodeForm",
+    "confirm_login_code": "itou.www.signup.allauth_forms.ConfirmLoginCodeForm",
+    "add_email": "itou.www.signup.allauth_forms.AddEmailForm",
+    "change_password": "itou.www.signup.allauth_forms.ChangePasswordForm",
+}
 ACCOUNT_RATE_LIMITS = {
     # Login failures per user (email) and per IP: throttles password guessing.
     "login_failed": "5/5m/ip,5/5m/key",
@@ -171,6 +183,14 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Les emplois de l'inclusion"
+
+# A cache shared by every web process (rate limits of logins and codes rely on it).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    }
+}
 
 # Sessions in the database: web processes stay stateless.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -60,6 +60,7 @@ def run() -> int:
     try:
         log("Migrations")
         manage(env, "migrate", "--noinput")
+        manage(env, "createcachetable")
         log("Données de référence (communes, métiers ROME, critères d'éligibilité)")
         manage(env, "import_geo")
         manage(env, "import_rome")
@@ -68,10 +69,10 @@ def run() -> int:
         manage(env, "load_demo")
         port = env.get("PORT", "8000")
         log(f"Serveur sur http://localhost:{port} et worker de tâches (Ctrl-C pour tout arrêter)")
-        children.append(subprocess.Popen([PYTHON, "manage.py", "runserver", f"localhost:{port}"], cwd=BASE_DIR, env=env))
         children.append(
-            subprocess.Popen([PYTHON, "manage.py", "procrastinate", "worker"], cwd=BASE_DIR, env=env)
+            subprocess.Popen([PYTHON, "manage.py", "runserver", f"localhost:{port}"], cwd=BASE_DIR, env=env)
         )
+        children.append(subprocess.Popen([PYTHON, "manage.py", "procrastinate", "worker"], cwd=BASE_DIR, env=env))
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         return max(child.returncode or 0 for child in children if child.poll() is not None)

@@ -23,3 +23,44 @@ def client():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def pytest_collection_modifyitems(items):
+    """Every test may use the (test) database; browser tests get committed data (live server).
+
+    A mark rather than a fixture: pytest-django creates the test databases only for the
+    aliases that marked tests use.
+    """
+    for item in items:
+        if item.get_closest_marker("django_db") is None:
+            transactional = "live_server" in getattr(item, "fixturenames", ())
+            item.add_marker(pytest.mark.django_db(transaction=transactional))
+
+
+@pytest.fixture(autouse=True)
+def _queued_emails(settings):
+    """Django's test setup swaps in the locmem email backend: put back the real path
+    (a job in procrastinate's table, delivered to the database by tests.helpers.run_pending_jobs)."""
+    settings.EMAIL_BACKEND = "itou.notifications.backends.QueuedEmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _clean_committed_state(request):
+    """What transactional tests commit outside Django's models survives their flush:
+    the database cache (rate limits) and procrastinate's queue. Empty them around such tests."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        yield
+        return
+
+    def clean():
+        from django.core.cache import cache
+        from django.db import connection
+
+        cache.clear()
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_periodic_defers CASCADE")
+
+    clean()
+    yield
+    clean()

@@ -1,0 +1,189 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+from stdnum.fr import siret as stdnum_siret
+
+from itou.companies.enums import SIAE_KINDS, CompanyKind, CompanySource
+from itou.companies.validators import validate_siret
+from itou.users.enums import UserKind
+
+# An SIAE whose ASP convention has ended stays usable during this period, then becomes inactive.
+SIAE_CONVENTION_GRACE_PERIOD = datetime.timedelta(days=30)
+
+SIRET_FORMAT_CONDITION = models.Q(siret__regex=r"^[0-9]{14}$")
+POST_CODE_FORMAT_CONDITION = models.Q(post_code="") | models.Q(post_code__regex=r"^[0-9]{5}$")
+
+
+class CompanyQuerySet(models.QuerySet):
+    def for_member(self, user):
+        """The companies where `user` has an active membership, in one query.
+
+        Each company carries `membership_is_admin` (the user's role there) and its commune,
+        so that a list of the user's structures needs no further query.
+        """
+        return (
+            self.filter(memberships__user=user, memberships__is_active=True)
+            .annotate(membership_is_admin=F("memberships__is_admin"))
+            .select_related("commune")
+            .order_by("name", "pk")
+        )
+
+    def siae(self):
+        return self.filter(kind__in=SIAE_KINDS)
+
+    def active(self, *, today: datetime.date | None = None):
+        """Usable companies: active, and for an SIAE whose convention ended, within the grace period."""
+        today = today or timezone.localdate()
+        return self.filter(is_active=True).filter(
+            models.Q(convention_end_date__isnull=True)
+            | models.Q(convention_end_date__gte=today - SIAE_CONVENTION_GRACE_PERIOD)
+        )
+
+
+class Company(models.Model):
+    """An employer ("employeur solidaire"): an SIAE, a GEIQ, an EA/EATT or an OPCS.
+
+    One establishment is identified by its SIRET and its kind: the same SIRET may carry
+    several kinds (an association running both an AI and an ACI).
+    """
+
+    siret = models.CharField("SIRET", max_length=14, validators=[validate_siret], db_index=True)
+    kind = models.CharField("type", max_length=6, choices=CompanyKind.choices)
+    name = models.CharField("nom", max_length=255)
+    brand = models.CharField("enseigne", max_length=255, blank=True)
+    address_line = models.CharField("adresse", max_length=255, blank=True)
+    post_code = models.CharField("code postal", max_length=5, blank=True)
+    commune = models.ForeignKey(
+        "geo.Commune",
+        verbose_name="commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="companies",
+    )
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    email = models.EmailField("adresse e-mail", blank=True)
+    website = models.URLField("site web", blank=True)
+    description = models.TextField("description", blank=True)
+    spontaneous_applications_open_since = models.DateTimeField(
+        "candidatures spontanées ouvertes depuis",
+        null=True,
+        blank=True,
+        help_text="Vide quand la structure ne reçoit pas de candidatures spontanées.",
+    )
+    is_active = models.BooleanField("active", default=True)
+    convention_end_date = models.DateField(
+        "fin de la convention",
+        null=True,
+        blank=True,
+        help_text="Pour une SIAE : date de fin de la convention avec l'État (ASP).",
+    )
+    source = models.CharField(
+        "origine", max_length=20, choices=CompanySource.choices, default=CompanySource.STAFF_CREATED
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("mise à jour le", auto_now=True)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "employeur"
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siret", "kind"],
+                name="company_unique_siret_kind",
+                violation_error_message="Un employeur de ce type existe déjà avec ce SIRET.",
+            ),
+            models.CheckConstraint(
+                condition=SIRET_FORMAT_CONDITION,
+                name="company_siret_format",
+                violation_error_message="Le numéro SIRET doit comporter 14 chiffres.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=CompanyKind.values),
+                name="company_kind_valid",
+                violation_error_message="Ce type d'employeur n'existe pas.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=CompanySource.values),
+                name="company_source_valid",
+                violation_error_message="Cette origine n'existe pas.",
+            ),
+            models.CheckConstraint(
+                condition=POST_CODE_FORMAT_CONDITION,
+                name="company_post_code_format",
+                violation_error_message="Le code postal doit comporter 5 chiffres.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} ({self.kind})"
+
+    def clean_fields(self, exclude=None):
+        # Accept "123 456 789 00012": the validators and the database see the compact form.
+        if self.siret:
+            self.siret = stdnum_siret.compact(self.siret)
+        super().clean_fields(exclude=exclude)
+
+    @property
+    def is_siae(self) -> bool:
+        return self.kind in SIAE_KINDS
+
+    @property
+    def display_name(self) -> str:
+        return self.brand or self.name
+
+    @property
+    def siren(self) -> str:
+        return self.siret[:9]
+
+    @property
+    def spontaneous_applications_open(self) -> bool:
+        return self.spontaneous_applications_open_since is not None
+
+
+class CompanyMembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def admins(self):
+        return self.active().filter(is_admin=True)
+
+
+class CompanyMembership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="utilisateur",
+        on_delete=models.CASCADE,
+        related_name="company_memberships",
+    )
+    company = models.ForeignKey(Company, verbose_name="employeur", on_delete=models.CASCADE, related_name="memberships")
+    is_admin = models.BooleanField("administrateur de la structure", default=False)
+    is_active = models.BooleanField("actif", default=True)
+    joined_at = models.DateTimeField("membre depuis le", default=timezone.now)
+
+    objects = CompanyMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "membre d'un employeur"
+        verbose_name_plural = "membres d'un employeur"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "company"],
+                name="companymembership_unique_user_company",
+                violation_error_message="Cet utilisateur est déjà membre de cette structure.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.company}"
+
+    def clean(self):
+        super().clean()
+        if self.user_id and self.user.kind != UserKind.PROFESSIONAL:
+            raise ValidationError({"user": "Seul un professionnel peut être membre d'une structure."})

@@ -132,9 +132,7 @@ class JobSeekerProfile(models.Model):
         "geo.Commune", verbose_name="commune", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     address_line = models.CharField("adresse", max_length=255, blank=True)
-    education_level = models.CharField(
-        "niveau de formation", max_length=2, choices=EducationLevel.choices, blank=True
-    )
+    education_level = models.CharField("niveau de formation", max_length=2, choices=EducationLevel.choices, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
 

@@ -6,7 +6,9 @@ from itou.users.enums import UserKind
 from itou.users.models import JobSeekerProfile, User
 
 
-def job_seeker_profile_create(*, user: User, birthdate=None, nir: str = "", lack_of_nir_reason: str = "") -> JobSeekerProfile:
+def job_seeker_profile_create(
+    *, user: User, birthdate=None, nir: str = "", lack_of_nir_reason: str = ""
+) -> JobSeekerProfile:
     """Create the profile of a job seeker who just signed up (in the signup transaction)."""
     return JobSeekerProfile.objects.create(
         user=user, birthdate=birthdate, nir=nir or "", lack_of_nir_reason=lack_of_nir_reason or ""

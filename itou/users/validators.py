@@ -1,12 +1,15 @@
 from django.core.exceptions import ValidationError
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError as StdnumError
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir as stdnum_nir
 
 
 def clean_nir(value: str) -> str:
     """Return the compact NIR (15 characters) or raise a ValidationError in French."""
-    compact = stdnum_nir.compact(value or "")
+    compact = stdnum_nir.compact(value or "").upper()
     try:
+        if len(compact) != 15:
+            raise InvalidLength()
         stdnum_nir.validate(compact)
     except InvalidLength:
         raise ValidationError(

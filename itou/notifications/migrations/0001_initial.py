@@ -4,30 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='SentEmail',
+            name="SentEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='envoyé le')),
-                ('from_email', models.CharField(max_length=255, verbose_name='expéditeur')),
-                ('to', models.JSONField(default=list, verbose_name='destinataires')),
-                ('cc', models.JSONField(default=list, verbose_name='copie')),
-                ('bcc', models.JSONField(default=list, verbose_name='copie cachée')),
-                ('subject', models.CharField(max_length=998, verbose_name='objet')),
-                ('body', models.TextField(verbose_name='texte')),
-                ('html_body', models.TextField(blank=True, verbose_name='HTML')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sent_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="envoyé le")),
+                ("from_email", models.CharField(max_length=255, verbose_name="expéditeur")),
+                ("to", models.JSONField(default=list, verbose_name="destinataires")),
+                ("cc", models.JSONField(default=list, verbose_name="copie")),
+                ("bcc", models.JSONField(default=list, verbose_name="copie cachée")),
+                ("subject", models.CharField(max_length=998, verbose_name="objet")),
+                ("body", models.TextField(verbose_name="texte")),
+                ("html_body", models.TextField(blank=True, verbose_name="HTML")),
             ],
             options={
-                'verbose_name': 'e-mail envoyé (développement)',
-                'verbose_name_plural': 'e-mails envoyés (développement)',
-                'ordering': ['-sent_at', '-pk'],
+                "verbose_name": "e-mail envoyé (développement)",
+                "verbose_name_plural": "e-mails envoyés (développement)",
+                "ordering": ["-sent_at", "-pk"],
             },
         ),
     ]

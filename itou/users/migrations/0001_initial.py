@@ -10,74 +10,206 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('geo', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("geo", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('kind', models.CharField(choices=[('job_seeker', 'Candidat'), ('professional', 'Professionnel'), ('staff', 'Équipe support')], default='job_seeker', max_length=20, verbose_name='type')),
-                ('email', models.EmailField(blank=True, max_length=254, null=True, unique=True, verbose_name='adresse e-mail')),
-                ('first_name', models.CharField(max_length=150, verbose_name='prénom')),
-                ('last_name', models.CharField(max_length=150, verbose_name='nom')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='téléphone')),
-                ('is_staff', models.BooleanField(default=False, verbose_name='accès au back-office')),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name="date d'inscription")),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='mis à jour le')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("job_seeker", "Candidat"),
+                            ("professional", "Professionnel"),
+                            ("staff", "Équipe support"),
+                        ],
+                        default="job_seeker",
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, null=True, unique=True, verbose_name="adresse e-mail"
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=150, verbose_name="prénom")),
+                ("last_name", models.CharField(max_length=150, verbose_name="nom")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="téléphone")),
+                ("is_staff", models.BooleanField(default=False, verbose_name="accès au back-office")),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date d'inscription"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="mis à jour le")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'utilisateur',
+                "verbose_name": "utilisateur",
             },
             managers=[
-                ('objects', itou.users.models.UserManager()),
+                ("objects", itou.users.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='JobSeekerProfile',
+            name="JobSeekerProfile",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='jobseeker_profile', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('birthdate', models.DateField(blank=True, null=True, verbose_name='date de naissance')),
-                ('nir', models.CharField(blank=True, help_text='15 caractères : 13 chiffres et la clé de 2 chiffres.', max_length=15, validators=[itou.users.validators.validate_nir], verbose_name='numéro de sécurité sociale')),
-                ('lack_of_nir_reason', models.CharField(blank=True, choices=[('TEMPORARY_NUMBER', 'Numéro temporaire (NIA/NTT)'), ('NO_NIR', 'Pas de numéro de sécurité sociale'), ('NIR_ASSOCIATED_TO_OTHER', "Le numéro de sécurité sociale est associé à quelqu'un d'autre")], max_length=30, verbose_name="raison de l'absence de numéro de sécurité sociale")),
-                ('france_travail_id', models.CharField(blank=True, max_length=11, validators=[itou.users.validators.validate_france_travail_id], verbose_name='identifiant France Travail')),
-                ('address_line', models.CharField(blank=True, max_length=255, verbose_name='adresse')),
-                ('education_level', models.CharField(blank=True, choices=[('01', 'Jamais scolarisé'), ('70', 'Pas de formation au-delà de la scolarité obligatoire'), ('60', "Formation courte d'une durée d'un an"), ('50', 'Formation de niveau CAP ou BEP'), ('51', 'Diplôme obtenu CAP ou BEP'), ('40', 'Formation de niveau BAC'), ('41', 'Brevet de technicien ou baccalauréat professionnel'), ('30', 'Formation de niveau BTS ou DUT'), ('20', 'Formation de niveau licence'), ('10', "Troisième cycle ou école d'ingénieur"), ('00', 'Personne avec qualifications non-certifiantes')], max_length=2, verbose_name='niveau de formation')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='mis à jour le')),
-                ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.commune', verbose_name='commune')),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="jobseeker_profile",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("birthdate", models.DateField(blank=True, null=True, verbose_name="date de naissance")),
+                (
+                    "nir",
+                    models.CharField(
+                        blank=True,
+                        help_text="15 caractères : 13 chiffres et la clé de 2 chiffres.",
+                        max_length=15,
+                        validators=[itou.users.validators.validate_nir],
+                        verbose_name="numéro de sécurité sociale",
+                    ),
+                ),
+                (
+                    "lack_of_nir_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("TEMPORARY_NUMBER", "Numéro temporaire (NIA/NTT)"),
+                            ("NO_NIR", "Pas de numéro de sécurité sociale"),
+                            (
+                                "NIR_ASSOCIATED_TO_OTHER",
+                                "Le numéro de sécurité sociale est associé à quelqu'un d'autre",
+                            ),
+                        ],
+                        max_length=30,
+                        verbose_name="raison de l'absence de numéro de sécurité sociale",
+                    ),
+                ),
+                (
+                    "france_travail_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=11,
+                        validators=[itou.users.validators.validate_france_travail_id],
+                        verbose_name="identifiant France Travail",
+                    ),
+                ),
+                ("address_line", models.CharField(blank=True, max_length=255, verbose_name="adresse")),
+                (
+                    "education_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("01", "Jamais scolarisé"),
+                            ("70", "Pas de formation au-delà de la scolarité obligatoire"),
+                            ("60", "Formation courte d'une durée d'un an"),
+                            ("50", "Formation de niveau CAP ou BEP"),
+                            ("51", "Diplôme obtenu CAP ou BEP"),
+                            ("40", "Formation de niveau BAC"),
+                            ("41", "Brevet de technicien ou baccalauréat professionnel"),
+                            ("30", "Formation de niveau BTS ou DUT"),
+                            ("20", "Formation de niveau licence"),
+                            ("10", "Troisième cycle ou école d'ingénieur"),
+                            ("00", "Personne avec qualifications non-certifiantes"),
+                        ],
+                        max_length=2,
+                        verbose_name="niveau de formation",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="mis à jour le")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.commune",
+                        verbose_name="commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'profil candidat',
-                'verbose_name_plural': 'profils candidat',
+                "verbose_name": "profil candidat",
+                "verbose_name_plural": "profils candidat",
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='user_email_ci_unique'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"), name="user_email_ci_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'staff'), _negated=True), ('is_staff', True), _connector='OR'), name='user_staff_kind_is_staff', violation_error_message="Un membre de l'équipe support doit avoir accès au back-office."),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(models.Q(("kind", "staff"), _negated=True), ("is_staff", True), _connector="OR"),
+                name="user_staff_kind_is_staff",
+                violation_error_message="Un membre de l'équipe support doit avoir accès au back-office.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='jobseekerprofile',
-            constraint=models.UniqueConstraint(condition=models.Q(('nir', ''), _negated=True), fields=('nir',), name='jobseekerprofile_unique_nir', violation_error_message='Ce numéro de sécurité sociale est déjà associé à un autre compte.'),
+            model_name="jobseekerprofile",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("nir", ""), _negated=True),
+                fields=("nir",),
+                name="jobseekerprofile_unique_nir",
+                violation_error_message="Ce numéro de sécurité sociale est déjà associé à un autre compte.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='jobseekerprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('nir', ''), ('lack_of_nir_reason', ''), _connector='OR'), name='jobseekerprofile_nir_or_lack_reason', violation_error_message='Indiquez soit le numéro de sécurité sociale, soit la raison de son absence, pas les deux.'),
+            model_name="jobseekerprofile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("nir", ""), ("lack_of_nir_reason", ""), _connector="OR"),
+                name="jobseekerprofile_nir_or_lack_reason",
+                violation_error_message="Indiquez soit le numéro de sécurité sociale, soit la raison de son absence, pas les deux.",
+            ),
         ),
     ]

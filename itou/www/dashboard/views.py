@@ -1,12 +1,49 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from itou.companies.models import Company
+from itou.institutions.models import Institution
+from itou.prescribers.models import PrescriberOrganization
+from itou.users import services
+from itou.users.models import JobSeekerProfile
+from itou.www.dashboard.forms import JobSeekerProfileForm
 
 
 @login_required
 def index(request):
-    return render(request, "dashboard/index.html")
+    user = request.user
+    context = {}
+    if user.is_job_seeker:
+        context["profile"] = JobSeekerProfile.objects.select_related("commune").filter(user=user).first()
+    elif user.is_professional:
+        context["companies"] = list(Company.objects.for_member(user).select_related("commune"))
+        context["prescriber_organizations"] = list(
+            PrescriberOrganization.objects.for_member(user).select_related("commune")
+        )
+        context["institutions"] = list(Institution.objects.for_member(user).select_related("department", "region"))
+    return render(request, "dashboard/index.html", context)
 
 
 @login_required
 def profile(request):
-    return render(request, "dashboard/profile.html")
+    """A job seeker reads and updates their own profile (nobody else's: no id in the URL)."""
+    user = request.user
+    if not user.is_job_seeker:
+        raise Http404
+    form = JobSeekerProfileForm(request.POST or None, job_seeker=user, initial=JobSeekerProfileForm.initial_for(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.job_seeker_profile_update(
+                acting_user=user, job_seeker=user, user_fields=form.user_fields(), profile_fields=form.profile_fields()
+            )
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            messages.success(request, "Votre profil est à jour.")
+            return redirect("dashboard:profile")
+    profile = JobSeekerProfile.objects.select_related("commune").filter(user=user).first()
+    return render(request, "dashboard/profile.html", {"form": form, "profile": profile})

@@ -1,22 +1,82 @@
+"""Public pages: home, the footer's legal pages, and the error pages.
+
+Their text lives in the templates; `docs/pages-publiques.md` says where it comes from.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+# Placeholder addresses until the operator confirms its real mailboxes.
+ACCESSIBILITY_CONTACT_EMAIL = "accessibilite@inclusion.gouv.fr"
+PRIVACY_CONTACT_EMAIL = "donnees-personnelles@inclusion.gouv.fr"
+# Update it whenever the accessibility statement changes (after the audit, for instance).
+ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 27)
+
+# Served if even the 500 template cannot be rendered: no template, no static file.
+FALLBACK_SERVER_ERROR_HTML = """<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Erreur inattendue — Les emplois de l'inclusion</title></head>
+<body><main><h1>Erreur inattendue</h1>
+<p>Désolés, le service rencontre un problème. Nous y travaillons. Essayez de nouveau dans quelques minutes.</p>
+<p><a href="/">Retourner à la page d'accueil</a></p></main></body></html>
+"""
 
 
+@require_safe
 def index(request):
     return render(request, "home/index.html")
 
 
+@require_safe
 def accessibility(request):
-    return render(request, "home/accessibility.html")
+    context = {
+        "contact_email": ACCESSIBILITY_CONTACT_EMAIL,
+        "statement_date": ACCESSIBILITY_STATEMENT_DATE,
+        "site_url": settings.SITE_URL,
+    }
+    return render(request, "home/accessibility.html", context)
 
 
+@require_safe
 def legal_notice(request):
     return render(request, "home/legal_notice.html")
 
 
+def _duration_label(seconds: int) -> str:
+    """A cookie lifetime in plain French: "14 jours", "1 an"."""
+    days = seconds // (60 * 60 * 24)
+    if days >= 360:
+        years = round(days / 365)
+        return f"{years} an" if years == 1 else f"{years} ans"
+    return f"{days} jour" if days == 1 else f"{days} jours"
+
+
+@require_safe
 def privacy(request):
-    return render(request, "home/privacy.html")
+    # Cookie names and lifetimes are read from the settings so that the page stays true.
+    # The default message storage keeps short messages in a cookie, the rest in the session.
+    messages_in_cookie = settings.MESSAGE_STORAGE.endswith(("FallbackStorage", "CookieStorage"))
+    context = {
+        "contact_email": PRIVACY_CONTACT_EMAIL,
+        "session_cookie_name": settings.SESSION_COOKIE_NAME,
+        "session_cookie_duration": _duration_label(settings.SESSION_COOKIE_AGE),
+        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+        "csrf_cookie_duration": _duration_label(settings.CSRF_COOKIE_AGE),
+        "messages_cookie_name": CookieStorage.cookie_name if messages_in_cookie else None,
+    }
+    return render(request, "home/privacy.html", context)
 
 
+@require_safe
 def sitemap(request):
     return render(request, "home/sitemap.html")
 
@@ -26,4 +86,14 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "home/500.html", status=500)
+    """Render without the request's context.
+
+    The database, the session or a context processor may be what failed, so the page
+    uses none of them, and a plain HTML fallback covers a failure of the template itself.
+    """
+    try:
+        html = loader.get_template("home/500.html").render()
+    except Exception:
+        logger.exception("The 500 page could not be rendered")
+        html = FALLBACK_SERVER_ERROR_HTML
+    return HttpResponseServerError(html)

@@ -9,8 +9,12 @@ from itou.users.validators import clean_nir
 class JobSeekerSignupForm(forms.Form):
     """Fields added to allauth's signup form (email and passwords) for job seekers."""
 
-    first_name = forms.CharField(label="Prénom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(label="Nom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = forms.CharField(
+        label="Prénom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label="Nom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     birthdate = forms.DateField(
         label="Date de naissance",
         help_text="Au format jj/mm/aaaa.",
@@ -29,7 +33,16 @@ class JobSeekerSignupForm(forms.Form):
         choices=[("", "J'ai un numéro de sécurité sociale")] + LackOfNIRReason.choices,
     )
 
-    field_order = ["first_name", "last_name", "email", "birthdate", "nir", "lack_of_nir_reason", "password1", "password2"]
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "birthdate",
+        "nir",
+        "lack_of_nir_reason",
+        "password1",
+        "password2",
+    ]
 
     def clean_nir(self):
         value = self.cleaned_data.get("nir", "").strip()
@@ -52,7 +65,9 @@ class JobSeekerSignupForm(forms.Form):
                 "Indiquez votre numéro de sécurité sociale, ou choisissez ci-dessous la raison pour laquelle vous n'en avez pas.",
             )
         if nir and reason:
-            self.add_error("lack_of_nir_reason", "Vous avez indiqué un numéro de sécurité sociale : laissez ce choix vide.")
+            self.add_error(
+                "lack_of_nir_reason", "Vous avez indiqué un numéro de sécurité sociale : laissez ce choix vide."
+            )
         return cleaned
 
     def signup(self, request, user):
