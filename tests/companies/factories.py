@@ -1,47 +1,18 @@
-"""Factories of employers and of the professionals who belong to organizations.
-
-`ProfessionalFactory` lives here (and is reused by the prescribers and institutions
-factories) so that these apps' tests depend on no other test module.
-"""
+"""Factories of employers and their members."""
 
 import factory
-from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
 from itou.companies.enums import CompanyKind, CompanySource
 from itou.companies.models import Company, CompanyMembership
-from itou.users.enums import UserKind
 from itou.users.models import User
 from itou.utils.demo import make_siret
-
-PASSWORD = "Mot-de-passe-des-tests-2026"
+from tests.users.factories import ProfessionalFactory, StaffFactory
 
 
 def siret_for(sequence: int, *, prefix: str = "2") -> str:
     """A valid SIRET (both Luhn keys), unique for each sequence number and prefix."""
     return make_siret(f"{prefix}{sequence % 10_000_000:07d}")
-
-
-class ProfessionalFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"professionnel{n}@example.com")
-    first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
-    kind = UserKind.PROFESSIONAL
-
-    @factory.post_generation
-    def password(obj, create, extracted, **kwargs):
-        obj.set_password(extracted or PASSWORD)
-        if create:
-            obj.save(update_fields=["password"])
-
-    @factory.post_generation
-    def verified_email(obj, create, extracted, **kwargs):
-        if create and extracted is not False:
-            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
 
 class CompanyFactory(factory.django.DjangoModelFactory):
@@ -82,7 +53,7 @@ class CompanyMembershipFactory(factory.django.DjangoModelFactory):
 
 def login_as_staff(client) -> User:
     """Log a superuser of the support team in, TOTP already set up (the back-office requires it)."""
-    staff = ProfessionalFactory(kind=UserKind.STAFF, is_staff=True, is_superuser=True)
+    staff = StaffFactory()
     # StaffMFARequiredMiddleware only checks that a TOTP authenticator exists.
     Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "test"})
     client.force_login(staff)
