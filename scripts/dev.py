@@ -111,7 +111,8 @@ def test(args: list[str]) -> int:
 
 def manage_command(args: list[str]) -> int:
     env = dict(os.environ)
-    env.setdefault("DEBUG", "1")
+    if env.get("DJANGO_SETTINGS_MODULE", "config.settings") == "config.settings":
+        env.setdefault("DEBUG", "1")
     ensure_database(env)
     return subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env).returncode
 
