@@ -109,7 +109,6 @@ TEMPLATES = [
     }
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # Database: DATABASE_URL, or the project-local cluster started by scripts/dev.py.
 DATABASE_URL = os.environ.get("DATABASE_URL")

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.test import Client
 
@@ -32,6 +34,8 @@ def pytest_collection_modifyitems(items):
     aliases that marked tests use.
     """
     for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
         if item.get_closest_marker("django_db") is None:
             transactional = "live_server" in getattr(item, "fixturenames", ())
             item.add_marker(pytest.mark.django_db(transaction=transactional))
@@ -64,3 +68,32 @@ def _clean_committed_state(request):
     clean()
     yield
     clean()
+
+
+# Playwright's sync API runs an event loop in the test thread, where the test also uses
+# the ORM: Django must not take that for an async context.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Debian Chromium per test process, shared by every browser test (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium est introuvable ({CHROMIUM}) : `apt-get install chromium` (fait par .ci/run).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()

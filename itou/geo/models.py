@@ -32,8 +32,10 @@ class Department(models.Model):
 class Commune(models.Model):
     """A current commune of the Code officiel géographique.
 
-    `search_text` holds the name and postal codes lower-cased and stripped of accents
-    (see itou.utils.text.normalize); `search_vector` indexes it for prefix search.
+    `search_text` holds the name lower-cased and stripped of accents (see
+    itou.utils.text.normalize), used to rank exact and prefix matches first;
+    `search_vector` (itou.geo.search) indexes its words and the postal codes for prefix
+    search. Both are filled by `manage.py import_geo`.
     """
 
     code = models.CharField("code INSEE", max_length=5, primary_key=True)

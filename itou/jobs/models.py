@@ -33,7 +33,12 @@ class Rome(models.Model):
 
 
 class Appellation(models.Model):
-    """A job title of the ROME referential ("appellation"), e.g. "Boulanger / Boulangère"."""
+    """A job title of the ROME referential ("appellation"), e.g. "Boulanger / Boulangère".
+
+    `search_text` is the normalized name (itou.utils.text.normalize); `search_vector`
+    (itou.jobs.search) indexes its words and the ROME code. Both are filled by
+    `manage.py import_rome`.
+    """
 
     code = models.CharField("code", max_length=6, primary_key=True)
     name = models.CharField("nom", max_length=255)

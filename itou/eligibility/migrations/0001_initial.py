@@ -5,55 +5,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AdministrativeCriteria',
+            name="AdministrativeCriteria",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=20, unique=True, verbose_name='code')),
-                ('level', models.CharField(blank=True, choices=[('1', 'Niveau 1'), ('2', 'Niveau 2')], max_length=1, verbose_name='niveau')),
-                ('name', models.CharField(max_length=255, verbose_name='nom')),
-                ('desc', models.CharField(blank=True, max_length=255, verbose_name='description')),
-                ('written_proof', models.CharField(blank=True, max_length=255, verbose_name='justificatif')),
-                ('written_proof_url', models.URLField(blank=True, verbose_name="lien d'aide à propos du justificatif")),
-                ('written_proof_validity', models.CharField(blank=True, max_length=255, verbose_name='durée de validité du justificatif')),
-                ('ui_rank', models.PositiveSmallIntegerField(default=32767, verbose_name="ordre d'affichage")),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=20, unique=True, verbose_name="code")),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True, choices=[("1", "Niveau 1"), ("2", "Niveau 2")], max_length=1, verbose_name="niveau"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="nom")),
+                ("desc", models.CharField(blank=True, max_length=255, verbose_name="description")),
+                ("written_proof", models.CharField(blank=True, max_length=255, verbose_name="justificatif")),
+                ("written_proof_url", models.URLField(blank=True, verbose_name="lien d'aide à propos du justificatif")),
+                (
+                    "written_proof_validity",
+                    models.CharField(blank=True, max_length=255, verbose_name="durée de validité du justificatif"),
+                ),
+                ("ui_rank", models.PositiveSmallIntegerField(default=32767, verbose_name="ordre d'affichage")),
             ],
             options={
-                'verbose_name': 'critère administratif IAE',
-                'verbose_name_plural': 'critères administratifs IAE',
-                'ordering': ['level', 'ui_rank'],
-                'abstract': False,
+                "verbose_name": "critère administratif IAE",
+                "verbose_name_plural": "critères administratifs IAE",
+                "ordering": ["level", "ui_rank"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='GEIQAdministrativeCriteria',
+            name="GEIQAdministrativeCriteria",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=20, unique=True, verbose_name='code')),
-                ('level', models.CharField(blank=True, choices=[('1', 'Niveau 1'), ('2', 'Niveau 2')], max_length=1, verbose_name='niveau')),
-                ('name', models.CharField(max_length=255, verbose_name='nom')),
-                ('desc', models.CharField(blank=True, max_length=255, verbose_name='description')),
-                ('written_proof', models.CharField(blank=True, max_length=255, verbose_name='justificatif')),
-                ('written_proof_url', models.URLField(blank=True, verbose_name="lien d'aide à propos du justificatif")),
-                ('written_proof_validity', models.CharField(blank=True, max_length=255, verbose_name='durée de validité du justificatif')),
-                ('ui_rank', models.PositiveSmallIntegerField(default=32767, verbose_name="ordre d'affichage")),
-                ('annex', models.CharField(choices=[('0', 'Aucune annexe'), ('1', 'Annexe 1'), ('2', 'Annexe 2'), ('1+2', 'Annexes 1 et 2')], default='1', max_length=3, verbose_name='annexe')),
-                ('slug', models.SlugField(blank=True, max_length=100, verbose_name='slug')),
-                ('api_code', models.CharField(blank=True, max_length=50, verbose_name='code API')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='eligibility.geiqadministrativecriteria', verbose_name='critère parent')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=20, unique=True, verbose_name="code")),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True, choices=[("1", "Niveau 1"), ("2", "Niveau 2")], max_length=1, verbose_name="niveau"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="nom")),
+                ("desc", models.CharField(blank=True, max_length=255, verbose_name="description")),
+                ("written_proof", models.CharField(blank=True, max_length=255, verbose_name="justificatif")),
+                ("written_proof_url", models.URLField(blank=True, verbose_name="lien d'aide à propos du justificatif")),
+                (
+                    "written_proof_validity",
+                    models.CharField(blank=True, max_length=255, verbose_name="durée de validité du justificatif"),
+                ),
+                ("ui_rank", models.PositiveSmallIntegerField(default=32767, verbose_name="ordre d'affichage")),
+                (
+                    "annex",
+                    models.CharField(
+                        choices=[
+                            ("0", "Aucune annexe"),
+                            ("1", "Annexe 1"),
+                            ("2", "Annexe 2"),
+                            ("1+2", "Annexes 1 et 2"),
+                        ],
+                        default="1",
+                        max_length=3,
+                        verbose_name="annexe",
+                    ),
+                ),
+                ("slug", models.SlugField(blank=True, max_length=100, verbose_name="slug")),
+                ("api_code", models.CharField(blank=True, max_length=50, verbose_name="code API")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="eligibility.geiqadministrativecriteria",
+                        verbose_name="critère parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'critère administratif GEIQ',
-                'verbose_name_plural': 'critères administratifs GEIQ',
-                'ordering': ['level', 'ui_rank'],
-                'abstract': False,
+                "verbose_name": "critère administratif GEIQ",
+                "verbose_name_plural": "critères administratifs GEIQ",
+                "ordering": ["level", "ui_rank"],
+                "abstract": False,
             },
         ),
     ]

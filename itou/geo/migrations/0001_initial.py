@@ -8,53 +8,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
+                ("code", models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name="code INSEE")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
             ],
             options={
-                'verbose_name': 'région',
-                'ordering': ['name'],
+                "verbose_name": "région",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('code', models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='geo.region', verbose_name='région')),
+                ("code", models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departments",
+                        to="geo.region",
+                        verbose_name="région",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'département',
-                'ordering': ['code'],
+                "verbose_name": "département",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Commune',
+            name="Commune",
             fields=[
-                ('code', models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('postal_codes', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=5), default=list, size=None, verbose_name='codes postaux')),
-                ('population', models.PositiveIntegerField(default=0, verbose_name='population')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('search_text', models.CharField(default='', max_length=255)),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(null=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='geo.department', verbose_name='département')),
+                ("code", models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name="code INSEE")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                (
+                    "postal_codes",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=5), default=list, size=None, verbose_name="codes postaux"
+                    ),
+                ),
+                ("population", models.PositiveIntegerField(default=0, verbose_name="population")),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                ("search_text", models.CharField(default="", max_length=255)),
+                ("search_vector", django.contrib.postgres.search.SearchVectorField(null=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="communes",
+                        to="geo.department",
+                        verbose_name="département",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune',
-                'ordering': ['name'],
-                'indexes': [models.Index(fields=['latitude', 'longitude'], name='commune_coords_idx'), django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='commune_search_idx'), django.contrib.postgres.indexes.GinIndex(fields=['postal_codes'], name='commune_postal_codes_idx')],
+                "verbose_name": "commune",
+                "ordering": ["name"],
+                "indexes": [
+                    models.Index(fields=["latitude", "longitude"], name="commune_coords_idx"),
+                    django.contrib.postgres.indexes.GinIndex(fields=["search_vector"], name="commune_search_idx"),
+                    django.contrib.postgres.indexes.GinIndex(fields=["postal_codes"], name="commune_postal_codes_idx"),
+                ],
             },
         ),
     ]

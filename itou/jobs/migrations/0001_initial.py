@@ -7,52 +7,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='RomeDomain',
+            name="RomeDomain",
             fields=[
-                ('code', models.CharField(max_length=1, primary_key=True, serialize=False, verbose_name='lettre')),
-                ('name', models.CharField(max_length=255, verbose_name='nom')),
+                ("code", models.CharField(max_length=1, primary_key=True, serialize=False, verbose_name="lettre")),
+                ("name", models.CharField(max_length=255, verbose_name="nom")),
             ],
             options={
-                'verbose_name': 'grand domaine ROME',
-                'verbose_name_plural': 'grands domaines ROME',
-                'ordering': ['code'],
+                "verbose_name": "grand domaine ROME",
+                "verbose_name_plural": "grands domaines ROME",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Rome',
+            name="Rome",
             fields=[
-                ('code', models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name='code ROME')),
-                ('name', models.CharField(max_length=255, verbose_name='nom')),
-                ('domain', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='romes', to='jobs.romedomain', verbose_name='grand domaine')),
+                ("code", models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name="code ROME")),
+                ("name", models.CharField(max_length=255, verbose_name="nom")),
+                (
+                    "domain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="romes",
+                        to="jobs.romedomain",
+                        verbose_name="grand domaine",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fiche ROME',
-                'verbose_name_plural': 'fiches ROME',
-                'ordering': ['code'],
+                "verbose_name": "fiche ROME",
+                "verbose_name_plural": "fiches ROME",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Appellation',
+            name="Appellation",
             fields=[
-                ('code', models.CharField(max_length=6, primary_key=True, serialize=False, verbose_name='code')),
-                ('name', models.CharField(max_length=255, verbose_name='nom')),
-                ('search_text', models.CharField(default='', max_length=255)),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(null=True)),
-                ('rome', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appellations', to='jobs.rome', verbose_name='fiche ROME')),
+                ("code", models.CharField(max_length=6, primary_key=True, serialize=False, verbose_name="code")),
+                ("name", models.CharField(max_length=255, verbose_name="nom")),
+                ("search_text", models.CharField(default="", max_length=255)),
+                ("search_vector", django.contrib.postgres.search.SearchVectorField(null=True)),
+                (
+                    "rome",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appellations",
+                        to="jobs.rome",
+                        verbose_name="fiche ROME",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appellation ROME',
-                'verbose_name_plural': 'appellations ROME',
-                'ordering': ['name'],
-                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='appellation_search_idx')],
+                "verbose_name": "appellation ROME",
+                "verbose_name_plural": "appellations ROME",
+                "ordering": ["name"],
+                "indexes": [
+                    django.contrib.postgres.indexes.GinIndex(fields=["search_vector"], name="appellation_search_idx")
+                ],
             },
         ),
     ]
