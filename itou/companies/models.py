@@ -1,7 +1,6 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -9,7 +8,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from itou.companies.enums import SIAE_KINDS, CompanyKind, CompanySource
 from itou.companies.validators import validate_siret
-from itou.users.enums import UserKind
+from itou.utils.models import BaseMembership
 
 # An SIAE whose ASP convention has ended stays usable during this period, then becomes inactive.
 SIAE_CONVENTION_GRACE_PERIOD = datetime.timedelta(days=30)
@@ -147,15 +146,7 @@ class Company(models.Model):
         return self.spontaneous_applications_open_since is not None
 
 
-class CompanyMembershipQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(is_active=True)
-
-    def admins(self):
-        return self.active().filter(is_admin=True)
-
-
-class CompanyMembership(models.Model):
+class CompanyMembership(BaseMembership):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="utilisateur",
@@ -164,12 +155,9 @@ class CompanyMembership(models.Model):
     )
     company = models.ForeignKey(Company, verbose_name="employeur", on_delete=models.CASCADE, related_name="memberships")
     is_admin = models.BooleanField("administrateur de la structure", default=False)
-    is_active = models.BooleanField("actif", default=True)
-    joined_at = models.DateTimeField("membre depuis le", default=timezone.now)
+    organization_label = "d'une structure"
 
-    objects = CompanyMembershipQuerySet.as_manager()
-
-    class Meta:
+    class Meta(BaseMembership.Meta):
         verbose_name = "membre d'un employeur"
         verbose_name_plural = "membres d'un employeur"
         constraints = [
@@ -182,8 +170,3 @@ class CompanyMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.company}"
-
-    def clean(self):
-        super().clean()
-        if self.user_id and self.user.kind != UserKind.PROFESSIONAL:
-            raise ValidationError({"user": "Seul un professionnel peut être membre d'une structure."})

@@ -1,11 +1,9 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
-from django.utils import timezone
 
 from itou.institutions.enums import DEPARTMENTAL_KINDS, NATIONAL_KINDS, REGIONAL_KINDS, InstitutionKind
-from itou.users.enums import UserKind
+from itou.utils.models import BaseMembership
 
 
 class InstitutionQuerySet(models.QuerySet):
@@ -116,15 +114,7 @@ class Institution(models.Model):
         return self.kind in NATIONAL_KINDS
 
 
-class InstitutionMembershipQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(is_active=True)
-
-    def admins(self):
-        return self.active().filter(is_admin=True)
-
-
-class InstitutionMembership(models.Model):
+class InstitutionMembership(BaseMembership):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="utilisateur",
@@ -135,12 +125,9 @@ class InstitutionMembership(models.Model):
         Institution, verbose_name="institution", on_delete=models.CASCADE, related_name="memberships"
     )
     is_admin = models.BooleanField("administrateur de l'institution", default=False)
-    is_active = models.BooleanField("actif", default=True)
-    joined_at = models.DateTimeField("membre depuis le", default=timezone.now)
+    organization_label = "d'une institution"
 
-    objects = InstitutionMembershipQuerySet.as_manager()
-
-    class Meta:
+    class Meta(BaseMembership.Meta):
         verbose_name = "membre d'une institution partenaire"
         verbose_name_plural = "membres d'une institution partenaire"
         constraints = [
@@ -153,8 +140,3 @@ class InstitutionMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.institution}"
-
-    def clean(self):
-        super().clean()
-        if self.user_id and self.user.kind != UserKind.PROFESSIONAL:
-            raise ValidationError({"user": "Seul un professionnel peut être membre d'une institution."})

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -7,7 +6,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from itou.companies.validators import validate_siret
 from itou.prescribers.enums import AUTHORIZED_BY_LAW_KINDS, PrescriberAuthorizationStatus, PrescriberOrganizationKind
-from itou.users.enums import UserKind
+from itou.utils.models import BaseMembership
 
 
 def default_authorization_status(kind: str) -> str:
@@ -140,15 +139,7 @@ class PrescriberOrganization(models.Model):
         return self.kind in AUTHORIZED_BY_LAW_KINDS
 
 
-class PrescriberMembershipQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(is_active=True)
-
-    def admins(self):
-        return self.active().filter(is_admin=True)
-
-
-class PrescriberMembership(models.Model):
+class PrescriberMembership(BaseMembership):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="utilisateur",
@@ -162,12 +153,9 @@ class PrescriberMembership(models.Model):
         related_name="memberships",
     )
     is_admin = models.BooleanField("administrateur de l'organisation", default=False)
-    is_active = models.BooleanField("actif", default=True)
-    joined_at = models.DateTimeField("membre depuis le", default=timezone.now)
+    organization_label = "d'une organisation"
 
-    objects = PrescriberMembershipQuerySet.as_manager()
-
-    class Meta:
+    class Meta(BaseMembership.Meta):
         verbose_name = "membre d'une organisation prescriptrice"
         verbose_name_plural = "membres d'une organisation prescriptrice"
         constraints = [
@@ -180,8 +168,3 @@ class PrescriberMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.organization}"
-
-    def clean(self):
-        super().clean()
-        if self.user_id and self.user.kind != UserKind.PROFESSIONAL:
-            raise ValidationError({"user": "Seul un professionnel peut être membre d'une organisation."})

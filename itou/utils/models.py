@@ -1,0 +1,37 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def admins(self):
+        return self.active().filter(is_admin=True)
+
+
+class BaseMembership(models.Model):
+    """What every membership (employer, prescriber organization, institution) shares.
+
+    Subclasses add `user` (with their own related_name), the organization foreign key and
+    `is_admin` (whose label names the kind of organization).
+    """
+
+    is_active = models.BooleanField("actif", default=True)
+    joined_at = models.DateTimeField("membre depuis le", default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    # "de la structure", "de l'organisation"…: used in the messages below.
+    organization_label = "de l'organisation"
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        from itou.users.enums import UserKind
+
+        super().clean()
+        if self.user_id and self.user.kind != UserKind.PROFESSIONAL:
+            raise ValidationError({"user": f"Seul un professionnel peut être membre {self.organization_label}."})
