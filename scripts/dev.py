@@ -8,6 +8,7 @@
 - manage ARGS: any manage.py command with the same environment.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -40,6 +41,11 @@ def ensure_database(env: dict) -> bool:
     return not was_running
 
 
+def _signal_group(child: subprocess.Popen, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, sig)
+
+
 def manage(env: dict, *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 
@@ -56,7 +62,9 @@ def run() -> int:
     def shutdown(*_args):
         raise KeyboardInterrupt
 
+    # SIGINT too: a shell that starts `make run` in the background makes it ignore SIGINT.
     signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
     try:
         log("Migrations")
         manage(env, "migrate", "--noinput")
@@ -69,10 +77,12 @@ def run() -> int:
         manage(env, "load_demo")
         port = env.get("PORT", "8000")
         log(f"Serveur sur http://localhost:{port} et worker de tâches (Ctrl-C pour tout arrêter)")
-        children.append(
-            subprocess.Popen([PYTHON, "manage.py", "runserver", f"localhost:{port}"], cwd=BASE_DIR, env=env)
-        )
-        children.append(subprocess.Popen([PYTHON, "manage.py", "procrastinate", "worker"], cwd=BASE_DIR, env=env))
+        # Each child leads its own process group, so that stopping it also reaches the
+        # runserver autoreloader's inner process.
+        for command in (["runserver", f"localhost:{port}"], ["procrastinate", "worker"]):
+            children.append(
+                subprocess.Popen([PYTHON, "manage.py", *command], cwd=BASE_DIR, env=env, start_new_session=True)
+            )
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         return max(child.returncode or 0 for child in children if child.poll() is not None)
@@ -83,13 +93,12 @@ def run() -> int:
         return error.returncode
     finally:
         for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGINT)
+            _signal_group(child, signal.SIGTERM)
         for child in children:
             try:
                 child.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                child.kill()
+                _signal_group(child, signal.SIGKILL)
         if started_db:
             localdb.stop()
             log("PostgreSQL local arrêté")
