@@ -64,11 +64,16 @@ INSTALLED_APPS = [
     "itou.companies",
     "itou.prescribers",
     "itou.institutions",
+    "itou.invitations",
     "itou.notifications",
     # Screens
     "itou.www.home",
     "itou.www.signup",
     "itou.www.dashboard",
+    "itou.www.search",
+    "itou.www.companies",
+    "itou.www.members",
+    "itou.www.invitations",
     "itou.www.autocomplete",
     "itou.www.dev",
 ]

@@ -24,3 +24,57 @@ class CompanySource(models.TextChoices):
     EA_EATT = "EA_EATT", "Liste officielle des EA et EATT"
     USER_CREATED = "USER_CREATED", "Antenne créée par l'employeur"
     STAFF_CREATED = "STAFF_CREATED", "Créée par l'équipe support"
+
+
+class ContractType(models.TextChoices):
+    PERMANENT = "PERMANENT", "CDI"
+    PERMANENT_I = "PERMANENT_I", "CDI inclusion"
+    FIXED_TERM = "FIXED_TERM", "CDD"
+    FIXED_TERM_USAGE = "FIXED_TERM_USAGE", "CDD d'usage"
+    FIXED_TERM_I = "FIXED_TERM_I", "CDD d'insertion (CDDI)"
+    FIXED_TERM_I_PHC = "FIXED_TERM_I_PHC", "CDDI Premières heures en chantier"
+    FIXED_TERM_I_CVG = "FIXED_TERM_I_CVG", "CDDI Convergence"
+    FIXED_TERM_TREMPLIN = "FIXED_TERM_TREMPLIN", "CDD Tremplin"
+    TEMPORARY = "TEMPORARY", "Contrat de mission intérimaire"
+    APPRENTICESHIP = "APPRENTICESHIP", "Contrat d'apprentissage"
+    PROFESSIONAL_TRAINING = "PROFESSIONAL_TRAINING", "Contrat de professionnalisation"
+    BUSINESS_CREATION = "BUSINESS_CREATION", "Accompagnement à la création d'entreprise"
+    OTHER = "OTHER", "Autre type de contrat"
+
+
+# The contracts an employer of each kind may offer in a job description.
+CONTRACT_TYPES_BY_COMPANY_KIND = {
+    CompanyKind.EI: (
+        ContractType.FIXED_TERM_I,
+        ContractType.PERMANENT_I,
+        ContractType.APPRENTICESHIP,
+        ContractType.PROFESSIONAL_TRAINING,
+        ContractType.OTHER,
+    ),
+    CompanyKind.AI: (ContractType.FIXED_TERM_USAGE, ContractType.FIXED_TERM_I, ContractType.OTHER),
+    CompanyKind.ACI: (
+        ContractType.FIXED_TERM_I,
+        ContractType.FIXED_TERM_I_PHC,
+        ContractType.FIXED_TERM_I_CVG,
+        ContractType.OTHER,
+    ),
+    CompanyKind.ETTI: (ContractType.TEMPORARY, ContractType.OTHER),
+    CompanyKind.EITI: (ContractType.BUSINESS_CREATION, ContractType.OTHER),
+    CompanyKind.GEIQ: (ContractType.PROFESSIONAL_TRAINING, ContractType.APPRENTICESHIP, ContractType.OTHER),
+    CompanyKind.EA: (
+        ContractType.PERMANENT,
+        ContractType.FIXED_TERM,
+        ContractType.FIXED_TERM_TREMPLIN,
+        ContractType.APPRENTICESHIP,
+        ContractType.PROFESSIONAL_TRAINING,
+        ContractType.OTHER,
+    ),
+    CompanyKind.EATT: (ContractType.TEMPORARY, ContractType.PERMANENT, ContractType.OTHER),
+    CompanyKind.OPCS: (
+        ContractType.PERMANENT,
+        ContractType.FIXED_TERM,
+        ContractType.APPRENTICESHIP,
+        ContractType.PROFESSIONAL_TRAINING,
+        ContractType.OTHER,
+    ),
+}

@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from stdnum.fr import siret as stdnum_siret
 
-from itou.companies.enums import SIAE_KINDS, CompanyKind, CompanySource
+from itou.companies.enums import CONTRACT_TYPES_BY_COMPANY_KIND, SIAE_KINDS, CompanyKind, CompanySource, ContractType
 from itou.companies.validators import validate_siret
 from itou.utils.models import BaseMembership
 
@@ -64,8 +64,17 @@ class Company(models.Model):
         blank=True,
         related_name="companies",
     )
+    # Where the establishment is: the geocoded address when known, else the commune's centre.
+    # Indexed together for the bounding-box prefilter of distance searches.
+    latitude = models.FloatField("latitude", null=True, blank=True)
+    longitude = models.FloatField("longitude", null=True, blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
     email = models.EmailField("adresse e-mail", blank=True)
+    official_email = models.EmailField(
+        "adresse e-mail officielle",
+        blank=True,
+        help_text="Celle des listes officielles (ASP, GEIQ, EA) : les liens d'inscription des employeurs y sont envoyés.",
+    )
     website = models.URLField("site web", blank=True)
     description = models.TextField("description", blank=True)
     spontaneous_applications_open_since = models.DateTimeField(
@@ -75,6 +84,7 @@ class Company(models.Model):
         help_text="Vide quand la structure ne reçoit pas de candidatures spontanées.",
     )
     is_active = models.BooleanField("active", default=True)
+    convention_start_date = models.DateField("début de la convention", null=True, blank=True)
     convention_end_date = models.DateField(
         "fin de la convention",
         null=True,
@@ -83,6 +93,23 @@ class Company(models.Model):
     )
     source = models.CharField(
         "origine", max_length=20, choices=CompanySource.choices, default=CompanySource.STAFF_CREATED
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="structure mère",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="antennes",
+        help_text="Pour une antenne : la structure conventionnée (même SIREN, même type).",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("mise à jour le", auto_now=True)
@@ -119,6 +146,7 @@ class Company(models.Model):
                 violation_error_message="Le code postal doit comporter 5 chiffres.",
             ),
         ]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="company_coords_idx")]
 
     def __str__(self):
         return f"{self.display_name} ({self.kind})"
@@ -170,3 +198,106 @@ class CompanyMembership(BaseMembership):
 
     def __str__(self):
         return f"{self.user} — {self.company}"
+
+
+# A job description with no update for this long closes itself (daily job); admins are told.
+JOB_DESCRIPTION_STALE_AFTER = datetime.timedelta(days=90)
+MAX_HOURS_PER_WEEK = 48
+
+
+class JobDescriptionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(is_open=True)
+
+
+class JobDescription(models.Model):
+    """A job offered by an employer ("fiche de poste")."""
+
+    company = models.ForeignKey(
+        Company, verbose_name="employeur", on_delete=models.CASCADE, related_name="job_descriptions"
+    )
+    appellation = models.ForeignKey(
+        "jobs.Appellation", verbose_name="métier (ROME)", on_delete=models.PROTECT, related_name="job_descriptions"
+    )
+    custom_title = models.CharField(
+        "intitulé du poste", max_length=255, blank=True, help_text="Laissez vide pour utiliser le nom du métier."
+    )
+    description = models.TextField("description du poste", blank=True)
+    profile_sought = models.TextField("profil recherché", blank=True)
+    contract_type = models.CharField("type de contrat", max_length=30, choices=ContractType.choices)
+    other_contract_type = models.CharField("précisez le type de contrat", max_length=255, blank=True)
+    hours_per_week = models.PositiveSmallIntegerField("nombre d'heures par semaine", null=True, blank=True)
+    open_positions = models.PositiveSmallIntegerField("nombre de postes ouverts", default=1)
+    location = models.ForeignKey(
+        "geo.Commune",
+        verbose_name="lieu de travail",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="job_descriptions",
+        help_text="Laissez vide si le poste est à l'adresse de la structure.",
+    )
+    # Copied from the location (or the company) when saved: distance search needs no join.
+    latitude = models.FloatField("latitude", null=True, blank=True)
+    longitude = models.FloatField("longitude", null=True, blank=True)
+    is_cv_required = models.BooleanField("CV nécessaire pour postuler", default=False)
+    is_open = models.BooleanField("recrutement ouvert", default=True)
+    ui_rank = models.PositiveIntegerField("ordre d'affichage", default=0)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("mise à jour le", default=timezone.now)
+
+    objects = JobDescriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "fiche de poste"
+        verbose_name_plural = "fiches de poste"
+        ordering = ["ui_rank", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours_per_week__isnull=True)
+                | models.Q(hours_per_week__gte=1, hours_per_week__lte=MAX_HOURS_PER_WEEK),
+                name="jobdescription_hours_per_week_range",
+                violation_error_message=f"Le nombre d'heures par semaine doit être compris entre 1 et {MAX_HOURS_PER_WEEK}.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(open_positions__gte=1),
+                name="jobdescription_open_positions_positive",
+                violation_error_message="Il faut au moins un poste ouvert.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(contract_type__in=ContractType.values),
+                name="jobdescription_contract_type_valid",
+                violation_error_message="Ce type de contrat n'existe pas.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["company", "ui_rank"], name="jd_company_rank_idx"),
+            models.Index(
+                fields=["latitude", "longitude"],
+                name="jd_open_coords_idx",
+                condition=models.Q(is_open=True),
+            ),
+            models.Index(
+                fields=["updated_at"], name="jd_open_updated_idx", condition=models.Q(is_open=True)
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.custom_title or self.appellation.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.company_id and self.contract_type:
+            allowed = CONTRACT_TYPES_BY_COMPANY_KIND.get(self.company.kind, ())
+            if self.contract_type not in allowed:
+                raise ValidationError(
+                    {"contract_type": "Ce type de contrat n'est pas possible pour ce type de structure."}
+                )
+        if self.contract_type == ContractType.OTHER and not self.other_contract_type:
+            raise ValidationError({"other_contract_type": "Précisez le type de contrat."})

@@ -54,8 +54,13 @@ class PrescriberOrganization(models.Model):
         blank=True,
         related_name="prescriber_organizations",
     )
+    # The geocoded address when known, else the commune's centre (distance search).
+    latitude = models.FloatField("latitude", null=True, blank=True)
+    longitude = models.FloatField("longitude", null=True, blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
     email = models.EmailField("adresse e-mail", blank=True)
+    website = models.URLField("site web", blank=True)
+    description = models.TextField("description", blank=True)
     authorization_status = models.CharField(
         "habilitation",
         max_length=20,
@@ -71,6 +76,14 @@ class PrescriberOrganization(models.Model):
         blank=True,
         related_name="+",
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("mise à jour le", auto_now=True)
 
@@ -80,6 +93,13 @@ class PrescriberOrganization(models.Model):
         verbose_name = "organisation prescriptrice"
         verbose_name_plural = "organisations prescriptrices"
         ordering = ["name", "pk"]
+        indexes = [
+            models.Index(
+                fields=["latitude", "longitude"],
+                name="prescriber_auth_coords_idx",
+                condition=models.Q(authorization_status="VALIDATED"),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["siret", "kind"],
