@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "itou.utils.organizations.CurrentOrganizationMiddleware",
     "itou.utils.middleware.StaffMFARequiredMiddleware",
 ]
 

@@ -7,4 +7,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.index, name="index"),
     path("profil/", views.profile, name="profile"),
+    path("organisation/", views.switch_organization, name="switch_organization"),
 ]

@@ -3,11 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from itou.companies.models import Company
-from itou.institutions.models import Institution
-from itou.prescribers.models import PrescriberOrganization
 from itou.users import services
+from itou.utils.organizations import set_current_organization
 from itou.users.models import JobSeekerProfile
 from itou.www.dashboard.forms import JobSeekerProfileForm
 
@@ -18,13 +17,19 @@ def index(request):
     context = {}
     if user.is_job_seeker:
         context["profile"] = JobSeekerProfile.objects.select_related("commune").filter(user=user).first()
-    elif user.is_professional:
-        context["companies"] = list(Company.objects.for_member(user).select_related("commune"))
-        context["prescriber_organizations"] = list(
-            PrescriberOrganization.objects.for_member(user).select_related("commune")
-        )
-        context["institutions"] = list(Institution.objects.for_member(user).select_related("department", "region"))
     return render(request, "dashboard/index.html", context)
+
+
+@login_required
+@require_POST
+def switch_organization(request):
+    """Act for another of the user's organizations (the header's switcher)."""
+    chosen = set_current_organization(request, request.POST.get("organization", ""))
+    if chosen is None:
+        messages.error(request, "Vous n'êtes pas membre de cette organisation.")
+    else:
+        messages.success(request, f"Vous agissez maintenant pour {chosen.name} ({chosen.role_label}).")
+    return redirect("dashboard:index")
 
 
 @login_required

@@ -145,3 +145,31 @@ def test_profile_page_is_for_job_seekers_only(client, factory):
     client.force_login(factory())
     assert client.get(PROFILE_URL).status_code == 404
     assert client.post(PROFILE_URL, profile_data()).status_code == 404
+
+
+def test_professional_switches_current_organization(client):
+    pro = ProfessionalFactory()
+    company = CompanyFactory(name="Les Jardins du Rhône", with_member=pro)
+    organization = PrescriberOrganizationFactory(name="Association Relais", with_member=pro)
+    client.force_login(pro)
+    html = client.get(DASHBOARD_URL).content.decode()
+    assert "Vous agissez pour <strong>Les Jardins du Rhône</strong>" in html
+
+    response = client.post(reverse("dashboard:switch_organization"), {"organization": f"prescriber:{organization.pk}"})
+    assert response.status_code == 302
+    html = client.get(DASHBOARD_URL).content.decode()
+    assert "Vous agissez pour <strong>Association Relais</strong> — Orienteur" in html
+    assert "Vous agissez maintenant pour Association Relais" in html
+
+    # Another organization's key, or garbage: refused, nothing changes.
+    other = CompanyFactory(name="Structure d'un autre", with_member=True)
+    for key in (f"company:{other.pk}", "company:abc", ""):
+        client.post(reverse("dashboard:switch_organization"), {"organization": key})
+        assert "Vous agissez pour <strong>Association Relais</strong>" in client.get(DASHBOARD_URL).content.decode()
+    assert client.get(reverse("dashboard:switch_organization")).status_code == 405
+
+    # A deactivated membership can no longer be the current organization.
+    organization.memberships.filter(user=pro).update(is_active=False)
+    html = client.get(DASHBOARD_URL).content.decode()
+    assert "Vous agissez pour <strong>Les Jardins du Rhône</strong>" in html
+    assert company.pk
