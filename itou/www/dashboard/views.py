@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from itou.users import services
-from itou.utils.organizations import set_current_organization
 from itou.users.models import JobSeekerProfile
+from itou.utils.organizations import set_current_organization
 from itou.www.dashboard.forms import JobSeekerProfileForm
 
 
