@@ -47,9 +47,11 @@ def test_login_page_lists_demo_accounts_only_in_demo_mode(client, settings):
     settings.DEMO_MODE = True
     html = client.get(LOGIN_URL).content.decode()
     assert "Comptes de démonstration" in html
-    from itou.utils.demo import DEMO_PASSWORD
+    from itou.utils.demo import DEMO_PASSWORD, demo_accounts
 
     assert DEMO_PASSWORD in html
+    # One click logs in as a demo account (a form per account).
+    assert html.count('name="password" value="') == len(demo_accounts())
 
 
 def test_login_by_code(client, django_capture_on_commit_callbacks):
