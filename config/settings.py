@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "itou.prescribers",
     "itou.institutions",
     "itou.invitations",
+    "itou.job_applications",
     "itou.notifications",
     # Screens
     "itou.www.home",
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
     "itou.www.companies",
     "itou.www.members",
     "itou.www.invitations",
+    "itou.www.apply",
+    "itou.www.applications",
     "itou.www.autocomplete",
     "itou.www.dev",
 ]

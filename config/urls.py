@@ -17,6 +17,8 @@ urlpatterns = [
     path("structures/", include("itou.www.companies.urls")),
     path("membres/", include("itou.www.members.urls")),
     path("invitations/", include("itou.www.invitations.urls")),
+    path("postuler/", include("itou.www.apply.urls")),
+    path("candidatures/", include("itou.www.applications.urls")),
     path("autocomplete/", include("itou.www.autocomplete.urls")),
     path("dev/", include("itou.www.dev.urls")),
     path("admin/", admin.site.urls),
