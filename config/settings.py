@@ -222,6 +222,8 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Uploads up to the CV limit (5 MB) stay in memory instead of a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / ".data" / "media"))
 
 # Emails: every message is queued as a procrastinate job (see itou/notifications).
@@ -239,6 +241,11 @@ EMAIL_DELIVERY_BACKEND = os.environ.get(
     "EMAIL_DELIVERY_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "itou.notifications.backends.DatabaseEmailBackend",
 )
+# Where support requests (unknown structure, authorization claims…) are sent.
+SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@inclusion.gouv.fr")
+# SIRENE company lookup (INSEE API): off when unset, names and addresses are then typed.
+SIRENE_API_URL = os.environ.get("SIRENE_API_URL", "")
+SIRENE_API_TOKEN = os.environ.get("SIRENE_API_TOKEN", "")
 # The dev mailbox is only reachable with DEBUG on.
 DEV_MAILBOX_ENABLED = DEBUG
 

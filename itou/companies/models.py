@@ -277,9 +277,7 @@ class JobDescription(models.Model):
                 name="jd_open_coords_idx",
                 condition=models.Q(is_open=True),
             ),
-            models.Index(
-                fields=["updated_at"], name="jd_open_updated_idx", condition=models.Q(is_open=True)
-            ),
+            models.Index(fields=["updated_at"], name="jd_open_updated_idx", condition=models.Q(is_open=True)),
         ]
 
     def __str__(self):

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from itou.institutions.models import Institution, InstitutionMembership
 
@@ -19,6 +21,22 @@ class InstitutionAdmin(admin.ModelAdmin):
     list_filter = ["kind", "region"]
     list_select_related = ["department", "region"]
     search_fields = ["name", "=department__code", "department__name", "region__name"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "invitations"]
     inlines = [InstitutionMembershipInline]
-    fields = ["kind", "name", "department", "region", "created_at", "updated_at"]
+    fields = ["kind", "name", "department", "region", "invitations", "created_at", "updated_at"]
+
+    @admin.display(description="invitations")
+    def invitations(self, obj):
+        """Institutions are joined by invitation only: the support team invites the first members."""
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}?institution={}">Inviter un membre</a> · <a href="{}?institution__id__exact={}">'
+            'Invitations envoyées</a> · <a href="{}?institution__id__exact={}">Demandes pour rejoindre</a>',
+            reverse("admin:invitations_invitation_add"),
+            obj.pk,
+            reverse("admin:invitations_invitation_changelist"),
+            obj.pk,
+            reverse("admin:invitations_joinrequest_changelist"),
+            obj.pk,
+        )

@@ -10,6 +10,9 @@ from itou.job_applications.workflow import ARCHIVABLE_STATES, PENDING_STATES
 # Rules of DOMAIN.md, Applications: each a named constant.
 MIN_DELAY_BETWEEN_APPLICATIONS_TO_SAME_COMPANY = timezone.timedelta(hours=24)
 MAX_HIRING_START_POSTPONEMENT_DAYS = 30
+# Not a rule of DOMAIN.md, a product choice (docs/candidatures.md): a hire may be recorded
+# a few days after the contract started (on Monday for a Friday start), never more.
+MAX_HIRING_START_BACKDATING_DAYS = 3
 IDLE_REMINDER_AFTER = timezone.timedelta(weeks=3)
 AUTO_REFUSE_AFTER = timezone.timedelta(days=60)
 AUTO_ARCHIVE_AFTER = timezone.timedelta(days=180)
@@ -129,6 +132,9 @@ class JobApplication(models.Model):
         related_name="+",
     )
     processed_at = models.DateTimeField("dernière décision le", null=True, blank=True)
+    # Set by the daily reminder (tasks.py) so that an idle application is reminded once;
+    # written with QuerySet.update(), which leaves `updated_at` (the idleness clock) alone.
+    idle_reminder_sent_at = models.DateTimeField("relance envoyée le", null=True, blank=True)
     archived_at = models.DateTimeField("archivée le", null=True, blank=True)
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -182,6 +188,8 @@ class JobApplication(models.Model):
             # Prescriber's sent list.
             models.Index(fields=["sender_prescriber_organization", "-created_at"], name="ja_prescriber_created_idx"),
             models.Index(fields=["job_seeker", "-created_at"], name="ja_job_seeker_created_idx"),
+            # Daily jobs: idle applications of some states (reminder, auto-refusal, auto-archive).
+            models.Index(fields=["state", "updated_at"], name="ja_state_updated_idx"),
         ]
 
     def __str__(self):

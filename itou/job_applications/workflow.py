@@ -113,3 +113,23 @@ def check_transition(name: str, state: str, *, actor: str = Actor.EMPLOYER, is_g
     if transition is None or transition not in available_transitions(state, actor=actor, is_geiq=is_geiq):
         raise TransitionNotAllowed(name)
     return transition
+
+
+# Log rows that are not transitions of the table above: what happens to an application
+# without changing its state. They are logged like transitions (from_state == to_state).
+CREATION = "create"  # the apply flow may log the sending under this name
+ARCHIVE = "archive"
+UNARCHIVE = "unarchive"
+UPDATE_HIRING_START = "update_hiring_start"
+
+LOG_LABELS = {
+    **{name: transition.label for name, transition in TRANSITIONS.items()},
+    CREATION: "Candidature envoyée",
+    ARCHIVE: "Candidature archivée",
+    UNARCHIVE: "Candidature désarchivée",
+    UPDATE_HIRING_START: "Dates du contrat modifiées",
+}
+
+# Applications that wait for the employer's first answer: reminded after
+# IDLE_REMINDER_AFTER, refused by the system after AUTO_REFUSE_AFTER (models.py).
+IDLE_STATES = frozenset({State.NEW, State.PROCESSING})

@@ -111,7 +111,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class JobSeekerProfile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="jobseeker_profile", primary_key=True)
-    birthdate = models.DateField("date de naissance", null=True, blank=True)
+    # Indexed: looking a person up by name + birthdate filters on it first (apply flow).
+    birthdate = models.DateField("date de naissance", null=True, blank=True, db_index=True)
     nir = models.CharField(
         "numéro de sécurité sociale",
         max_length=15,

@@ -33,3 +33,132 @@ def job_seeker_profile_update(*, acting_user: User, job_seeker: User, user_field
     profile.full_clean(exclude=["user"])
     profile.save()
     return user
+
+
+# --- Accounts created by a professional for a job seeker (applying on their behalf) ---
+
+ACCOUNT_CREATED_SUBJECT_TEMPLATE = "apply/email/job_seeker_account_created_subject.txt"
+ACCOUNT_CREATED_BODY_TEMPLATE = "apply/email/job_seeker_account_created_body.txt"
+
+
+def _check_acts_for(acting_user: User, organization) -> None:
+    """PermissionDenied unless `acting_user` is an active member of `organization`
+    (a prescriber organization or an employer)."""
+    from django.core.exceptions import PermissionDenied
+
+    from itou.companies.models import Company, CompanyMembership
+    from itou.prescribers.models import PrescriberMembership, PrescriberOrganization
+
+    if not acting_user.is_active or acting_user.kind != UserKind.PROFESSIONAL:
+        raise PermissionDenied("Seul un professionnel peut créer le compte d'un candidat.")
+    if isinstance(organization, PrescriberOrganization):
+        memberships = PrescriberMembership.objects.active().filter(user=acting_user, organization_id=organization.pk)
+    elif isinstance(organization, Company):
+        memberships = CompanyMembership.objects.active().filter(user=acting_user, company_id=organization.pk)
+    else:
+        memberships = None
+    if memberships is None or not memberships.exists():
+        raise PermissionDenied("Vous n'êtes pas membre de cette organisation.")
+
+
+def job_seeker_account_claim_url(user: User) -> str:
+    """allauth's password reset link for `user`: opening it lets them choose their own password.
+
+    The token depends on the (unusable) password: it stops working once a password is set.
+    """
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+    from django.conf import settings
+    from django.urls import reverse
+
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    )
+    return settings.SITE_URL + path
+
+
+def _send_account_created_email(*, user: User, acting_user: User, organization) -> None:
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    context = {
+        "user": user,
+        "professional": acting_user,
+        "organization_name": getattr(organization, "display_name", None) or organization.name,
+        "claim_url": job_seeker_account_claim_url(user),
+        "claim_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        "login_code_url": settings.SITE_URL + reverse("account_request_login_code"),
+        "password_reset_url": settings.SITE_URL + reverse("account_reset_password"),
+    }
+    subject = render_to_string(ACCOUNT_CREATED_SUBJECT_TEMPLATE, context).strip()
+    body = render_to_string(ACCOUNT_CREATED_BODY_TEMPLATE, context)
+    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [user.email])
+
+
+@transaction.atomic
+def job_seeker_create_by_professional(
+    *,
+    acting_user: User,
+    organization,
+    first_name: str,
+    last_name: str,
+    birthdate,
+    nir: str = "",
+    lack_of_nir_reason: str = "",
+    email: str = "",
+    phone: str = "",
+    commune=None,
+    address_line: str = "",
+    education_level: str = "",
+) -> User:
+    """Create the account of a job seeker on their behalf, as a member of `organization`.
+
+    The account has no usable password: when an email is given, the job seeker receives
+    (on commit) a link to choose their own password (allauth's password reset flow), and
+    may also log in with a one-time code. Never a duplicate: a NIR or an email already
+    used by another account is refused (ValidationError, in French), also when two
+    requests race (the database constraints decide).
+    """
+    from allauth.account.models import EmailAddress
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError
+
+    _check_acts_for(acting_user, organization)
+    email = (email or "").strip().lower()
+    nir = (nir or "").strip().upper()
+    errors = {}
+    if nir and JobSeekerProfile.objects.filter(nir=nir).exists():
+        errors["nir"] = "Ce numéro de sécurité sociale est déjà associé au compte d'une autre personne."
+    if email and User.objects.filter(email__iexact=email).exists():
+        errors["email"] = "Un compte existe déjà avec cette adresse e-mail."
+    if errors:
+        raise ValidationError(errors)
+
+    user = User(kind=UserKind.JOB_SEEKER, email=email or None, first_name=first_name, last_name=last_name, phone=phone)
+    user.set_unusable_password()
+    profile = JobSeekerProfile(
+        birthdate=birthdate,
+        nir=nir,
+        lack_of_nir_reason="" if nir else (lack_of_nir_reason or ""),
+        commune=commune,
+        address_line=address_line or "",
+        education_level=education_level or "",
+    )
+    try:
+        with transaction.atomic():
+            user.full_clean(exclude=["password", "email"])
+            user.save()
+            profile.user = user
+            profile.full_clean(exclude=["user"])
+            profile.save()
+            if email:
+                EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    except IntegrityError:
+        # Another request created the same person between the checks and the insert.
+        raise ValidationError("Ce candidat vient d'être enregistré par ailleurs : recherchez-le à nouveau.")
+    if email:
+        _send_account_created_email(user=user, acting_user=acting_user, organization=organization)
+    return user

@@ -8,19 +8,24 @@ docs/monde-de-demo.md).
 
 import dataclasses
 import datetime
+import io
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.db import models, transaction
 from django.utils import timezone
 from stdnum import luhn
 from stdnum.fr import nir as stdnum_nir
 
 from itou.companies.enums import SIAE_KINDS, CompanyKind, CompanySource
+from itou.companies.job_descriptions import job_descriptions_load_demo
 from itou.companies.models import Company, CompanyMembership
 from itou.geo.models import Commune, Department
 from itou.institutions.enums import InstitutionKind
 from itou.institutions.models import Institution, InstitutionMembership
+from itou.job_applications.demo import load_demo_job_applications
 from itou.prescribers.enums import AUTHORIZED_BY_LAW_KINDS, PrescriberOrganizationKind
 from itou.prescribers.models import PrescriberMembership, PrescriberOrganization
 from itou.users.enums import EducationLevel, UserKind
@@ -409,8 +414,18 @@ def demo_accounts() -> list[dict]:
     for job_seeker in JOB_SEEKERS:
         person = job_seeker.person
         accounts.append({"email": person.email, "label": person.full_name, "role": job_seeker.role})
+    accounts += [
+        {"email": _email(local_part), "label": label, "role": role} for local_part, label, role in EXTRA_ACCOUNTS
+    ]
     accounts.append({"email": STAFF.email, "label": STAFF.full_name, "role": STAFF_ROLE})
     return accounts
+
+
+# Accounts created through the services by load_demo (_load_organization_life).
+EXTRA_ACCOUNTS = (
+    ("employeur.aci.membre", "Hugo Renaud", "Employeur (membre non administrateur) — ACI Les Jardins du Rhône"),
+    ("orienteur.chrs", "Yves Carpentier", "Orienteur, habilitation en attente — CHRS Les Tilleuls"),
+)
 
 
 class MissingReferenceData(Exception):
@@ -550,6 +565,7 @@ def load_demo(*, reset_passwords: bool = False) -> DemoSummary:
     # One hash for every account: hashing is deliberately slow.
     password_hash = make_password(DEMO_PASSWORD)
     user_options = {"password_hash": password_hash, "reset_password": reset_passwords}
+    world = {"companies": {}, "prescribers": {}}
 
     for demo in COMPANIES:
         company = _upsert(
@@ -563,8 +579,12 @@ def load_demo(*, reset_passwords: bool = False) -> DemoSummary:
                 "address_line": demo.address_line,
                 "post_code": demo.post_code,
                 "commune_id": communes[demo.commune_code].pk,
+                "latitude": communes[demo.commune_code].latitude,
+                "longitude": communes[demo.commune_code].longitude,
                 "phone": demo.phone,
                 "email": demo.admin.email,
+                # Where employer signup links go: the demo's own mailbox shows them.
+                "official_email": _email(f"contact.{demo.kind.lower()}"),
                 "description": demo.description,
                 "source": demo.source,
                 "is_active": True,
@@ -581,6 +601,8 @@ def load_demo(*, reset_passwords: bool = False) -> DemoSummary:
             {"user_id": user.pk, "company_id": company.pk},
             {"is_admin": True, "is_active": True},
         )
+        summary.tally("fiches de poste").created += job_descriptions_load_demo(acting_user=user, company=company)
+        world["companies"][demo.kind] = (company, user)
 
     for demo in PRESCRIBERS:
         organization = _upsert(
@@ -593,6 +615,8 @@ def load_demo(*, reset_passwords: bool = False) -> DemoSummary:
                 "address_line": demo.address_line,
                 "post_code": demo.post_code,
                 "commune_id": communes[demo.commune_code].pk,
+                "latitude": communes[demo.commune_code].latitude,
+                "longitude": communes[demo.commune_code].longitude,
                 "phone": demo.phone,
                 "email": demo.admin.email,
             },
@@ -605,6 +629,7 @@ def load_demo(*, reset_passwords: bool = False) -> DemoSummary:
             {"user_id": user.pk, "organization_id": organization.pk},
             {"is_admin": True, "is_active": True},
         )
+        world["prescribers"][demo.kind] = (organization, user)
 
     for demo in INSTITUTIONS:
         institution = _upsert(
@@ -642,4 +667,90 @@ def load_demo(*, reset_passwords: bool = False) -> DemoSummary:
         )
 
     _upsert_user(summary, STAFF, kind=UserKind.STAFF, is_superuser=True, **user_options)
+    _load_organization_life(summary, world, communes)
+    summary.tally("structures des listes officielles").created += _load_official_structures()
+    summary.tally("candidatures").created += load_demo_job_applications()
     return summary
+
+
+def _load_organization_life(summary, world, communes) -> None:
+    """Members, a pending invitation, a pending join request and an authorization claim,
+    through the same services as the screens (their emails land in the dev mailbox)."""
+    from itou.invitations import services as invitations
+    from itou.invitations.models import Invitation, JoinRequest
+    from itou.invitations.services import NewAccount
+    from itou.prescribers.services import prescriber_organization_create
+
+    aci, aci_admin = world["companies"][CompanyKind.ACI]
+    for email, first_name, last_name, is_admin in (
+        (_email("employeur.aci.membre"), "Hugo", "Renaud", False),
+        (_email("employeur.aci.admin2"), "Léna", "Morel", True),
+    ):
+        if not User.objects.filter(email=email).exists():
+            invitation = invitations.invitation_create(
+                acting_user=aci_admin,
+                organization=aci,
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+                is_admin=is_admin,
+            )
+            invitations.invitation_accept(
+                acting_user=None,
+                invitation=invitation,
+                new_account=NewAccount(email=email, first_name=first_name, last_name=last_name, password=DEMO_PASSWORD),
+            )
+            summary.tally("membres d'employeurs").created += 1
+
+    ft, ft_admin = world["prescribers"][PrescriberOrganizationKind.FT]
+    if not Invitation.objects.for_organization(ft).pending().exists():
+        invitations.invitation_create(
+            acting_user=ft_admin,
+            organization=ft,
+            email=_email("nouveau.conseiller"),
+            first_name="Samir",
+            last_name="Ouali",
+        )
+        summary.tally("invitations en attente").created += 1
+
+    ml, _ml_admin = world["prescribers"][PrescriberOrganizationKind.ML]
+    if (
+        not JoinRequest.objects.for_organization(ml).pending().exists()
+        and not User.objects.filter(email=_email("demande.ml")).exists()
+    ):
+        join_request = invitations.join_request_create(
+            acting_user=None,
+            organization=ml,
+            new_account=NewAccount(
+                email=_email("demande.ml"), first_name="Zoé", last_name="Marchand", password=DEMO_PASSWORD
+            ),
+        )
+        EmailAddress.objects.filter(user=join_request.user).update(verified=True)
+        summary.tally("demandes d'adhésion en attente").created += 1
+
+    if not User.objects.filter(email=_email("orienteur.chrs")).exists():
+        result = prescriber_organization_create(
+            acting_user=None,
+            new_account=NewAccount(
+                email=_email("orienteur.chrs"), first_name="Yves", last_name="Carpentier", password=DEMO_PASSWORD
+            ),
+            siret=make_siret("46231875"),
+            kind=PrescriberOrganizationKind.CHRS,
+            name="CHRS Les Tilleuls",
+            address_line="12 rue Pierre de Roubaix",
+            post_code="59100",
+            commune=communes[ROUBAIX],
+        )
+        EmailAddress.objects.filter(user=result.user).update(verified=True)
+        summary.tally("demandes d'habilitation en attente").created += 1
+
+
+DEMO_STRUCTURES_FILE = Path(__file__).resolve().parent.parent / "companies" / "data" / "demo_structures.csv"
+
+
+def _load_official_structures() -> int:
+    """The sample of an official list (ASP, GEIQ, EA): structures without members yet,
+    so that the employer signup by SIRET can be tried on them. Returns how many were new."""
+    before = Company.objects.count()
+    call_command("import_structures", str(DEMO_STRUCTURES_FILE), verbosity=0, stdout=io.StringIO())
+    return Company.objects.count() - before

@@ -17,6 +17,9 @@ def test_signup_verify_email_login(ui):
     ui.check()
 
     page.get_by_role("link", name="S'inscrire").first.click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    ui.check()
+    page.get_by_role("link", name="Candidat", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Créer mon compte candidat")
     ui.check()
 

@@ -65,14 +65,16 @@ def test_running_twice_changes_nothing(demo_communes):
     assert counts() == after_first
     assert {model.__name__: sorted(model.objects.values_list("pk", flat=True)) for model in MODELS} == snapshot
     assert sorted(Company.objects.values_list("updated_at", flat=True)) == updated_at
+    # 19 declared accounts, plus what the services create: a member and a second admin of
+    # the ACI, a person asking to join the Mission locale, the CHRS waiting for its authorization.
     assert after_first == {
-        "User": 19,
-        "EmailAddress": 19,
+        "User": 23,
+        "EmailAddress": 23,
         "JobSeekerProfile": 6,
-        "Company": 8,
-        "CompanyMembership": 8,
-        "PrescriberOrganization": 3,
-        "PrescriberMembership": 3,
+        "Company": 20,  # 8 with members + 12 of the sample official list, waiting for signup
+        "CompanyMembership": 10,
+        "PrescriberOrganization": 4,
+        "PrescriberMembership": 4,
         "Institution": 1,
         "InstitutionMembership": 1,
     }
@@ -84,7 +86,9 @@ def test_running_twice_changes_nothing(demo_communes):
 
 def test_restores_what_was_changed_but_keeps_user_choices(demo_communes):
     load()
-    company = Company.objects.get(kind=CompanyKind.ACI)
+    company = Company.objects.get(
+        kind=CompanyKind.ACI, memberships__is_admin=True, memberships__user__email="employeur.aci@inclusion-demo.fr"
+    )
     company.name = "Nom modifié"
     company.spontaneous_applications_open_since = None
     company.save()
@@ -108,7 +112,10 @@ def test_restores_what_was_changed_but_keeps_user_choices(demo_communes):
 def test_the_demo_world(demo_communes):
     load()
     # One employer of every kind but OPCS, in the three departments.
-    assert sorted(Company.objects.values_list("kind", flat=True)) == sorted(set(CompanyKind.values) - {"OPCS"})
+    with_members = Company.objects.filter(memberships__isnull=False).distinct()
+    assert sorted(with_members.values_list("kind", flat=True)) == sorted(set(CompanyKind.values) - {"OPCS"})
+    # The sample official list: structures without members, for the employer signup.
+    assert Company.objects.filter(memberships__isnull=True).exclude(official_email="").count() == 12
     assert set(Company.objects.values_list("commune__department", flat=True)) == {"59", "69", "93"}
     assert all(stdnum_siret.is_valid(siret) for siret in Company.objects.values_list("siret", flat=True))
     assert all(c.post_code in c.commune.postal_codes for c in Company.objects.select_related("commune"))
@@ -118,13 +125,14 @@ def test_the_demo_world(demo_communes):
         PrescriberOrganizationKind.FT: PrescriberAuthorizationStatus.VALIDATED,
         PrescriberOrganizationKind.ML: PrescriberAuthorizationStatus.VALIDATED,
         PrescriberOrganizationKind.OTHER: PrescriberAuthorizationStatus.NOT_SET,
+        PrescriberOrganizationKind.CHRS: PrescriberAuthorizationStatus.NOT_SET,
     }
     assert all(stdnum_siret.is_valid(siret) for siret in PrescriberOrganization.objects.values_list("siret", flat=True))
     ddets = Institution.objects.get()
     assert (ddets.kind, ddets.department_id) == (InstitutionKind.DDETS_IAE, "69")
-    # Every organization has an active admin member.
-    for model in (Company, PrescriberOrganization, Institution):
-        for organization in model.objects.all():
+    # Every organization has an active admin member (but the official list's structures).
+    for queryset in (with_members, PrescriberOrganization.objects.all(), Institution.objects.all()):
+        for organization in queryset:
             assert organization.memberships.filter(is_admin=True, is_active=True, user__kind=UserKind.PROFESSIONAL)
     # Job seekers with complete profiles and valid NIRs matching their birthdate.
     profiles = JobSeekerProfile.objects.select_related("user")
@@ -150,8 +158,8 @@ def test_constants_hold_valid_identifiers():
 def test_demo_accounts_need_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         accounts = demo.demo_accounts()
-    assert len(accounts) == 19
-    assert len({account["email"] for account in accounts}) == 19
+    assert len(accounts) == 21
+    assert len({account["email"] for account in accounts}) == 21
     roles = [account["role"] for account in accounts]
     assert "Employeur — ACI Les Jardins du Rhône" in roles
     assert "Employeur — GEIQ BTP Métropole lilloise" in roles

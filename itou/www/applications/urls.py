@@ -1,3 +1,17 @@
+from django.urls import path
+
+from itou.www.applications import views
+
 app_name = "applications"
 
-urlpatterns = []
+urlpatterns = [
+    path("recues/", views.company_list, name="company_list"),
+    path("recues/archives/", views.company_archive, name="company_archive"),
+    path("recues/action-groupee/", views.company_batch, name="company_batch"),
+    path("envoyees/", views.prescriber_list, name="prescriber_list"),
+    path("mes-candidatures/", views.job_seeker_list, name="job_seeker_list"),
+    path("<uuid:pk>/", views.detail, name="detail"),
+    path("<uuid:pk>/cv/", views.resume, name="resume"),
+    path("<uuid:pk>/commentaires/", views.add_comment, name="add_comment"),
+    path("<uuid:pk>/<slug:slug>/", views.action, name="action"),
+]

@@ -5,9 +5,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from itou.job_applications.enums import JobApplicationState
+from itou.job_applications.models import JobApplication
 from itou.users import services
 from itou.users.models import JobSeekerProfile
-from itou.utils.organizations import set_current_organization
+from itou.utils.organizations import Role, set_current_organization
 from itou.www.dashboard.forms import JobSeekerProfileForm
 
 
@@ -17,7 +19,30 @@ def index(request):
     context = {}
     if user.is_job_seeker:
         context["profile"] = JobSeekerProfile.objects.select_related("commune").filter(user=user).first()
+    context["counts"] = dashboard_counts(request)
     return render(request, "dashboard/index.html", context)
+
+
+def dashboard_counts(request) -> dict:
+    """What waits for this person, one COUNT each (indexed)."""
+    user, current = request.user, request.current_organization
+    if user.is_job_seeker:
+        return {"applications": JobApplication.objects.for_job_seeker(user).count()}
+    if current and current.role == Role.EMPLOYER:
+        company = current.organization
+        return {
+            "new_applications": JobApplication.objects.for_company(company)
+            .filter(state=JobApplicationState.NEW, archived_at__isnull=True)
+            .count(),
+            "open_job_descriptions": company.job_descriptions.open().count(),
+        }
+    if current and current.role == Role.PRESCRIBER:
+        return {
+            "sent_applications": JobApplication.objects.for_prescriber_organization(current.organization)
+            .pending()
+            .count()
+        }
+    return {}
 
 
 @login_required

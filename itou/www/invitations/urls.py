@@ -1,3 +1,9 @@
+from django.urls import path
+
+from itou.www.invitations import views
+
 app_name = "invitations"
 
-urlpatterns = []
+urlpatterns = [
+    path("<str:token>/", views.accept, name="accept"),
+]

@@ -26,7 +26,8 @@ def test_anonymous_sees_the_three_audiences_and_their_entry_points(client):
     assert f'href="{reverse("account_login")}"' in html
     assert "prescripteur habilité" in html.lower()
     assert "Orienteur" in html
-    assert "L'inscription en ligne des professionnels ouvre bientôt." in html
+    assert f'href="{reverse("signup:employer_siret")}"' in html
+    assert f'href="{reverse("signup:prescriber_siret")}"' in html
     assert f'href="{reverse("dashboard:index")}"' not in html
 
 
@@ -75,7 +76,7 @@ def test_logged_in_user_still_sees_the_home_page_with_a_way_to_the_dashboard(cli
     assert "Accéder à mon tableau de bord" in html
     assert f'href="{reverse("dashboard:index")}"' in html
     assert "Créer mon compte candidat" not in html
-    assert "L'inscription en ligne des professionnels ouvre bientôt." not in html
+    assert f'href="{reverse("signup:employer_siret")}"' not in html
     for anchor in ("candidat", "prescripteur", "employeur"):
         assert f'id="{anchor}"' in html
 

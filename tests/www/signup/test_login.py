@@ -150,3 +150,21 @@ def test_anonymous_is_sent_to_login(client, url_name):
     response = client.get(reverse(url_name))
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN_URL)
+
+
+def test_password_reset_link_verifies_the_email(client, django_capture_on_commit_callbacks):
+    """An account created by a professional is claimed through the reset link: no second confirmation."""
+    from allauth.account.models import EmailAddress
+
+    user = JobSeekerFactory(email="lea@example.com", verified_email=False)
+    EmailAddress.objects.create(user=user, email="lea@example.com", verified=False, primary=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "lea@example.com"})
+    run_pending_jobs()
+    link = extract_link(last_email_to("lea@example.com").body, "/comptes/password/reset/key/")
+    response = client.get("/" + link.split("://", 1)[1].split("/", 1)[1], follow=True)
+    new_password = "Nouveau-mot-de-passe-2026"
+    client.post(response.redirect_chain[-1][0], {"password1": new_password, "password2": new_password})
+    assert EmailAddress.objects.get(user=user).verified
+    response = client.post(LOGIN_URL, {"login": "lea@example.com", "password": new_password})
+    assert response["Location"] == reverse("dashboard:index")

@@ -1,0 +1,189 @@
+"""Named reads of employers and job descriptions shared by several screens (see docs/recherche.md)."""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from itou.companies.enums import CompanyKind
+from itou.companies.models import Company, JobDescription
+from itou.geo.distance import Point, within_radius
+
+# Columns that a results page never shows, left out of its query: descriptions are long
+# texts, and PostgreSQL would carry them through the sort by distance of every row of the circle.
+COMMUNE_UNUSED_FIELDS = ("search_vector", "search_text", "postal_codes")
+
+# Kinds a visitor can look for: an OPCS brings social clauses to buyers, it does not hire.
+SEARCHABLE_COMPANY_KINDS = tuple(kind for kind in CompanyKind if kind != CompanyKind.OPCS)
+
+
+def searchable_companies() -> QuerySet:
+    """Employers shown to the public: active (convention grace period included), not OPCS."""
+    return Company.objects.active().filter(kind__in=SEARCHABLE_COMPANY_KINDS)
+
+
+def _open_job_descriptions(*, rome_domains: Collection[str] = ()) -> QuerySet:
+    """The open job descriptions of the outer company (for Exists / Subquery)."""
+    queryset = JobDescription.objects.filter(company=OuterRef("pk"), is_open=True)
+    if rome_domains:
+        queryset = queryset.filter(appellation__rome__domain_id__in=rome_domains)
+    return queryset
+
+
+def companies_near(
+    point: Point,
+    radius_km: float,
+    *,
+    kinds: Collection[str] = (),
+    rome_domains: Collection[str] = (),
+    hiring_only: bool = False,
+) -> QuerySet:
+    """Searchable employers within `radius_km` of `point`, annotated with `distance` (km) and `hiring_now`.
+
+    `hiring_now`: an open job description, or spontaneous applications open.
+    `rome_domains` keeps the employers with an open job description in one of these ROME
+    domains. No department filter and no ordering here: `company_department_counts` counts
+    this set by department, `companies_results` filters and orders it for a page.
+    """
+    queryset = within_radius(searchable_companies(), point, radius_km)
+    if kinds:
+        queryset = queryset.filter(kind__in=kinds)
+    if rome_domains:
+        queryset = queryset.filter(Exists(_open_job_descriptions(rome_domains=rome_domains)))
+    hiring_now = Q(spontaneous_applications_open_since__isnull=False) | Q(Exists(_open_job_descriptions()))
+    queryset = queryset.annotate(hiring_now=ExpressionWrapper(hiring_now, output_field=BooleanField()))
+    if hiring_only:
+        queryset = queryset.filter(hiring_now=True)
+    return queryset
+
+
+@dataclass(frozen=True)
+class DepartmentCount:
+    code: str
+    name: str
+    count: int
+
+
+def company_department_counts(queryset: QuerySet) -> tuple[list[DepartmentCount], int]:
+    """How many employers of `queryset` each department has, and how many have no commune.
+
+    One GROUP BY query: it gives both the department filter's choices (only departments
+    that the radius reaches, never a list of 100) and the result count of any selection.
+    """
+    rows = (
+        queryset.order_by()
+        .values("commune__department_id", "commune__department__name")
+        .annotate(count=Count("pk"))
+        .order_by("commune__department_id")
+    )
+    departments, without_department = [], 0
+    for row in rows:
+        if row["commune__department_id"] is None:
+            without_department += row["count"]
+        else:
+            departments.append(
+                DepartmentCount(row["commune__department_id"], row["commune__department__name"], row["count"])
+            )
+    return departments, without_department
+
+
+def companies_results(queryset: QuerySet, *, departments: Collection[str] = ()) -> QuerySet:
+    """A `companies_near` set ready for a results page: hiring now first, then the nearest.
+
+    Each employer carries its commune and `open_job_descriptions_count` (a correlated
+    count on the job descriptions' company index, computed for the rows of the page only
+    once PostgreSQL has sorted and cut them).
+    """
+    if departments:
+        queryset = queryset.filter(commune__department_id__in=departments)
+    open_count = _open_job_descriptions().order_by().values("company").annotate(count=Count("pk")).values("count")[:1]
+    return (
+        queryset.select_related("commune")
+        .defer("description", *(f"commune__{field}" for field in COMMUNE_UNUSED_FIELDS))
+        .annotate(
+            open_job_descriptions_count=Coalesce(
+                Subquery(open_count, output_field=IntegerField()), Value(0), output_field=IntegerField()
+            )
+        )
+        .order_by("-hiring_now", "distance", "pk")
+    )
+
+
+def job_descriptions_near(
+    point: Point,
+    radius_km: float,
+    *,
+    kinds: Collection[str] = (),
+    rome_domains: Collection[str] = (),
+    contract_types: Collection[str] = (),
+    appellation_tsquery: str | None = None,
+) -> QuerySet:
+    """Open job descriptions of searchable employers within `radius_km` of `point`, annotated with `distance`.
+
+    The distance is the job description's own (its location, else its employer's), copied
+    in its row so that the partial index on open job descriptions serves the bounding box.
+    `appellation_tsquery` is a prefix tsquery (itou.www.autocomplete.search.parse_query)
+    matched against the ROME appellation's normalized words.
+    """
+    queryset = within_radius(
+        JobDescription.objects.filter(is_open=True, company__in=searchable_companies()), point, radius_km
+    )
+    if kinds:
+        queryset = queryset.filter(company__kind__in=kinds)
+    if rome_domains:
+        queryset = queryset.filter(appellation__rome__domain_id__in=rome_domains)
+    if contract_types:
+        queryset = queryset.filter(contract_type__in=contract_types)
+    if appellation_tsquery:
+        queryset = queryset.filter(
+            appellation__search_vector=SearchQuery(appellation_tsquery, search_type="raw", config="simple")
+        )
+    return queryset
+
+
+# Nearest first, then the most recently updated.
+JOB_DESCRIPTION_RESULTS_ORDER = ("distance", "-updated_at", "pk")
+# What a results card shows (employer, its commune, ROME appellation, location), and the
+# long texts it does not.
+JOB_DESCRIPTION_CARD_RELATED = ("company", "company__commune", "appellation", "location")
+JOB_DESCRIPTION_CARD_DEFERRED = (
+    "description",
+    "profile_sought",
+    "company__description",
+    "appellation__search_vector",
+    "appellation__search_text",
+    *(f"company__commune__{field}" for field in COMMUNE_UNUSED_FIELDS),
+    *(f"location__{field}" for field in COMMUNE_UNUSED_FIELDS),
+)
+
+
+def job_description_details() -> QuerySet:
+    """Job descriptions with what a results card shows, in the same query (for a page of ids)."""
+    return JobDescription.objects.select_related(*JOB_DESCRIPTION_CARD_RELATED).defer(*JOB_DESCRIPTION_CARD_DEFERRED)
+
+
+def job_descriptions_results(queryset: QuerySet) -> QuerySet:
+    """A `job_descriptions_near` set ready for a results page, in one query: nearest first,
+    then the most recently updated, with what a card shows.
+
+    The search page itself ranks the set with JOB_DESCRIPTION_RESULTS_ORDER and loads the
+    details of its 20 rows only (itou.www.search.pagination.paginate_ranked).
+    """
+    return (
+        queryset.select_related(*JOB_DESCRIPTION_CARD_RELATED)
+        .defer(*JOB_DESCRIPTION_CARD_DEFERRED)
+        .order_by(*JOB_DESCRIPTION_RESULTS_ORDER)
+    )

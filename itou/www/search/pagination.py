@@ -1,0 +1,66 @@
+"""Pagination of search results in few queries (see docs/recherche.md)."""
+
+import math
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
+from django.utils.functional import cached_property
+
+# Beyond, a page number is out of range whatever the search (and too big for an SQL OFFSET).
+MAX_PAGE_NUMBER = 10_000
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (already computed by another query) instead of running a COUNT."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def paginate_ranked(
+    ranked: QuerySet, page_number, *, per_page: int, details: QuerySet, carried: tuple[str, ...] = ("distance",)
+) -> Page:
+    """A page of `ranked` (an ordered queryset) and the total count, in two queries.
+
+    The first reads the ranked rows once: their ids and `carried` annotations for the
+    page, and the total as a window count (COUNT(*) OVER ()), where a paginator would read
+    the same rows twice (COUNT, then the page). The second loads the page's rows from
+    `details` (select_related…) by primary key; the carried annotations are set on them.
+    Like Paginator.get_page, a page number that is not a number gives the first page, one
+    out of range the last page (two more queries, only for such links).
+    """
+    rows_query = ranked.annotate(total_count=Window(Count("pk"))).values_list("pk", "total_count", *carried)
+
+    def fetch(number: int) -> list[tuple]:
+        start = (number - 1) * per_page
+        return list(rows_query[start : start + per_page])
+
+    try:
+        number = int(page_number)
+    except (TypeError, ValueError):
+        number = 1
+    rows = fetch(number) if 1 <= number <= MAX_PAGE_NUMBER else []
+    if rows:
+        total = rows[0][1]
+    elif number == 1:
+        total = 0
+    else:
+        rows = fetch(1)
+        total = rows[0][1] if rows else 0
+        number = max(1, math.ceil(total / per_page))
+        if number > 1:
+            rows = fetch(number)
+
+    by_pk = details.in_bulk([row[0] for row in rows]) if rows else {}
+    objects = []
+    for pk, _total, *values in rows:
+        obj = by_pk[pk]
+        for name, value in zip(carried, values, strict=True):
+            setattr(obj, name, value)
+        objects.append(obj)
+    return Page(objects, number, CountedPaginator([], per_page, count=total))

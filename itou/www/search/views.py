@@ -1,0 +1,115 @@
+"""Public searches: employers, job descriptions, prescriber organizations (see docs/recherche.md).
+
+GET forms: the URL carries the whole search (shareable, the back button works). An htmx
+request (the form changed, a pagination link) gets the results fragment only. Each search
+costs 4 SQL queries whatever the page and the number of results: the ROME domains (form
+choices), the commune, the count, the page of results (6 for a page number out of range).
+"""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from itou.companies.queries import (
+    JOB_DESCRIPTION_RESULTS_ORDER,
+    companies_near,
+    companies_results,
+    company_department_counts,
+    job_description_details,
+    job_descriptions_near,
+)
+from itou.prescribers.queries import authorized_organizations_near
+from itou.www.search.forms import EmployerSearchForm, JobDescriptionSearchForm, PrescriberSearchForm
+from itou.www.search.pagination import CountedPaginator, paginate_ranked
+
+RESULTS_PER_PAGE = 20
+
+
+def _render(request, template: str, context: dict):
+    # A history restore (back button after the htmx cache was dropped) needs the whole page.
+    if request.htmx and not request.htmx.history_restore_request:
+        template = f"{template}#results"
+    response = render(request, template, context)
+    # The same URL answers a page or a fragment: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _search_context(form, page) -> dict:
+    context = {"form": form, "page": page, "query": "", "page_range": []}
+    if page is not None:
+        context["query"] = urlencode(form.query_params())
+        context["page_range"] = list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+    return context
+
+
+@require_GET
+def employers(request):
+    form = EmployerSearchForm(request.GET)
+    page, department_choices = None, []
+    if form.is_valid() and form.point:
+        data = form.cleaned_data
+        companies = companies_near(
+            form.point,
+            data["radius"],
+            kinds=data["kinds"],
+            rome_domains=data["domains"],
+            hiring_only=data["hiring"],
+        )
+        departments, without_department = company_department_counts(companies)
+        selected = data["departments"]
+        if selected:
+            count = sum(department.count for department in departments if department.code in selected)
+        else:
+            count = sum(department.count for department in departments) + without_department
+        found = {department.code for department in departments}
+        department_choices = [
+            {"code": d.code, "label": f"{d.name} ({d.code})", "count": d.count, "checked": d.code in selected}
+            for d in departments
+        ] + [
+            # A department still selected but out of reach now: shown, so that it can be unticked.
+            {"code": code, "label": f"Département {code}", "count": 0, "checked": True}
+            for code in selected
+            if code not in found
+        ]
+        paginator = CountedPaginator(companies_results(companies, departments=selected), RESULTS_PER_PAGE, count=count)
+        page = paginator.get_page(request.GET.get("page"))
+    context = _search_context(form, page) | {"department_choices": department_choices}
+    return _render(request, "search/employers.html", context)
+
+
+@require_GET
+def job_descriptions(request):
+    form = JobDescriptionSearchForm(request.GET)
+    page = None
+    if form.is_valid() and form.point:
+        data = form.cleaned_data
+        job_descriptions = job_descriptions_near(
+            form.point,
+            data["radius"],
+            kinds=data["kinds"],
+            rome_domains=data["domains"],
+            contract_types=data["contract_types"],
+            appellation_tsquery=form.appellation_tsquery,
+        )
+        # Around a big city the circle holds thousands of open job descriptions: read them once.
+        page = paginate_ranked(
+            job_descriptions.order_by(*JOB_DESCRIPTION_RESULTS_ORDER),
+            request.GET.get("page"),
+            per_page=RESULTS_PER_PAGE,
+            details=job_description_details(),
+        )
+    return _render(request, "search/job_descriptions.html", _search_context(form, page))
+
+
+@require_GET
+def prescribers(request):
+    form = PrescriberSearchForm(request.GET)
+    page = None
+    if form.is_valid() and form.point:
+        paginator = Paginator(authorized_organizations_near(form.point, form.cleaned_data["radius"]), RESULTS_PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+    return _render(request, "search/prescribers.html", _search_context(form, page))

@@ -1,0 +1,29 @@
+"""The demo's applications: every state from every sender kind, through the services."""
+
+import itertools
+
+from itou.job_applications.demo import load_demo_job_applications
+from itou.job_applications.enums import JobApplicationState, SenderKind
+from itou.job_applications.models import JobApplication
+from itou.utils.demo import load_demo
+from tests.demo.conftest import demo_communes  # noqa: F401 (fixture)
+
+
+def test_every_state_from_every_sender_kind(demo_communes):  # noqa: F811
+    # load_demo creates them (through load_demo_job_applications).
+    summary = load_demo()
+    assert summary.tally("candidatures").created == 27
+    pairs = set(JobApplication.objects.values_list("state", "sender_kind"))
+    assert pairs == set(itertools.product(JobApplicationState.values, SenderKind.values))
+    # Every application went through the services: its creation and each step are logged.
+    for job_application in JobApplication.objects.prefetch_related("logs"):
+        transitions = [log.transition for log in job_application.logs.all()]
+        assert transitions[0] == "create"
+        assert (job_application.state == JobApplicationState.NEW) == (transitions == ["create"])
+    # A second run changes nothing.
+    assert load_demo_job_applications() == 0
+    assert JobApplication.objects.count() == 27
+
+
+def test_nothing_without_the_demo_world():
+    assert load_demo_job_applications() == 0

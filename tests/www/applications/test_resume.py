@@ -1,0 +1,64 @@
+"""The CV: a private file, served only to those involved."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from tests.prescribers.factories import PrescriberMembershipFactory
+from tests.www.applications.conftest import login
+
+PDF = b"%PDF-1.4\n% un CV\n%%EOF\n"
+
+
+@pytest.fixture
+def with_resume(cast):
+    cast.job_application.resume.save("cv.pdf", ContentFile(PDF), save=True)
+    return cast
+
+
+def url(cast):
+    return reverse("applications:resume", args=[cast.job_application.pk])
+
+
+@pytest.mark.parametrize("role", ["employer", "colleague", "prescriber", "job_seeker"])
+def test_those_involved_get_the_file(client, with_resume, role):
+    login(client, getattr(with_resume, role))
+    response = client.get(url(with_resume))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Disposition"].startswith("inline")
+
+
+def test_sender_organization_colleague(client, with_resume):
+    colleague = PrescriberMembershipFactory(
+        organization=with_resume.job_application.sender_prescriber_organization
+    ).user
+    login(client, colleague)
+    assert client.get(url(with_resume)).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["other_employer", "other_prescriber", "outsider", "other_job_seeker"])
+def test_others_get_404(client, with_resume, role):
+    login(client, getattr(with_resume, role))
+    assert client.get(url(with_resume)).status_code == 404
+
+
+def test_anonymous(client, with_resume):
+    assert client.get(url(with_resume)).status_code == 302
+
+
+def test_no_resume_or_missing_file(client, cast):
+    login(client, cast.employer)
+    assert client.get(url(cast)).status_code == 404
+    cast.job_application.resume.name = "resumes/absent.pdf"
+    cast.job_application.save()
+    assert client.get(url(cast)).status_code == 404
+
+
+def test_detail_links_to_the_view_not_to_media(client, with_resume):
+    login(client, with_resume.employer)
+    content = client.get(reverse("applications:detail", args=[with_resume.job_application.pk])).content.decode()
+    assert url(with_resume) in content
+    assert "resumes/" not in content

@@ -1,0 +1,1 @@
+from tests.companies.conftest import boulanger, lyon, maraicher, villeurbanne  # noqa: F401 (fixtures)

@@ -1,0 +1,1 @@
+from tests.invitations.conftest import sending  # noqa: F401 (fixture)

@@ -1,0 +1,181 @@
+"""search:job_descriptions — open job descriptions of active employers around a commune."""
+
+import datetime
+import html
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from itou.companies.enums import CompanyKind, ContractType
+from itou.companies.queries import job_descriptions_near, job_descriptions_results
+from tests.www.search.conftest import LILLE, LYON, appellation, commune_point, company_near, job_description
+
+URL = reverse("search:job_descriptions")
+# ROME domains (form choices), commune, COUNT, page.
+SEARCH_QUERIES = 4
+
+
+def titles(response) -> list[str]:
+    return [
+        html.unescape(title.strip())
+        for title in re.findall(r'<h3 class="fr-card__title">\s*(?:<a[^>]*>)?([^<]+)', response.content.decode())
+    ]
+
+
+def search(client, **params):
+    params.setdefault("commune_code", LYON)
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response
+
+
+def test_page_without_search(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        response = client.get(URL)
+    content = response.content.decode()
+    assert "<h1>Rechercher une fiche de poste</h1>" in content
+    assert "Indiquez une commune pour voir les postes ouverts autour" in content
+
+
+def test_nearest_first_then_most_recently_updated(client):
+    now = timezone.now()
+    near = company_near(north_km=1, name="Proche")
+    far = company_near(north_km=8, name="Loin")
+    job_description(far, custom_title="Loin récente", updated_at=now)
+    job_description(near, custom_title="Proche ancienne", updated_at=now - datetime.timedelta(days=30))
+    job_description(near, custom_title="Proche récente", updated_at=now)
+    job_description(company_near(north_km=40), custom_title="Hors du rayon")
+
+    response = search(client)
+
+    assert titles(response) == ["Proche récente", "Proche ancienne", "Loin récente"]
+    content = response.content.decode()
+    assert "3 fiches de poste trouvées" in content
+    assert "Proche — Atelier et chantier d&#x27;insertion (ACI)" in content
+    assert "CDD d&#x27;insertion (CDDI)" in content
+    assert "Lyon (69), à 8 km" in content
+
+
+def test_only_open_job_descriptions_of_active_searchable_employers(client):
+    job_description(company_near(name="Active"), custom_title="Ouverte")
+    job_description(company_near(name="Active 2"), custom_title="Fermée", is_open=False)
+    job_description(company_near(name="Inactive", is_active=False), custom_title="Structure inactive")
+    job_description(
+        company_near(name="Expirée", convention_end_date=timezone.localdate() - datetime.timedelta(days=60)),
+        custom_title="Convention expirée",
+    )
+    job_description(
+        company_near(name="OPCS", kind=CompanyKind.OPCS), custom_title="OPCS", contract_type=ContractType.PERMANENT
+    )
+
+    assert titles(search(client)) == ["Ouverte"]
+
+
+def test_distance_is_the_job_description_own(client):
+    """A job description located elsewhere than its employer is found where the job is."""
+    company = company_near(LILLE, name="Siège à Lille")
+    lyon_company = company_near(name="Référence")
+    job_description(
+        company, custom_title="Poste à Lyon", latitude=lyon_company.latitude, longitude=lyon_company.longitude
+    )
+    job_description(company, custom_title="Poste à Lille")
+
+    assert titles(search(client, radius="5")) == ["Poste à Lyon"]
+
+
+def test_title_defaults_to_the_appellation(client):
+    job_description(company_near(), appellation("maraicher maraichere"))
+    assert titles(search(client)) == ["Maraîcher / Maraîchère"]
+
+
+@pytest.mark.parametrize("typed", ["boul", "Boulanger", "BOULANGÈRE", "boulanger boul", "d1102"])
+def test_job_text_is_a_normalized_prefix_match(client, typed):
+    company = company_near()
+    job_description(company, appellation("boulanger boulangere"))
+    job_description(company, appellation("maraicher maraichere"))
+    assert titles(search(client, job=typed)) == ["Boulanger / Boulangère"]
+
+
+def test_job_text_without_match_or_too_short(client):
+    job_description(company_near(), appellation("boulanger boulangere"))
+    assert titles(search(client, job="plombier")) == []
+    # One letter is not a search: it is ignored.
+    assert titles(search(client, job="b")) == ["Boulanger / Boulangère"]
+    assert titles(search(client, job="%%% ''")) == ["Boulanger / Boulangère"]
+
+
+def test_filters_kind_contract_domain(client):
+    aci = company_near(name="ACI", kind=CompanyKind.ACI)
+    ea = company_near(name="EA", kind=CompanyKind.EA)
+    job_description(aci, appellation("maraicher maraichere"), custom_title="Maraîcher en CDDI")
+    job_description(ea, appellation("boulanger boulangere"), custom_title="Boulanger en CDI", contract_type="PERMANENT")
+
+    assert titles(search(client, kinds=["EA"])) == ["Boulanger en CDI"]
+    assert titles(search(client, contract_types=["FIXED_TERM_I"])) == ["Maraîcher en CDDI"]
+    assert titles(search(client, domains=["A"])) == ["Maraîcher en CDDI"]
+    assert titles(search(client, domains=["A"], kinds=["EA"])) == []
+
+
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        ({"radius": "3"}, "Choisissez une distance dans la liste."),
+        ({"commune_code": "00000"}, "Cette commune est inconnue : choisissez-la dans la liste proposée."),
+        ({"contract_types": ["CDI"]}, "Choisissez un type de contrat dans la liste."),
+        ({"job": "x" * 101}, "Assurez-vous que cette valeur comporte au plus 100 caractères"),
+    ],
+)
+def test_bad_input(client, params, message):
+    job_description(company_near())
+    response = search(client, **params)
+    assert message in html.unescape(response.content.decode())
+    assert titles(response) == []
+
+
+def test_htmx_fragment(client):
+    job_description(company_near(), custom_title="Poste")
+    response = client.get(URL, {"commune_code": LYON}, headers={"HX-Request": "true"})
+    content = response.content.decode()
+    assert content.lstrip().startswith('<div id="search-results">')
+    assert '<p id="search-status" hx-swap-oob="innerHTML">1 fiche de poste trouvée</p>' in content
+    assert "search-departments" not in content
+
+
+def test_pagination_and_query_count(client, django_assert_num_queries, django_assert_max_num_queries):
+    company = company_near()
+    job_description(company, custom_title="Unique")
+    with django_assert_num_queries(SEARCH_QUERIES):
+        search(client)
+
+    companies = [company_near(north_km=i * 0.5, name=f"Structure {i}") for i in range(10)]
+    for i in range(50):
+        job_description(companies[i % 10], custom_title=f"Poste {i:02d}")
+    # The same order as the whole set ranked in one query.
+    expected = [job.display_name for job in job_descriptions_results(job_descriptions_near(commune_point(LYON), 25))]
+    pages = {}
+    for page in ("1", "2", "3"):
+        with django_assert_num_queries(SEARCH_QUERIES):
+            response = search(client, page=page, job="boulanger", contract_types=["FIXED_TERM_I"], domains=["D"])
+        pages[page] = titles(response)
+    content = response.content.decode()
+    assert "51 fiches de poste trouvées" in content
+    assert "Page 3 sur 3" in content
+    assert [len(titles) for titles in pages.values()] == [20, 20, 11]
+    assert pages["1"] + pages["2"] + pages["3"] == expected
+
+    # Out of range or garbage: the last or the first page, in 6 queries at most.
+    for page, expected_page in [("99", "3"), ("-1", "3"), ("0", "3"), ("9" * 30, "3"), ("abc", "1"), ("", "1")]:
+        with django_assert_max_num_queries(6):
+            response = search(client, page=page)
+        assert titles(response) == pages[expected_page], page
+        assert f"Page {expected_page} sur 3" in response.content.decode()
+
+
+def test_no_result_costs_no_page_query(client, django_assert_num_queries):
+    with django_assert_num_queries(3):  # ROME domains, commune, the ranked rows: none
+        response = search(client)
+    assert "Aucune fiche de poste trouvée" in response.content.decode()
+    with django_assert_num_queries(4):  # the last page of nothing is the first
+        search(client, page="7")
