@@ -36,6 +36,11 @@ db-stop: $(STAMP)
 manage: $(STAMP)
 	$(PY) scripts/dev.py manage $(ARGS)
 
+## make bench: query-level benchmark then load test on the France-scale database (BENCH_DATABASE_URL; see docs/performance.md)
+bench: $(STAMP)
+	$(PY) bench/run.py
+	$(PY) bench/load.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "itou.invitations",
     "itou.job_applications",
     "itou.notifications",
+    "itou.approvals",
     # Screens
     "itou.www.home",
     "itou.www.signup",
@@ -77,8 +78,10 @@ INSTALLED_APPS = [
     "itou.www.invitations",
     "itou.www.apply",
     "itou.www.applications",
+    "itou.www.eligibility",
     "itou.www.autocomplete",
     "itou.www.dev",
+    "itou.www.approvals",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +246,10 @@ EMAIL_DELIVERY_BACKEND = os.environ.get(
 )
 # Where support requests (unknown structure, authorization claims…) are sent.
 SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@inclusion.gouv.fr")
+
+# The 5-character issuer prefix of every PASS IAE number (docs/pass-iae.md).
+APPROVAL_NUMBER_PREFIX = os.environ.get("APPROVAL_NUMBER_PREFIX", "99999")
+
 # SIRENE company lookup (INSEE API): off when unset, names and addresses are then typed.
 SIRENE_API_URL = os.environ.get("SIRENE_API_URL", "")
 SIRENE_API_TOKEN = os.environ.get("SIRENE_API_TOKEN", "")

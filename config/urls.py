@@ -19,6 +19,8 @@ urlpatterns = [
     path("invitations/", include("itou.www.invitations.urls")),
     path("postuler/", include("itou.www.apply.urls")),
     path("candidatures/", include("itou.www.applications.urls")),
+    path("eligibilite/", include("itou.www.eligibility.urls")),
+    path("pass-iae/", include("itou.www.approvals.urls")),
     path("autocomplete/", include("itou.www.autocomplete.urls")),
     path("dev/", include("itou.www.dev.urls")),
     path("admin/", admin.site.urls),

@@ -11,3 +11,10 @@ class GEIQAnnex(models.TextChoices):
     ANNEX_1 = "1", "Annexe 1"
     ANNEX_2 = "2", "Annexe 2"
     ANNEXES_1_AND_2 = "1+2", "Annexes 1 et 2"
+
+
+class AuthorKind(models.TextChoices):
+    """Who made a diagnosis: an authorized prescriber or the employer itself."""
+
+    PRESCRIBER = "prescriber", "Prescripteur habilité"
+    EMPLOYER = "employer", "Employeur"

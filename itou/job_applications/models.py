@@ -131,6 +131,24 @@ class JobApplication(models.Model):
         blank=True,
         related_name="+",
     )
+    # The diagnosis the hire relied on (set by job_application_accept) or that an
+    # authorized prescriber attached when applying.
+    eligibility_diagnosis = models.ForeignKey(
+        "eligibility.EligibilityDiagnosis",
+        verbose_name="diagnostic d'éligibilité IAE",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="job_applications",
+    )
+    geiq_eligibility_diagnosis = models.ForeignKey(
+        "eligibility.GEIQEligibilityDiagnosis",
+        verbose_name="diagnostic d'éligibilité GEIQ",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="job_applications",
+    )
     processed_at = models.DateTimeField("dernière décision le", null=True, blank=True)
     # Set by the daily reminder (tasks.py) so that an idle application is reminded once;
     # written with QuerySet.update(), which leaves `updated_at` (the idleness clock) alone.

@@ -51,16 +51,22 @@ def on_hire(job_application: JobApplication) -> None:
     """Called once per hire, by `job_application_accept` only, inside its transaction, after
     the application is saved as accepted (hiring dates set, other applications made obsolete).
 
-    A no-op for now. The PASS IAE work plugs in here: for an SIAE, deliver or reuse the job
-    seeker's PASS IAE (DOMAIN.md, PASS IAE). Raising an exception rolls the hire back.
+    For an SIAE, deliver or reuse the job seeker's PASS IAE (DOMAIN.md, PASS IAE; see
+    itou.approvals.services). Raising an exception rolls the hire back.
     """
+    from itou.approvals.services import approval_issue_for_hire
+
+    approval_issue_for_hire(job_application)
 
 
 def on_hire_cancelled(job_application: JobApplication) -> None:
     """Called by `job_application_cancel` inside its transaction, once the hire is cancelled.
 
-    A no-op for now; the PASS IAE work withdraws here a PASS whose only hire is cancelled.
+    Withdraws a PASS IAE whose only hire this was (itou.approvals.services).
     """
+    from itou.approvals.services import approval_hire_cancelled
+
+    approval_hire_cancelled(job_application)
 
 
 def employee_record_was_sent(job_application: JobApplication) -> bool:
@@ -304,6 +310,29 @@ def job_application_accept(
     log = _fire(
         job_application, "accept", acting_user=acting_user, details=details, expected_state=expected_state, now=now
     )
+    # Eligibility (DOMAIN.md, docs/eligibilite.md): an SIAE hires only with a valid IAE
+    # diagnosis (a prescriber's, or its own); a GEIQ's valid diagnosis is linked when there is one.
+    # Raising here rolls everything back: nothing was saved yet.
+    from itou.companies.enums import SIAE_KINDS
+    from itou.eligibility.queries import get_valid_diagnosis, get_valid_geiq_diagnosis
+
+    if job_application.to_company.kind in SIAE_KINDS:
+        diagnosis = get_valid_diagnosis(
+            job_seeker=job_application.job_seeker, for_company=job_application.to_company, at=now
+        )
+        # A valid PASS IAE is reused without a diagnosis (DOMAIN.md, PASS IAE).
+        from itou.approvals.queries import job_seeker_has_valid_approval
+
+        if diagnosis is None and not job_seeker_has_valid_approval(job_application.job_seeker, hiring_start_at):
+            raise ValidationError(
+                "Ce candidat n'a pas de diagnostic d'éligibilité valide : faites-le (ou demandez-le à un "
+                "prescripteur habilité) avant de confirmer l'embauche."
+            )
+        job_application.eligibility_diagnosis = diagnosis
+    elif job_application.to_company.kind == CompanyKind.GEIQ:
+        job_application.geiq_eligibility_diagnosis = get_valid_geiq_diagnosis(
+            job_seeker=job_application.job_seeker, for_company=job_application.to_company, at=now
+        )
     job_application.hiring_start_at = hiring_start_at
     job_application.hiring_end_at = hiring_end_at
     if answer:

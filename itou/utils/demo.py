@@ -19,9 +19,11 @@ from django.utils import timezone
 from stdnum import luhn
 from stdnum.fr import nir as stdnum_nir
 
+from itou.approvals.demo import load_demo_approvals
 from itou.companies.enums import SIAE_KINDS, CompanyKind, CompanySource
 from itou.companies.job_descriptions import job_descriptions_load_demo
 from itou.companies.models import Company, CompanyMembership
+from itou.eligibility.demo import load_demo_eligibility_diagnoses
 from itou.geo.models import Commune, Department
 from itou.institutions.enums import InstitutionKind
 from itou.institutions.models import Institution, InstitutionMembership
@@ -669,7 +671,9 @@ def load_demo(*, reset_passwords: bool = False) -> DemoSummary:
     _upsert_user(summary, STAFF, kind=UserKind.STAFF, is_superuser=True, **user_options)
     _load_organization_life(summary, world, communes)
     summary.tally("structures des listes officielles").created += _load_official_structures()
+    summary.tally("diagnostics d'éligibilité").created += load_demo_eligibility_diagnoses()
     summary.tally("candidatures").created += load_demo_job_applications()
+    summary.tally("PASS IAE").created += load_demo_approvals()
     return summary
 
 

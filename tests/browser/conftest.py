@@ -1,5 +1,6 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 
 class AccessiblePage:
@@ -21,6 +22,8 @@ class AccessiblePage:
     def check(self):
         """axe-core: no violation at all (every impact level); and no console error."""
         self.page.wait_for_load_state("load")
+        # Content being replaced (htmx) is dimmed on purpose: check the settled page.
+        expect(self.page.locator('[aria-busy="true"]')).to_have_count(0)
         results = Axe().run(self.page)
         assert results.violations_count == 0, f"{self.page.url}\n{results.generate_report()}"
         assert not self.console_errors, f"{self.page.url}: {self.console_errors}"

@@ -1,4 +1,7 @@
+import io
+
 import pytest
+from django.core.management import call_command
 
 from itou.geo.models import Commune, Department, Region
 
@@ -27,6 +30,8 @@ COMMUNES = [
 
 @pytest.fixture
 def demo_communes():
+    # The eligibility criteria too: the demo's hires in SIAE need diagnoses.
+    call_command("import_criteria", verbosity=0, stdout=io.StringIO())
     for code, name in REGIONS.items():
         Region.objects.create(code=code, name=name)
     for code, (name, region) in DEPARTMENTS.items():

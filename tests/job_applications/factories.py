@@ -60,6 +60,16 @@ class JobApplicationFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             obj.selected_jobs.set(extracted)
 
+    @factory.post_generation
+    def with_eligibility_diagnosis(obj, create, extracted, **kwargs):
+        """An SIAE hires only with a valid diagnosis: give the job seeker one, unless told not to."""
+        from itou.companies.enums import SIAE_KINDS
+
+        if create and extracted is not False and obj.to_company.kind in SIAE_KINDS:
+            from tests.eligibility.factories import IAEDiagnosisFactory
+
+            IAEDiagnosisFactory(job_seeker=obj.job_seeker)
+
 
 def employer_of(job_application):
     return _first_member(job_application.to_company)

@@ -32,6 +32,7 @@ from itou.utils.organizations import (
     set_current_organization,
 )
 from itou.www.applications import display, forms
+from itou.www.eligibility import views as eligibility_views
 
 PAGE_SIZE = 20
 STALE_MESSAGE = TransitionNotAllowed.message
@@ -489,11 +490,15 @@ def action(request, pk, slug):
     elif spec not in _available_actions(request, job_application):
         messages.warning(request, STALE_MESSAGE)
         return redirect(detail_url)
-    return render(
-        request,
-        "applications/action.html",
-        {"job_application": job_application, "spec": spec, "form": form, "detail_url": detail_url},
-    )
+    elif spec.name == "accept" and eligibility_views.accept_needs_diagnosis_step(
+        job_application, skip_geiq=bool(request.GET.get(eligibility_views.SKIP_GEIQ_PARAM))
+    ):
+        # Eligibility first (docs/eligibilite.md): the diagnosis step, then back here.
+        return redirect("eligibility:accept", pk=job_application.pk)
+    context = {"job_application": job_application, "spec": spec, "form": form, "detail_url": detail_url}
+    if spec.name == "accept":
+        context["eligibility"] = eligibility_views.accept_eligibility_summary(job_application)
+    return render(request, "applications/action.html", context)
 
 
 @login_required

@@ -756,8 +756,30 @@ def summary(request, flow, company):
             blocking=blocking,
             person_url=flow.url(Step.PERSON) if Step.PERSON in flow.steps else "",
             back_url=_back_url(flow, Step.SUMMARY, company),
+            eligibility=_prescriber_eligibility(request, flow, company, job_seeker),
         ),
     )
+
+
+def _prescriber_eligibility(request, flow, company, job_seeker) -> dict | None:
+    """For an authorized prescriber: the valid diagnosis that will be attached at sending,
+    and the link to make or renew it (docs/eligibilite.md). None for everyone else."""
+    from itou.companies.enums import CompanyKind
+    from itou.eligibility.queries import get_valid_diagnosis, get_valid_geiq_diagnosis
+
+    organization = request.current_organization.prescriber_organization if request.current_organization else None
+    if flow["sender_kind"] != SenderKind.PRESCRIBER or organization is None or not organization.is_authorized:
+        return None
+    if job_seeker is None:
+        return {"new_job_seeker": True}
+    geiq = company.kind == CompanyKind.GEIQ
+    return {
+        "geiq": geiq,
+        "diagnosis": get_valid_geiq_diagnosis(job_seeker=job_seeker)
+        if geiq
+        else get_valid_diagnosis(job_seeker=job_seeker),
+        "url": reverse("eligibility:prescriber_apply_flow", args=[flow.id]),
+    }
 
 
 def _send(request, flow, company, job_seeker, chosen):
@@ -803,6 +825,10 @@ def _send(request, flow, company, job_seeker, chosen):
         if resume_file is not None:
             resume_file.close()
 
+    if flow["sender_kind"] == SenderKind.PRESCRIBER:
+        from itou.eligibility.services import job_application_attach_eligibility_diagnosis
+
+        job_application_attach_eligibility_diagnosis(acting_user=request.user, job_application=job_application)
     name = job_application.job_seeker.get_full_name()
     if flow["sender_kind"] == SenderKind.JOB_SEEKER:
         text = f"Votre candidature a été envoyée à {company.display_name}."

@@ -1,0 +1,51 @@
+"""Locust scenarios of the load test (run by bench/load.py, one user class at a time).
+
+- AnonymousSearch: the public employer search around big and small communes, 25 km;
+- EmployerInbox: the received applications of the busiest employer, logged in through a
+  session created beforehand by bench/load.py (BENCH_SESSIONS: a JSON list of session keys;
+  logging in through the form costs a PBKDF2 hash, half a second, per virtual user);
+- Trivial: a trivial Django view behind the same middleware (bench/trivial.py), the reference.
+
+No wait between requests: each virtual user sends the next request as soon as the answer
+arrives (closed loop), so requests/s is the throughput of the server.
+"""
+
+import itertools
+import json
+import os
+
+from locust import HttpUser, constant, task
+
+COMMUNES = ["69123", "75056", "59350", "13055", "33063", "87085", "23096"]
+_sessions = itertools.cycle(json.loads(os.environ.get("BENCH_SESSIONS", "[]")) or [""])
+_communes = itertools.cycle(COMMUNES)
+
+
+class AnonymousSearch(HttpUser):
+    wait_time = constant(0)
+
+    @task
+    def search(self):
+        code = next(_communes)
+        self.client.get(f"/rechercher/employeurs/?commune_code={code}&radius=25", name="/rechercher/employeurs/")
+
+
+class EmployerInbox(HttpUser):
+    wait_time = constant(0)
+
+    def on_start(self):
+        self.client.cookies.set("sessionid", next(_sessions))
+
+    @task
+    def inbox(self):
+        with self.client.get("/candidatures/recues/", allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"statut {response.status_code} (session refusée ?)")
+
+
+class Trivial(HttpUser):
+    wait_time = constant(0)
+
+    @task
+    def trivial(self):
+        self.client.get("/__bench__/trivial/")

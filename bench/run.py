@@ -1,0 +1,604 @@
+"""Query-level benchmark of the main pages on the France-scale database.
+
+    .venv/bin/python bench/run.py [--requests 200] [--output bench/results/AAAA-MM-JJ-queries.md]
+
+Against BENCH_DATABASE_URL (default: the database `bench_france` of the local PostgreSQL
+server), with the real settings and DEBUG off (bench/settings.py). Each page is requested
+N times with Django's test client, logged in as the right generated user (force_login);
+the report gives the server time p50/p95 (the whole request: middleware, view, SQL,
+templates), the SQL time, the SQL query count (CaptureQueriesContext) and the HTML weight,
+against the budgets of DESIGN.md. See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+BENCH_DATABASE_NAME = "bench_france"
+# The databases a benchmark never touches.
+FORBIDDEN_DATABASES = {"itou", "postgres", "template0", "template1"}
+
+# Budgets of DESIGN.md ("France scale"), p95 of the server time in ms.
+BUDGET_MS = {"search": 50, "list": 100, "dashboard": 300}
+BUDGET_QUERIES = 20
+BUDGET_LABEL = {"search": "recherche", "list": "liste", "dashboard": "tableau de bord"}
+
+
+# --- Environment ------------------------------------------------------------------------
+
+
+def default_bench_database_url() -> str:
+    sys.path.insert(0, str(ROOT))
+    from scripts.localdb import local_database_url
+
+    return with_database_name(local_database_url(), BENCH_DATABASE_NAME)
+
+
+def with_database_name(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def bench_database_url() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL") or default_bench_database_url()
+    name = database_name(url)
+    dev = os.environ.get("DATABASE_URL")
+    if name in FORBIDDEN_DATABASES or (dev and database_name(dev) == name and dev != url):
+        sys.exit(f"Base refusée pour un banc d'essai : {name!r} (jamais la base de développement).")
+    return url
+
+
+def configure_environment(url: str) -> dict[str, str]:
+    """The environment of the benchmarked Django (this process, gunicorn): DEBUG off."""
+    env = {
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        "DEBUG": "0",
+        "DEMO_MODE": "0",
+        "ALLOWED_HOSTS": "testserver,127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return env
+
+
+def prepare(url: str) -> None:
+    """Schema of the code (pending migrations, as bench/README.md says) and static files
+    collected for the manifest storage of DEBUG off."""
+    env = {**os.environ}
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    pending = subprocess.run(
+        [*manage, "migrate", "--check"], env=env, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if pending.returncode != 0:
+        print("Migrations en attente sur la base de banc d'essai : migrate", flush=True)
+        subprocess.run([*manage, "migrate", "--no-input"], env=env, cwd=ROOT, check=True)
+    static_root = ROOT / ".data" / "bench-static"
+    if not (static_root / "staticfiles.json").exists() or os.environ.get("BENCH_COLLECTSTATIC"):
+        print("collectstatic (.data/bench-static)", flush=True)
+        subprocess.run([*manage, "collectstatic", "--no-input", "-v", "0"], env=env, cwd=ROOT, check=True)
+
+
+def setup_django(url: str | None = None) -> str:
+    url = url or bench_database_url()
+    configure_environment(url)
+    prepare(url)
+    import django
+
+    django.setup()
+    return url
+
+
+# --- Machine facts ----------------------------------------------------------------------
+
+
+def machine_facts() -> dict[str, str]:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} Go"
+    except OSError:
+        pass
+    return {
+        "processeurs (nproc)": str(os.cpu_count()),
+        "modèle": cpu,
+        "mémoire": ram,
+        "système": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(),
+    }
+
+
+def postgresql_facts() -> dict[str, str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        size = cursor.fetchone()[0]
+        settings = {}
+        for name in ("shared_buffers", "work_mem", "effective_cache_size", "max_parallel_workers_per_gather"):
+            cursor.execute(f"SHOW {name}")
+            settings[name] = cursor.fetchone()[0]
+    return {
+        "PostgreSQL": version,
+        "base": f"{connection.settings_dict['NAME']} ({size})",
+        "réglages": ", ".join(f"`{k}` {v}" for k, v in settings.items()),
+    }
+
+
+def load_average() -> str:
+    return " / ".join(f"{value:.2f}".replace(".", ",") for value in os.getloadavg())
+
+
+# --- The pages --------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    name: str
+    budget: str  # key of BUDGET_MS
+    urls: list[str]  # requested in turn
+    user: object = None
+    organization_key: str | None = None  # what the session stores as the current organization
+    note: str = ""
+
+
+@dataclass
+class Result:
+    page: Page
+    times_ms: list[float] = field(default_factory=list)
+    sql_ms: list[float] = field(default_factory=list)
+    queries: int = 0
+    size_kb: float = 0.0
+    status: int = 0
+    error: str = ""
+    slowest_sql: str = ""  # the slowest SQL query of the counted requests
+    slowest_sql_ms: float = 0.0
+
+    def percentile(self, values, q):
+        if not values:
+            return float("nan")
+        ordered = sorted(values)
+        index = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+        return ordered[index]
+
+    @property
+    def p50(self):
+        return statistics.median(self.times_ms) if self.times_ms else float("nan")
+
+    @property
+    def p95(self):
+        return self.percentile(self.times_ms, 95)
+
+    @property
+    def sql_p50(self):
+        return statistics.median(self.sql_ms) if self.sql_ms else float("nan")
+
+    @property
+    def time_ok(self) -> bool:
+        return not self.error and self.p95 <= BUDGET_MS[self.page.budget]
+
+    @property
+    def queries_ok(self) -> bool:
+        return not self.error and self.queries <= BUDGET_QUERIES
+
+
+def _one(model_sql: str, params=()):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(model_sql, params)
+        return cursor.fetchone()
+
+
+def _url(name: str, *args, **query) -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        url = reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+    pairs = []
+    for key, value in query.items():
+        for item in value if isinstance(value, list | tuple) else [value]:
+            pairs.append((key, item))
+    return f"{url}?{urlencode(pairs)}" if pairs else url
+
+
+def bench_actors() -> dict:
+    """The generated users each page is seen by: the busiest organizations (docs/performance.md)."""
+    from itou.companies.models import CompanyMembership
+    from itou.prescribers.models import PrescriberMembership
+    from itou.users.models import User
+
+    company_id, received = _one(
+        "SELECT to_company_id, count(*) FROM job_applications_jobapplication GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
+    )
+    organization_id, sent = _one(
+        "SELECT sender_prescriber_organization_id, count(*) FROM job_applications_jobapplication"
+        " WHERE sender_prescriber_organization_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
+    )
+    job_seeker_id, applied = _one(
+        "SELECT job_seeker_id, count(*) FROM job_applications_jobapplication GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
+    )
+    (application_id,) = _one(
+        "SELECT id FROM job_applications_jobapplication WHERE to_company_id = %s"
+        " ORDER BY (state = 'new') DESC, created_at DESC LIMIT 1",
+        [company_id],
+    )
+    employer = (
+        CompanyMembership.objects.filter(company_id=company_id, is_active=True)
+        .order_by("-is_admin", "pk")
+        .select_related("user")
+        .first()
+        .user
+    )
+    prescriber = (
+        PrescriberMembership.objects.filter(organization_id=organization_id, is_active=True)
+        .order_by("-is_admin", "pk")
+        .select_related("user")
+        .first()
+        .user
+    )
+    return {
+        "company_id": company_id,
+        "received": received,
+        "organization_id": organization_id,
+        "sent": sent,
+        "employer": employer,
+        "prescriber": prescriber,
+        "job_seeker": User.objects.get(pk=job_seeker_id),
+        "applied": applied,
+        "application_id": application_id,
+    }
+
+
+# Big and small communes (INSEE codes): Lyon, Paris, Lille, Marseille, Bordeaux, Limoges, Guéret.
+SEARCH_COMMUNES = ["69123", "75056", "59350", "13055", "33063", "87085", "23096"]
+
+
+def pages(actors: dict) -> tuple[list[Page], list[str]]:
+    employer, prescriber, job_seeker = actors["employer"], actors["prescriber"], actors["job_seeker"]
+    company_key = f"company:{actors['company_id']}"
+    prescriber_key = f"prescriber:{actors['organization_id']}"
+    skipped = []
+
+    def search(name, **query):
+        return [_url(name, commune_code=code, **query) for code in SEARCH_COMMUNES]
+
+    candidates = [
+        Page("Recherche employeurs, commune + 25 km", "search", search("search:employers", radius=25)),
+        Page(
+            "Recherche employeurs, 50 km, ACI et EI qui recrutent, domaine F",
+            "search",
+            search("search:employers", radius=50, kinds=["ACI", "EI"], hiring=1, domains="F"),
+        ),
+        Page("Recherche employeurs, 100 km, page 3", "search", search("search:employers", radius=100, page=3)),
+        Page("Recherche fiches de poste, 25 km", "search", search("search:job_descriptions", radius=25)),
+        Page(
+            "Recherche fiches de poste « agent », 50 km",
+            "search",
+            search("search:job_descriptions", radius=50, job="agent"),
+        ),
+        Page("Recherche prescripteurs, 5 km", "search", search("search:prescribers", radius=5)),
+        Page(
+            "Autocomplétion communes",
+            "search",
+            [_url("autocomplete:communes", q=q) for q in ("lyo", "mars", "saint-", "bord", "69001", "paris")],
+        ),
+        Page(
+            "Autocomplétion métiers (appellations)",
+            "search",
+            [_url("autocomplete:appellations", q=q) for q in ("boul", "agent", "maçon", "cuisin", "K2204", "aide")],
+        ),
+        Page(
+            "Candidatures reçues (employeur)",
+            "list",
+            [_url("applications:company_list")],
+            employer,
+            company_key,
+            f"{actors['received']} candidatures reçues",
+        ),
+        Page(
+            "Candidatures reçues, filtrées (nouvelles et à l'étude, prescripteurs)",
+            "list",
+            [_url("applications:company_list", states=["new", "processing"], sender_kinds="prescriber")],
+            employer,
+            company_key,
+        ),
+        Page(
+            "Candidatures reçues, filtrées (nom « martin », plus anciennes)",
+            "list",
+            [_url("applications:company_list", job_seeker="martin", sort="oldest")],
+            employer,
+            company_key,
+        ),
+        Page(
+            "Candidatures reçues, archives",
+            "list",
+            [_url("applications:company_archive")],
+            employer,
+            company_key,
+        ),
+        Page(
+            "Candidatures envoyées (prescripteur)",
+            "list",
+            [_url("applications:prescriber_list")],
+            prescriber,
+            prescriber_key,
+            f"{actors['sent']} candidatures envoyées par l'organisation",
+        ),
+        Page(
+            "Mes candidatures (candidat)",
+            "list",
+            [_url("applications:job_seeker_list")],
+            job_seeker,
+            None,
+            f"{actors['applied']} candidatures",
+        ),
+        Page(
+            "Fiche candidature (employeur)",
+            "list",
+            [_url("applications:detail", actors["application_id"])],
+            employer,
+            company_key,
+        ),
+        Page(
+            "Fiches de poste de la structure",
+            "list",
+            [_url("companies:job_description_list")],
+            employer,
+            company_key,
+        ),
+        Page(
+            "Salariés et PASS IAE (employeur)",
+            "list",
+            [_url("approvals:company_list")],
+            employer,
+            company_key,
+            "aucun PASS IAE généré pour l'instant",
+        ),
+        Page("Tableau de bord employeur", "dashboard", [_url("dashboard:index")], employer, company_key),
+        Page("Tableau de bord prescripteur", "dashboard", [_url("dashboard:index")], prescriber, prescriber_key),
+        Page("Tableau de bord candidat", "dashboard", [_url("dashboard:index")], job_seeker),
+    ]
+    kept = []
+    for page in candidates:
+        if any(url is None for url in page.urls):
+            skipped.append(page.name)
+        else:
+            kept.append(page)
+    return kept, skipped
+
+
+# --- Measuring --------------------------------------------------------------------------
+
+
+def client_for(page: Page):
+    from django.test import Client
+
+    from itou.utils.organizations import SESSION_KEY
+
+    client = Client()
+    if page.user is not None:
+        client.force_login(page.user, backend="django.contrib.auth.backends.ModelBackend")
+        if page.organization_key:
+            session = client.session
+            session[SESSION_KEY] = page.organization_key
+            session.save()
+    return client
+
+
+def measure(page: Page, requests: int, warmup: int = 10) -> Result:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    result = Result(page)
+    client = client_for(page)
+    sql_elapsed = [0.0]
+
+    def timer(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            sql_elapsed[0] += time.perf_counter() - start
+
+    try:
+        for i in range(warmup):
+            response = client.get(page.urls[i % len(page.urls)])
+        with connection.execute_wrapper(timer):
+            for i in range(requests):
+                url = page.urls[i % len(page.urls)]
+                sql_elapsed[0] = 0.0
+                start = time.perf_counter()
+                response = client.get(url)
+                elapsed = time.perf_counter() - start
+                if response.status_code != 200:
+                    raise RuntimeError(f"{url} : statut {response.status_code}")
+                result.times_ms.append(elapsed * 1000)
+                result.sql_ms.append(sql_elapsed[0] * 1000)
+        counts = []
+        for url in page.urls:
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+            counts.append(len(captured.captured_queries))
+            for query in captured.captured_queries:
+                if float(query["time"]) * 1000 > result.slowest_sql_ms:
+                    result.slowest_sql_ms, result.slowest_sql = float(query["time"]) * 1000, query["sql"]
+            result.size_kb = max(result.size_kb, len(response.content) / 1024)
+        result.queries = max(counts)
+        result.status = response.status_code
+    except Exception as exc:  # noqa: BLE001 — reported in the table, the other pages go on
+        result.error = f"{type(exc).__name__}: {exc}"[:200]
+    return result
+
+
+def explain(sql: str) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of a read query (run twice: the second plan, warm, is kept)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for _ in range(2):
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+            rows = cursor.fetchall()
+    return "\n".join(row[0] for row in rows)
+
+
+def plans(results: list[Result]) -> list[tuple[str, float, str, str]]:
+    """Plans of the slowest query of the 25 km employer and job description searches, of
+    the slowest list page (by p95) and of every page over its time budget."""
+    ok = [r for r in results if not r.error]
+    chosen = [r for r in ok if r.page.name in EXPLAIN_PAGES]
+    lists = [r for r in ok if r.page.budget == "list"]
+    if lists:
+        chosen.append(max(lists, key=lambda r: r.p95))
+    chosen += [r for r in ok if not r.time_ok]
+    chosen = list({id(r): r for r in chosen}.values())
+    out = []
+    for r in chosen:
+        if r.slowest_sql and r.slowest_sql.lstrip().upper().startswith("SELECT"):
+            out.append((r.page.name, r.slowest_sql_ms, r.slowest_sql, explain(r.slowest_sql)))
+    return out
+
+
+EXPLAIN_PAGES = {"Recherche employeurs, commune + 25 km", "Recherche fiches de poste, 25 km"}
+
+
+# --- Report -----------------------------------------------------------------------------
+
+
+def fr(value: float, digits: int = 1) -> str:
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def report(results, skipped, facts, pg, load_before, load_after, actors, requests, elapsed, explained=()) -> str:
+    today = datetime.date.today().isoformat()
+    lines = [
+        f"# Mesures des pages, requête par requête — {today}",
+        "",
+        "`bench/run.py` (`make bench`) : client de test de Django, réglages réels avec `DEBUG` désactivé, "
+        f"{requests} requêtes par page après 10 de mise en route ; temps serveur (intergiciels, vue, SQL, gabarits), "
+        "temps SQL vu de Django, nombre de requêtes SQL (`CaptureQueriesContext`, le plus grand des URL de la page) "
+        "et poids du HTML. Budgets de `DESIGN.md` : recherche p95 ≤ 50 ms, listes p95 ≤ 100 ms, "
+        "tableaux de bord p95 ≤ 300 ms, 20 requêtes SQL au plus.",
+        "",
+        "## La machine",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
+    for key, value in {**facts, **pg}.items():
+        lines.append(f"| {key} | {value} |")
+    lines += [
+        f"| charge moyenne (1, 5, 15 min) avant | {load_before} |",
+        f"| charge moyenne après | {load_after} |",
+        f"| durée du banc | {fr(elapsed, 0)} s |",
+        "",
+        "## Les pages",
+        "",
+        f"Vues par : l'employeur le plus sollicité (structure {actors['company_id']}, "
+        f"{actors['received']} candidatures reçues, `{actors['employer'].email}`), le prescripteur de "
+        f"l'organisation qui en a envoyé le plus ({actors['organization_id']}, {actors['sent']}, "
+        f"`{actors['prescriber'].email}`), le candidat qui a le plus postulé ({actors['applied']}, "
+        f"`{actors['job_seeker'].email}`). Recherches autour de Lyon, Paris, Lille, Marseille, Bordeaux, "
+        "Limoges et Guéret, tour à tour.",
+        "",
+        "| page | budget | p50 | p95 | SQL p50 | requêtes | HTML | temps | requêtes ≤ 20 |",
+        "|---|---|---:|---:|---:|---:|---:|:-:|:-:|",
+    ]
+    for r in results:
+        budget = f"{BUDGET_LABEL[r.page.budget]} ≤ {BUDGET_MS[r.page.budget]} ms"
+        name = r.page.name + (f" ({r.page.note})" if r.page.note else "")
+        if r.error:
+            lines.append(f"| {name} | {budget} | erreur : {r.error} | | | | | ❌ | ❌ |")
+            continue
+        lines.append(
+            f"| {name} | {budget} | {fr(r.p50)} ms | {fr(r.p95)} ms | {fr(r.sql_p50)} ms | {r.queries} | "
+            f"{fr(r.size_kb, 0)} Ko | {'✅' if r.time_ok else '❌'} | {'✅' if r.queries_ok else '❌'} |"
+        )
+    if skipped:
+        lines += ["", "Pages sans URL dans ce code (non mesurées) : " + ", ".join(skipped) + "."]
+    met = sum(r.time_ok and r.queries_ok for r in results)
+    lines += ["", f"**{met} pages sur {len(results)} tiennent leurs budgets.**", ""]
+    if explained:
+        lines += [
+            "## Plans d'exécution",
+            "",
+            "La requête SQL la plus lente vue en comptant les requêtes de la page (toutes ses URL), puis son "
+            "`EXPLAIN (ANALYZE, BUFFERS)` (seconde exécution, cache chaud).",
+            "",
+        ]
+        for name, ms, sql, plan in explained:
+            lines += [f"### {name} ({fr(ms)} ms)", "", "```sql", sql, "```", "", "```", plan, "```", ""]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=int(os.environ.get("BENCH_REQUESTS", 200)))
+    parser.add_argument("--output", type=Path)
+    parser.add_argument("--only", help="ne mesurer que les pages dont le nom contient ce texte")
+    parser.add_argument("--no-explain", action="store_true", help="sans les plans d'exécution")
+    args = parser.parse_args(argv)
+
+    setup_django()
+    load_before = load_average()
+    started = time.perf_counter()
+    facts, pg = machine_facts(), postgresql_facts()
+    actors = bench_actors()
+    selected, skipped = pages(actors)
+    if args.only:
+        selected = [page for page in selected if args.only.lower() in page.name.lower()]
+    results = []
+    for page in selected:
+        result = measure(page, args.requests)
+        results.append(result)
+        status = result.error or f"p50 {fr(result.p50)} ms, p95 {fr(result.p95)} ms, {result.queries} requêtes"
+        print(f"{page.name}: {status}", flush=True)
+    elapsed = time.perf_counter() - started
+    load_after = load_average()
+    explained = plans(results) if not args.no_explain else []
+    text = report(results, skipped, facts, pg, load_before, load_after, actors, args.requests, elapsed, explained)
+    output = args.output or RESULTS / f"{datetime.date.today().isoformat()}-queries.md"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text)
+    print(f"→ {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
+    return 0 if all(not r.error for r in results) else 1
+
+
+if __name__ == "__main__":
+    # `python bench/run.py`: import the project's packages, not bench/'s modules as top-level ones.
+    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""Creating eligibility diagnoses. Keyword-only arguments, the acting user first; the
+permission is checked inside (PermissionDenied); the rules of itou.eligibility.rules give
+French ValidationErrors keyed `administrative_criteria`. A diagnosis is never modified:
+renewing one makes a new one (the history stays)."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from itou.companies.enums import CompanyKind
+from itou.companies.models import Company
+from itou.eligibility import perms, rules
+from itou.eligibility.enums import AuthorKind
+from itou.eligibility.models import EligibilityDiagnosis, GEIQEligibilityDiagnosis
+from itou.prescribers.models import PrescriberOrganization
+
+
+def _author_fields(author_organization) -> dict:
+    if isinstance(author_organization, PrescriberOrganization):
+        return {"author_kind": AuthorKind.PRESCRIBER, "author_prescriber_organization": author_organization}
+    if isinstance(author_organization, Company):
+        return {"author_kind": AuthorKind.EMPLOYER, "author_company": author_organization}
+    raise TypeError(author_organization)
+
+
+def _check_job_seeker(job_seeker) -> None:
+    if not job_seeker.is_job_seeker:
+        raise ValidationError("Un diagnostic d'éligibilité se fait pour un candidat.")
+
+
+@transaction.atomic
+def eligibility_diagnosis_create(
+    *, acting_user, job_seeker, author_organization, criteria, now: datetime.datetime | None = None
+) -> EligibilityDiagnosis:
+    """Make an IAE diagnosis for `job_seeker`, by `acting_user` for `author_organization`
+    (an authorized prescriber organization, or an SIAE for its own hires)."""
+    fields = _author_fields(author_organization)
+    if fields["author_kind"] == AuthorKind.PRESCRIBER:
+        allowed = perms.can_make_diagnosis_as_prescriber(acting_user, author_organization)
+    else:
+        allowed = perms.can_make_diagnosis_as_employer(acting_user, author_organization)
+    if not allowed:
+        raise PermissionDenied(
+            "Seuls un prescripteur habilité ou une structure d'insertion par l'activité économique "
+            "font un diagnostic d'éligibilité."
+        )
+    _check_job_seeker(job_seeker)
+    criteria = list(criteria)
+    errors = rules.validate_criteria(
+        author_kind=fields["author_kind"],
+        company_kind=getattr(author_organization, "kind", None)
+        if fields["author_kind"] == AuthorKind.EMPLOYER
+        else None,
+        criteria=criteria,
+    )
+    if errors:
+        raise ValidationError({"administrative_criteria": errors})
+    now = now or timezone.now()
+    diagnosis = EligibilityDiagnosis.objects.create(
+        job_seeker=job_seeker,
+        author=acting_user,
+        created_at=now,
+        expires_at=rules.expires_on(author_kind=fields["author_kind"], created_on=timezone.localdate(now)),
+        **fields,
+    )
+    diagnosis.administrative_criteria.set(criteria)
+    return diagnosis
+
+
+@transaction.atomic
+def geiq_eligibility_diagnosis_create(
+    *, acting_user, job_seeker, author_organization, criteria, now: datetime.datetime | None = None
+) -> GEIQEligibilityDiagnosis:
+    """Make a GEIQ diagnosis (authorized prescriber, or the GEIQ); the aid amount is computed
+    once, here (rules.geiq_aid_amount)."""
+    fields = _author_fields(author_organization)
+    if fields["author_kind"] == AuthorKind.PRESCRIBER:
+        allowed = perms.can_make_diagnosis_as_prescriber(acting_user, author_organization)
+    else:
+        allowed = perms.can_make_geiq_diagnosis_as_employer(acting_user, author_organization)
+    if not allowed:
+        raise PermissionDenied("Seuls un prescripteur habilité ou le GEIQ font un diagnostic d'éligibilité GEIQ.")
+    _check_job_seeker(job_seeker)
+    criteria = list(criteria)
+    if errors := rules.validate_geiq_criteria(author_kind=fields["author_kind"], criteria=criteria):
+        raise ValidationError({"administrative_criteria": errors})
+    now = now or timezone.now()
+    diagnosis = GEIQEligibilityDiagnosis.objects.create(
+        job_seeker=job_seeker,
+        author=acting_user,
+        created_at=now,
+        expires_at=rules.expires_on(author_kind=fields["author_kind"], created_on=timezone.localdate(now), geiq=True),
+        aid_amount=rules.geiq_aid_amount(author_kind=fields["author_kind"], criteria=criteria),
+        **fields,
+    )
+    diagnosis.administrative_criteria.set(criteria)
+    return diagnosis
+
+
+def job_application_attach_eligibility_diagnosis(*, acting_user, job_application) -> bool:
+    """An authorized prescriber's application carries the job seeker's valid prescriber
+    diagnosis (IAE, or GEIQ for a GEIQ), so the employer sees it. Called by the apply flow
+    right after sending. Returns whether a diagnosis was attached.
+
+    Written with QuerySet.update(): the application's `updated_at` (its idleness clock)
+    is left alone, and no transition is logged (nothing the job seeker decides on).
+    """
+    from itou.eligibility.queries import get_valid_diagnosis, get_valid_geiq_diagnosis
+    from itou.job_applications.models import JobApplication
+
+    organization = job_application.sender_prescriber_organization
+    if (
+        organization is None
+        or job_application.sender_id != acting_user.pk
+        or not perms.can_make_diagnosis_as_prescriber(acting_user, organization)
+    ):
+        return False
+    if job_application.to_company.kind == CompanyKind.GEIQ:
+        diagnosis = get_valid_geiq_diagnosis(job_seeker=job_application.job_seeker)
+        field = "geiq_eligibility_diagnosis"
+    else:
+        diagnosis = get_valid_diagnosis(job_seeker=job_application.job_seeker)
+        field = "eligibility_diagnosis"
+    if diagnosis is None:
+        return False
+    JobApplication.objects.filter(pk=job_application.pk).update(**{field: diagnosis})
+    setattr(job_application, field, diagnosis)
+    return True

@@ -1,0 +1,70 @@
+from django import forms
+
+from itou.approvals import rules
+from itou.approvals.enums import ApprovalStatus, ProlongationReason, ProlongationRequestDenyReason, SuspensionReason
+from itou.prescribers.models import PrescriberOrganization
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CompanyListFilterForm(forms.Form):
+    STATUS_CHOICES = [
+        ("", "Tous"),
+        (ApprovalStatus.VALID, "Valides"),
+        (ApprovalStatus.SUSPENDED, "Suspendus"),
+        (ApprovalStatus.FUTURE, "Pas encore commencés"),
+        (ApprovalStatus.EXPIRED, "Expirés"),
+    ]
+    status = forms.ChoiceField(label="État du PASS IAE", choices=STATUS_CHOICES, required=False)
+    expires_soon = forms.BooleanField(label="Prend fin dans les 3 mois", required=False)
+    name = forms.CharField(label="Nom du salarié", required=False, max_length=100)
+
+
+class SuspensionForm(forms.Form):
+    reason = forms.ChoiceField(label="Motif", choices=SuspensionReason.choices)
+    start_at = forms.DateField(label="Début de la suspension", widget=DateInput())
+    end_at = forms.DateField(
+        label="Fin de la suspension",
+        widget=DateInput(),
+        help_text=f"Au plus {rules.SUSPENSION_MAX_MONTHS} mois. Le PASS IAE est prolongé d'autant.",
+    )
+
+
+class ProlongationForm(forms.Form):
+    reason = forms.ChoiceField(label="Motif", choices=ProlongationReason.choices)
+    end_at = forms.DateField(label="Nouvelle date de fin du PASS IAE", widget=DateInput())
+    prescriber_organization = forms.ModelChoiceField(
+        label="Prescripteur habilité qui valide la demande",
+        queryset=PrescriberOrganization.objects.authorized().order_by("name"),
+        required=False,
+        help_text="Obligatoire pour les motifs RQTH, 50 ans et plus, difficultés particulières.",
+    )
+    explanation = forms.CharField(label="Explications pour le prescripteur", widget=forms.Textarea, required=False)
+
+    def clean(self):
+        data = super().clean()
+        reason = data.get("reason")
+        if reason and rules.PROLONGATION_RULES[reason].needs_prescriber and not data.get("prescriber_organization"):
+            self.add_error(
+                "prescriber_organization", "Ce motif demande l'accord d'un prescripteur habilité : choisissez-en un."
+            )
+        return data
+
+
+class DenyForm(forms.Form):
+    deny_reason = forms.ChoiceField(label="Motif du refus", choices=ProlongationRequestDenyReason.choices)
+    deny_explanation = forms.CharField(label="Explications", widget=forms.Textarea, required=False)
+    proposed_actions = forms.CharField(
+        label="Actions proposées au salarié et à l'employeur", widget=forms.Textarea, required=False
+    )
+
+
+class VerifyForm(forms.Form):
+    numero = forms.CharField(
+        label="Numéro du PASS IAE", max_length=20, help_text="12 chiffres, par exemple 99999 00 01234."
+    )

@@ -1,0 +1,234 @@
+"""PASS IAE screens: employer list and detail (suspend, prolong), prolongation requests for
+authorized prescribers, "Mon PASS IAE" for the job seeker, public verification.
+
+Views load through permission-scoped queries (itou/approvals/queries.py), bind a form, call
+a service, flash a French message and redirect. A stale page becomes a message.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from itou.approvals import pdf, perms, queries, rules, services
+from itou.approvals.enums import ProlongationRequestStatus
+from itou.approvals.workflow import TransitionNotAllowed
+from itou.utils.organizations import get_current_company_or_404, get_current_prescriber_organization_or_404
+from itou.www.approvals import forms
+
+PAGE_SIZE = 20
+
+
+def _errors_to_messages(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+def company_list(request):
+    """The PASS of the employees the current employer hired, soonest end first."""
+    company = get_current_company_or_404(request)
+    form = forms.CompanyListFilterForm(request.GET or None)
+    approvals = queries.company_approvals(company)
+    today = timezone.localdate()
+    if form.is_valid() and form.cleaned_data["name"]:
+        name = form.cleaned_data["name"]
+        approvals = approvals.filter(job_seeker__last_name__icontains=name) | approvals.filter(
+            job_seeker__first_name__icontains=name
+        )
+    rows = [(approval, approval.status(today), approval.expires_soon(today)) for approval in approvals]
+    if form.is_valid():
+        if status := form.cleaned_data["status"]:
+            rows = [row for row in rows if row[1] == status]
+        if form.cleaned_data["expires_soon"]:
+            rows = [row for row in rows if row[2]]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "approvals/company_list.html",
+        {"company": company, "form": form, "page": page, "total": len(rows)},
+    )
+
+
+def _company_detail_context(request, company, approval) -> dict:
+    return {
+        "company": company,
+        "approval": approval,
+        "status": approval.status(),
+        "can_act": perms.is_last_employer(request.user, company, approval),
+        "window": rules.prolongation_window(approval.end_at),
+    }
+
+
+@login_required
+def detail(request, pk: int):
+    company = get_current_company_or_404(request)
+    approval = queries.get_approval_for_company_or_404(request.user, company, pk)
+    return render(request, "approvals/detail.html", _company_detail_context(request, company, approval))
+
+
+def _last_employer_approval_or_404(request, pk):
+    company = get_current_company_or_404(request)
+    approval = queries.get_approval_for_company_or_404(request.user, company, pk)
+    if not perms.is_last_employer(request.user, company, approval):
+        raise Http404
+    return company, approval
+
+
+@login_required
+def suspend(request, pk: int):
+    company, approval = _last_employer_approval_or_404(request, pk)
+    form = forms.SuspensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            suspension = services.suspension_create(
+                acting_user=request.user, company=company, approval=approval, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _errors_to_messages(request, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(
+                request,
+                f"Le PASS IAE est suspendu du {suspension.start_at:%d/%m/%Y} au {suspension.end_at:%d/%m/%Y}. "
+                f"Sa date de fin passe au {suspension.approval.end_at:%d/%m/%Y}.",
+            )
+            return redirect("approvals:detail", pk=approval.pk)
+    return render(request, "approvals/suspend.html", {"approval": approval, "form": form})
+
+
+@login_required
+def prolong(request, pk: int):
+    company, approval = _last_employer_approval_or_404(request, pk)
+    form = forms.ProlongationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if rules.PROLONGATION_RULES[data["reason"]].needs_prescriber:
+                prolongation_request = services.prolongation_request_create(
+                    acting_user=request.user,
+                    company=company,
+                    approval=approval,
+                    reason=data["reason"],
+                    end_at=data["end_at"],
+                    prescriber_organization=data["prescriber_organization"],
+                    explanation=data["explanation"],
+                )
+                message = (
+                    f"Demande envoyée à {prolongation_request.prescriber_organization.name}. "
+                    "Vous recevrez sa réponse par e-mail."
+                )
+            else:
+                prolongation = services.prolongation_declare(
+                    acting_user=request.user,
+                    company=company,
+                    approval=approval,
+                    reason=data["reason"],
+                    end_at=data["end_at"],
+                )
+                message = f"Le PASS IAE est prolongé jusqu'au {prolongation.end_at:%d/%m/%Y}."
+        except ValidationError as error:
+            _errors_to_messages(request, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, message)
+            return redirect("approvals:detail", pk=approval.pk)
+    return render(
+        request,
+        "approvals/prolong.html",
+        {"approval": approval, "form": form, "window": rules.prolongation_window(approval.end_at)},
+    )
+
+
+@login_required
+def prescriber_requests(request):
+    organization = get_current_prescriber_organization_or_404(request)
+    if not organization.is_authorized:
+        raise Http404
+    page = Paginator(queries.prescriber_requests(organization), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "approvals/prescriber_requests.html", {"organization": organization, "page": page})
+
+
+@login_required
+def request_detail(request, pk: int):
+    organization = get_current_prescriber_organization_or_404(request)
+    prolongation_request = queries.get_request_for_prescriber_or_404(request.user, organization, pk)
+    deny_form = forms.DenyForm(request.POST if request.POST.get("action") == "deny" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "grant":
+                services.prolongation_request_grant(
+                    acting_user=request.user, organization=organization, request=prolongation_request
+                )
+                messages.success(request, "Prolongation acceptée. L'employeur et le candidat sont prévenus par e-mail.")
+                return redirect("approvals:prescriber_requests")
+            if deny_form.is_valid():
+                services.prolongation_request_deny(
+                    acting_user=request.user,
+                    organization=organization,
+                    request=prolongation_request,
+                    **deny_form.cleaned_data,
+                )
+                messages.success(request, "Prolongation refusée. L'employeur et le candidat sont prévenus par e-mail.")
+                return redirect("approvals:prescriber_requests")
+        except TransitionNotAllowed:
+            messages.warning(request, TransitionNotAllowed.message)
+            return redirect("approvals:prescriber_requests")
+        except ValidationError as error:
+            _errors_to_messages(request, error)
+    return render(
+        request,
+        "approvals/request_detail.html",
+        {
+            "organization": organization,
+            "prolongation_request": prolongation_request,
+            "approval": prolongation_request.approval,
+            "deny_form": deny_form,
+            "is_pending": prolongation_request.status == ProlongationRequestStatus.PENDING,
+        },
+    )
+
+
+@login_required
+def job_seeker(request):
+    if not request.user.is_job_seeker:
+        raise Http404
+    approvals = list(queries.job_seeker_approvals(request.user))
+    return render(request, "approvals/job_seeker.html", {"approvals": approvals, "today": timezone.localdate()})
+
+
+@login_required
+def attestation(request, pk: int):
+    if request.user.is_job_seeker:
+        approval = queries.get_approval_for_job_seeker_or_404(request.user, pk)
+    else:
+        company = get_current_company_or_404(request)
+        approval = queries.get_approval_for_company_or_404(request.user, company, pk)
+    if approval.cancelled_at is not None:
+        raise Http404
+    response = HttpResponse(pdf.render_attestation(approval), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="attestation-pass-iae-{approval.number}.pdf"'
+    return response
+
+
+def verify(request):
+    """Public: is this number a genuine PASS IAE, valid today? Initials and dates only."""
+    form = forms.VerifyForm(request.GET or None)
+    approval = None
+    if form.is_valid():
+        approval = queries.find_by_number(form.cleaned_data["numero"])
+    return render(
+        request,
+        "approvals/verify.html",
+        {
+            "form": form,
+            "searched": form.is_valid(),
+            "approval": approval,
+            "status": approval.status() if approval else None,
+        },
+    )
