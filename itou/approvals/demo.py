@@ -13,7 +13,7 @@ records a past hire at a demo SIAE (an accepted application, with its "create" a
 - an expired one, past its waiting period (ended 3 years ago).
 
 History is written directly (the rules forbid backdating this far through the services),
-with the same shape as the services' rows. Idempotent: does nothing if any PASS IAE exists.
+with the same shape as the services' rows. Idempotent: does nothing if these job seekers already have a PASS IAE.
 """
 
 import datetime
@@ -84,19 +84,17 @@ def _hire(job_seeker, company, employer, start_at) -> JobApplication:
 
 @transaction.atomic
 def load_demo_approvals() -> int:
-    """Returns how many PASS IAE it created (0 when there were already some)."""
-    if Approval.objects.exists():
-        return 0
+    """Returns how many PASS IAE it created (0 when they were already there)."""
     companies = [c for c in Company.objects.filter(kind__in=SIAE_KINDS).order_by("pk") if _admin_of(c)]
     prescriber = PrescriberOrganization.objects.authorized().order_by("pk").first()
-    job_seekers = list(
-        User.objects.job_seekers()
-        .filter(jobseeker_profile__isnull=False)
-        .exclude(jobseeker_profile__nir="", jobseeker_profile__france_travail_id="")
-        .exclude(job_applications__state=JobApplicationState.ACCEPTED)
-        .order_by("pk")
-        .distinct()[: len(SCENARIOS)]
-    )
+    # The demo's employees declared for this (itou.utils.demo.PASS_JOB_SEEKERS), in SCENARIOS order.
+    from itou.utils.demo import PASS_JOB_SEEKERS
+
+    emails = [demo.person.email for demo in PASS_JOB_SEEKERS]
+    by_email = {user.email: user for user in User.objects.job_seekers().filter(email__in=emails)}
+    job_seekers = [by_email[email] for email in emails if email in by_email]
+    if Approval.objects.filter(job_seeker__in=job_seekers).exists():
+        return 0  # already loaded (the demo's hires have PASS IAE of their own)
     if not companies or len(job_seekers) < len(SCENARIOS):
         return 0
     today = timezone.localdate()

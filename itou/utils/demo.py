@@ -401,6 +401,84 @@ JOB_SEEKERS = (
     ),
 )
 
+# Employees of demo SIAE, one per PASS IAE situation (itou/approvals/demo.py): valid,
+# suspended, ending with a prolongation request, in waiting period, expired.
+PASS_JOB_SEEKERS = tuple(
+    DemoJobSeeker(
+        person=DemoPerson(_email(local_part), first_name, last_name, phone),
+        sex=sex,
+        birthdate=birthdate,
+        birth_commune_code=commune,
+        nir_order=order,
+        france_travail_id=france_travail_id,
+        commune_code=commune,
+        address_line=address,
+        education_level=EducationLevel.CAP_BEP_DIPLOMA,
+    )
+    for local_part, first_name, last_name, phone, sex, birthdate, commune, order, france_travail_id, address in (
+        (
+            "julie.roux",
+            "Julie",
+            "Roux",
+            "0707080910",
+            2,
+            datetime.date(1990, 3, 8),
+            LYON,
+            107,
+            "4719362A",
+            "8 rue Garibaldi",
+        ),
+        (
+            "omar.benali",
+            "Omar",
+            "Benali",
+            "0708091011",
+            1,
+            datetime.date(1979, 7, 22),
+            VENISSIEUX,
+            108,
+            "5836204E",
+            "21 avenue Jean Jaurès",
+        ),
+        (
+            "chloe.dupuis",
+            "Chloé",
+            "Dupuis",
+            "0709101112",
+            2,
+            datetime.date(1995, 12, 1),
+            ROUBAIX,
+            109,
+            "3692047F",
+            "3 place de la Liberté",
+        ),
+        (
+            "thomas.leroy",
+            "Thomas",
+            "Leroy",
+            "0710111213",
+            1,
+            datetime.date(1968, 5, 14),
+            TOURCOING,
+            110,
+            "2854716G",
+            "56 boulevard Gambetta",
+        ),
+        (
+            "fatima.kone",
+            "Fatima",
+            "Koné",
+            "0711121314",
+            2,
+            datetime.date(1987, 10, 30),
+            SAINT_DENIS,
+            111,
+            "6473018H",
+            "14 rue de la République",
+        ),
+    )
+)
+
 STAFF = DemoPerson(_email("support"), "Camille", "Fontaine", "")
 STAFF_ROLE = "Équipe support"
 
@@ -416,12 +494,24 @@ def demo_accounts() -> list[dict]:
     for job_seeker in JOB_SEEKERS:
         person = job_seeker.person
         accounts.append({"email": person.email, "label": person.full_name, "role": job_seeker.role})
+    for job_seeker, situation in zip(PASS_JOB_SEEKERS, PASS_SITUATIONS, strict=True):
+        person = job_seeker.person
+        accounts.append({"email": person.email, "label": person.full_name, "role": f"{job_seeker.role} — {situation}"})
     accounts += [
         {"email": _email(local_part), "label": label, "role": role} for local_part, label, role in EXTRA_ACCOUNTS
     ]
     accounts.append({"email": STAFF.email, "label": STAFF.full_name, "role": STAFF_ROLE})
     return accounts
 
+
+# What the PASS IAE of each PASS_JOB_SEEKERS shows (itou/approvals/demo.py SCENARIOS).
+PASS_SITUATIONS = (
+    "PASS IAE valide",
+    "PASS IAE suspendu",
+    "PASS IAE bientôt fini, prolongation demandée",
+    "PASS IAE en délai de carence",
+    "PASS IAE expiré",
+)
 
 # Accounts created through the services by load_demo (_load_organization_life).
 EXTRA_ACCOUNTS = (
@@ -650,7 +740,7 @@ def load_demo(*, reset_passwords: bool = False) -> DemoSummary:
             {"is_admin": True, "is_active": True},
         )
 
-    for demo in JOB_SEEKERS:
+    for demo in (*JOB_SEEKERS, *PASS_JOB_SEEKERS):
         user = _upsert_user(summary, demo.person, kind=UserKind.JOB_SEEKER, **user_options)
         _upsert(
             summary,

@@ -6,6 +6,7 @@ from itou.approvals.models import Approval
 from itou.approvals.queries import last_approval_end
 from itou.approvals.rules import in_waiting_period
 from itou.companies.enums import CompanyKind
+from itou.utils.demo import PASS_JOB_SEEKERS
 from tests.companies.factories import CompanyFactory
 from tests.prescribers.factories import PrescriberOrganizationFactory
 from tests.users.factories import JobSeekerFactory
@@ -14,7 +15,9 @@ from tests.users.factories import JobSeekerFactory
 def test_one_pass_of_each_situation():
     CompanyFactory(kind=CompanyKind.ACI, with_member=True)
     PrescriberOrganizationFactory(authorized=True, with_member=True)
-    JobSeekerFactory.create_batch(5)
+    # The demo's employees (itou.utils.demo.PASS_JOB_SEEKERS).
+    for demo in PASS_JOB_SEEKERS:
+        JobSeekerFactory(email=demo.person.email)
     assert load_demo_approvals() == 5
     today = timezone.localdate()
     statuses = sorted(approval.status() for approval in Approval.objects.all())

@@ -68,9 +68,9 @@ def test_running_twice_changes_nothing(demo_communes):
     # 19 declared accounts, plus what the services create: a member and a second admin of
     # the ACI, a person asking to join the Mission locale, the CHRS waiting for its authorization.
     assert after_first == {
-        "User": 23,
-        "EmailAddress": 23,
-        "JobSeekerProfile": 6,
+        "User": 28,
+        "EmailAddress": 28,
+        "JobSeekerProfile": 11,  # 6 applicants + 5 employees with a PASS IAE in each situation
         "Company": 20,  # 8 with members + 12 of the sample official list, waiting for signup
         "CompanyMembership": 10,
         "PrescriberOrganization": 4,
@@ -136,7 +136,7 @@ def test_the_demo_world(demo_communes):
             assert organization.memberships.filter(is_admin=True, is_active=True, user__kind=UserKind.PROFESSIONAL)
     # Job seekers with complete profiles and valid NIRs matching their birthdate.
     profiles = JobSeekerProfile.objects.select_related("user")
-    assert len(profiles) == 6
+    assert len(profiles) == 11
     for profile in profiles:
         assert profile.missing_fields == []
         assert stdnum_nir.is_valid(profile.nir)
@@ -158,8 +158,8 @@ def test_constants_hold_valid_identifiers():
 def test_demo_accounts_need_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         accounts = demo.demo_accounts()
-    assert len(accounts) == 21
-    assert len({account["email"] for account in accounts}) == 21
+    assert len(accounts) == 26
+    assert len({account["email"] for account in accounts}) == 26
     roles = [account["role"] for account in accounts]
     assert "Employeur — ACI Les Jardins du Rhône" in roles
     assert "Employeur — GEIQ BTP Métropole lilloise" in roles
