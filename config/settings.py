@@ -130,6 +130,10 @@ if not DATABASE_URL:
     DATABASE_URL = local_database_url()
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Web queries are short: parallel workers cost more to start than they save (bench/).
+# Off with DATABASE_PARALLEL_QUERIES=1, e.g. behind a pooler that rejects startup options.
+if not env_bool("DATABASE_PARALLEL_QUERIES"):
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c max_parallel_workers_per_gather=0")
 if not DATABASES["default"]["HOST"] and "host" in DATABASES["default"]["OPTIONS"]:
     # postgresql://user@/db?host=/socket/dir (the local cluster's Unix socket)
     DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")

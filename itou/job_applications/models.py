@@ -203,6 +203,17 @@ class JobApplication(models.Model):
             # Employer inbox: received, not archived, newest first (filters on state).
             models.Index(fields=["to_company", "-created_at"], name="ja_company_created_idx"),
             models.Index(fields=["to_company", "state", "-created_at"], name="ja_company_state_idx"),
+            # The inbox shows unarchived applications: partial indexes skip the archived ones.
+            models.Index(
+                fields=["to_company", "-created_at", "-id"],
+                name="ja_company_live_idx",
+                condition=models.Q(archived_at__isnull=True),
+            ),
+            models.Index(
+                fields=["to_company", "state"],
+                name="ja_company_live_state_idx",
+                condition=models.Q(archived_at__isnull=True),
+            ),
             # Prescriber's sent list.
             models.Index(fields=["sender_prescriber_organization", "-created_at"], name="ja_prescriber_created_idx"),
             models.Index(fields=["job_seeker", "-created_at"], name="ja_job_seeker_created_idx"),

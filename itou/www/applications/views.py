@@ -31,6 +31,7 @@ from itou.utils.organizations import (
     get_current_prescriber_organization_or_404,
     set_current_organization,
 )
+from itou.utils.pagination import CountedPaginator
 from itou.www.applications import display, forms
 from itou.www.eligibility import views as eligibility_views
 
@@ -38,8 +39,10 @@ PAGE_SIZE = 20
 STALE_MESSAGE = TransitionNotAllowed.message
 
 
-def _page(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, queryset, *, count: int | None = None):
+    """A page of `queryset`; with `count` (already known from the per-state counts), no COUNT query."""
+    paginator = Paginator(queryset, PAGE_SIZE) if count is None else CountedPaginator(queryset, PAGE_SIZE, count=count)
+    page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()
@@ -66,7 +69,10 @@ def company_list(request, archived: bool = False):
     inbox = queries.company_inbox(company, archived=archived)
     counts = queries.state_counts(form.filter(inbox, skip_states=True))
     _with_counts(form, counts)
-    page, querystring = _page(request, form.order(form.filter(inbox)))
+    # The page's total comes from the per-state counts: the filtered set is read once less.
+    states = form.cleaned_data.get("states") if form.is_valid() else None
+    total = sum(counts.get(state, 0) for state in states) if states else sum(counts.values())
+    page, querystring = _page(request, form.order(form.filter(inbox)), count=total)
     return render(
         request,
         "applications/company_list.html",

@@ -2,24 +2,13 @@
 
 import math
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, QuerySet, Window
-from django.utils.functional import cached_property
+
+from itou.utils.pagination import CountedPaginator
 
 # Beyond, a page number is out of range whatever the search (and too big for an SQL OFFSET).
 MAX_PAGE_NUMBER = 10_000
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count (already computed by another query) instead of running a COUNT."""
-
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
 
 
 def paginate_ranked(

@@ -25,10 +25,10 @@ PRESCRIBER_LIST = reverse("applications:prescriber_list")
 JOB_SEEKER_LIST = reverse("applications:job_seeker_list")
 
 # Session, user, the user's organizations (3 queries, professionals only), then the page's
-# own reads: job descriptions (employer filter), counters per state (one GROUP BY), count,
-# page, selected jobs (one prefetch). Measured once the session is settled (the first
+# own reads: job descriptions (employer filter), counters per state (one GROUP BY, which
+# also gives the page's total: no COUNT), page, selected jobs (one prefetch). Measured once the session is settled (the first
 # request after login stores the current organization).
-COMPANY_LIST_QUERIES = 10
+COMPANY_LIST_QUERIES = 9
 PRESCRIBER_LIST_QUERIES = 9
 JOB_SEEKER_LIST_QUERIES = 5
 
@@ -182,6 +182,19 @@ def test_company_list_constant_queries(client, cast, django_assert_num_queries):
     assert len(ids(response)) == 20
     with django_assert_num_queries(COMPANY_LIST_QUERIES):
         client.get(COMPANY_LIST, {"page": 2, "sort": "oldest"})
+
+
+def test_company_list_pages_follow_the_state_filter(client, cast):
+    """The total (no COUNT query) comes from the per-state counts: pages must agree with it."""
+    login(client, cast.employer)
+    _fill(cast.company, 75)  # 25 new, 25 refused, 25 accepted (+ the cast's own)
+    expected_new = cast.company.received_job_applications.filter(state=S.NEW, archived_at__isnull=True).count()
+    assert expected_new > 20
+    response = client.get(COMPANY_LIST, {"states": S.NEW})
+    paginator = response.context["page"].paginator
+    assert (paginator.count, paginator.num_pages) == (expected_new, 2)
+    seen = ids(response) + ids(client.get(COMPANY_LIST, {"states": S.NEW, "page": 2}))
+    assert len(seen) == len(set(seen)) == expected_new
 
 
 # --- prescriber's sent applications -----------------------------------------------------
