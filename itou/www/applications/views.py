@@ -444,6 +444,14 @@ def detail(request, pk):
             else display.professional_next_step(job_application, employer=role == ViewerRole.EMPLOYER)
         ),
     }
+    # An authorized prescriber of the sending organization makes or renews the diagnosis here.
+    sender_organization = job_application.sender_prescriber_organization
+    context["can_make_diagnosis"] = (
+        role == ViewerRole.SENDER
+        and sender_organization is not None
+        and sender_organization.is_authorized
+        and sender_organization.pk in perms.active_prescriber_organization_ids(request.user)
+    )
     if role == ViewerRole.EMPLOYER:
         actions = _available_actions(request, job_application)
         context["actions"] = actions

@@ -218,3 +218,24 @@ def test_geiq_prior_action_shown(client):
     login(client, cast.job_seeker)
     content = client.get(url(cast.job_application)).content.decode()
     assert "Action de formation préalable au recrutement (AFPR)" in content
+
+
+def test_authorized_prescriber_sees_the_diagnosis_link(client, cast):
+    """Only an authorized prescriber of the sending organization is offered the diagnosis."""
+
+    from itou.prescribers.enums import PrescriberAuthorizationStatus
+
+    job_application = cast.job_application
+    organization = job_application.sender_prescriber_organization
+    link = reverse("eligibility:prescriber_application", args=[job_application.pk])
+    organization.authorization_status = PrescriberAuthorizationStatus.VALIDATED
+    organization.save()
+    login(client, cast.prescriber)
+    assert link in client.get(url(job_application)).content.decode()
+    login(client, cast.employer)
+    assert link not in client.get(url(job_application)).content.decode()
+    # An orienteur (authorization not validated) is not offered it.
+    organization.authorization_status = PrescriberAuthorizationStatus.NOT_SET
+    organization.save()
+    login(client, cast.prescriber)
+    assert link not in client.get(url(job_application)).content.decode()
