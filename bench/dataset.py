@@ -673,7 +673,7 @@ class Generation:
         self.professional_counters: dict[str, int] = {}
         # Filled by the steps.
         self.communes: Communes | None = None
-        self.appellations: list[tuple[str, str]] = []
+        self.appellations: list[tuple[str, str, str]] = []
         self.departments: dict[str, tuple[str, str]] = {}  # code → (name, region)
         self.regions: dict[str, str] = {}
         self.job_seeker_first_id = 0
@@ -847,7 +847,10 @@ def load_reference_data(g: Generation) -> None:
         all=Picker(list(range(len(rows))), [row[3] for row in rows]),
         by_department={code: Picker(indexes, weights) for code, (indexes, weights) in by_department.items()},
     )
-    cursor.execute("SELECT code, name FROM jobs_appellation ORDER BY code")
+    cursor.execute(
+        "SELECT appellation.code, appellation.name, rome.domain_id FROM jobs_appellation AS appellation"
+        " JOIN jobs_rome AS rome ON rome.code = appellation.rome_id ORDER BY appellation.code"
+    )
     g.appellations = cursor.fetchall()
     if not g.appellations:
         raise GenerationError("Aucune appellation ROME : lancez d'abord `manage.py import_rome`.")
@@ -1107,7 +1110,7 @@ def generate_job_descriptions(g: Generation) -> None:
             contracts = [c for c in CONTRACT_TYPES_BY_COMPANY_KIND[company.kind] if c != ContractType.OTHER]
             created = g.company_created[company.id - first_company_id]
             for rank in range(n):
-                code, title = rng.choice(g.appellations)
+                code, title, domain = rng.choice(g.appellations)
                 if rng.random() < 0.03:
                     contract, other = ContractType.OTHER, "Contrat aidé"
                 else:
@@ -1129,7 +1132,7 @@ def generate_job_descriptions(g: Generation) -> None:
                     f"{contract}\t{other}\t{hours}\t{rng.choice((1, 1, 1, 2, 2, 3, 5))}\t"
                     f"{communes.latitudes[location]}\t{communes.longitudes[location]}\t"
                     f"{'t' if rng.random() < 0.25 else 'f'}\t{'t' if is_open else 'f'}\t{rank}\t{ts(made)}\t"
-                    f"{ts(updated)}\t{code}\t{company.id}\t{location_code}\n"
+                    f"{ts(updated)}\t{code}\t{company.id}\t{location_code}\t{domain}\n"
                 )
                 company.jobs.append(next_id)
                 g.job_created.append(made)
@@ -1156,6 +1159,7 @@ def generate_job_descriptions(g: Generation) -> None:
             "appellation_id",
             "company_id",
             "location_id",
+            "rome_domain_id",
         ],
         lines(),
         total=count,

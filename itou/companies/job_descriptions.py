@@ -154,7 +154,8 @@ def _apply_job_description_fields(
     appellation = None
     appellation_code = _strip(appellation_code)
     if appellation_code:
-        appellation = Appellation.objects.filter(code=appellation_code).first()
+        # With its ROME code: saving copies the ROME domain without another query.
+        appellation = Appellation.objects.select_related("rome").filter(code=appellation_code).first()
     if appellation is None:
         errors["appellation"] = ["Ce métier est inconnu : tapez quelques lettres puis choisissez-le dans la liste."]
 
@@ -197,6 +198,7 @@ def _apply_job_description_fields(
     job_description.is_cv_required = bool(is_cv_required)
     job_description.is_open = bool(is_open)
     job_description.latitude, job_description.longitude = coordinates_for(company, location)
+    job_description.set_rome_domain()
     _merge_full_clean(job_description, errors)
 
 

@@ -240,6 +240,17 @@ class JobDescription(models.Model):
     # Copied from the location (or the company) when saved: distance search needs no join.
     latitude = models.FloatField("latitude", null=True, blank=True)
     longitude = models.FloatField("longitude", null=True, blank=True)
+    # Copied from the appellation's ROME code when saved: the domain filter of the search
+    # probes an index of the company's open job descriptions, without joining the ROME tables.
+    rome_domain = models.ForeignKey(
+        "jobs.RomeDomain",
+        verbose_name="grand domaine ROME",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     is_cv_required = models.BooleanField("CV nécessaire pour postuler", default=False)
     is_open = models.BooleanField("recrutement ouvert", default=True)
     ui_rank = models.PositiveIntegerField("ordre d'affichage", default=0)
@@ -278,10 +289,43 @@ class JobDescription(models.Model):
                 condition=models.Q(is_open=True),
             ),
             models.Index(fields=["updated_at"], name="jd_open_updated_idx", condition=models.Q(is_open=True)),
+            models.Index(
+                fields=["company", "rome_domain"], name="jd_open_company_domain_idx", condition=models.Q(is_open=True)
+            ),
+            models.Index(fields=["appellation"], name="jd_open_appellation_idx", condition=models.Q(is_open=True)),
         ]
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is None or "appellation" in update_fields or "appellation_id" in update_fields:
+            self.set_rome_domain()
+            if update_fields is not None:
+                update_fields = {*update_fields, "rome_domain"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+        self._loaded_appellation_id = self.appellation_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_appellation_id = instance.__dict__.get("appellation_id")
+        return instance
+
+    def set_rome_domain(self) -> None:
+        """Copy the appellation's ROME domain (no query when the appellation comes with its ROME code)."""
+        if self.appellation_id is None:
+            self.rome_domain_id = None
+            return
+        cached = self._state.fields_cache.get("appellation")
+        if cached is not None and cached.pk == self.appellation_id and "rome" in cached._state.fields_cache:
+            self.rome_domain_id = cached.rome.domain_id
+        elif self.rome_domain_id is None or self.appellation_id != getattr(self, "_loaded_appellation_id", None):
+            from itou.jobs.models import Rome
+
+            self.rome_domain_id = (
+                Rome.objects.filter(appellations=self.appellation_id).values_list("domain_id", flat=True).first()
+            )
 
     @property
     def display_name(self) -> str:

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from itou.companies.enums import CompanyKind
 from itou.companies.models import Company, JobDescription
 from itou.geo.distance import Point, within_radius
+from itou.jobs.models import Appellation
 
 # Columns that a results page never shows, left out of its query: descriptions are long
 # texts, and PostgreSQL would carry them through the sort by distance of every row of the circle.
@@ -39,8 +40,24 @@ def _open_job_descriptions(*, rome_domains: Collection[str] = ()) -> QuerySet:
     """The open job descriptions of the outer company (for Exists / Subquery)."""
     queryset = JobDescription.objects.filter(company=OuterRef("pk"), is_open=True)
     if rome_domains:
-        queryset = queryset.filter(appellation__rome__domain_id__in=rome_domains)
+        # The domain copied on the job description: one probe of jd_open_company_domain_idx
+        # per employer, no join to the ROME tables.
+        queryset = queryset.filter(rome_domain_id__in=rome_domains)
     return queryset
+
+
+def appellation_codes_matching(tsquery: str) -> list[str]:
+    """The codes of the ROME appellations matching a prefix tsquery (itou.www.autocomplete.search.parse_query).
+
+    One query on the GIN index of the appellations (a few hundred codes at most): the job
+    description search then filters `appellation_id = ANY(codes)` on jd_open_appellation_idx,
+    instead of reading every open job description of the circle before joining the appellations.
+    """
+    return list(
+        Appellation.objects.filter(search_vector=SearchQuery(tsquery, search_type="raw", config="simple")).values_list(
+            "code", flat=True
+        )
+    )
 
 
 def companies_near(
@@ -130,13 +147,16 @@ def job_descriptions_near(
     rome_domains: Collection[str] = (),
     contract_types: Collection[str] = (),
     appellation_tsquery: str | None = None,
+    appellation_codes: Collection[str] | None = None,
 ) -> QuerySet:
     """Open job descriptions of searchable employers within `radius_km` of `point`, annotated with `distance`.
 
     The distance is the job description's own (its location, else its employer's), copied
     in its row so that the partial index on open job descriptions serves the bounding box.
-    `appellation_tsquery` is a prefix tsquery (itou.www.autocomplete.search.parse_query)
-    matched against the ROME appellation's normalized words.
+    `appellation_codes` keeps the job descriptions of these ROME appellations (from
+    `appellation_codes_matching`: what the search page uses). `appellation_tsquery` is a
+    prefix tsquery (itou.www.autocomplete.search.parse_query) matched against the ROME
+    appellation's normalized words, resolved here in a subquery.
     """
     queryset = within_radius(
         JobDescription.objects.filter(is_open=True, company__in=searchable_companies()), point, radius_km
@@ -144,12 +164,16 @@ def job_descriptions_near(
     if kinds:
         queryset = queryset.filter(company__kind__in=kinds)
     if rome_domains:
-        queryset = queryset.filter(appellation__rome__domain_id__in=rome_domains)
+        queryset = queryset.filter(rome_domain_id__in=rome_domains)
     if contract_types:
         queryset = queryset.filter(contract_type__in=contract_types)
+    if appellation_codes is not None:
+        queryset = queryset.filter(appellation_id__in=list(appellation_codes))
     if appellation_tsquery:
         queryset = queryset.filter(
-            appellation__search_vector=SearchQuery(appellation_tsquery, search_type="raw", config="simple")
+            appellation_id__in=Appellation.objects.filter(
+                search_vector=SearchQuery(appellation_tsquery, search_type="raw", config="simple")
+            ).values("code")
         )
     return queryset
 

@@ -288,3 +288,54 @@ class JobApplicationComment(models.Model):
 
     def __str__(self):
         return f"Commentaire de {self.author} ({self.created_at:%d/%m/%Y})"
+
+
+class NewApplicationNotificationOptOut(models.Model):
+    """A member of an employer who does not want the "new application" email for one job
+    description (or, with no job description, for spontaneous applications).
+
+    Opt-out rows rather than opt-in ones (docs/candidatures.md, Les e-mails): by default a
+    member is told of everything, so the members who existed before this setting, and those
+    who join later, keep getting every new application without any row to create. A member
+    deactivated then reactivated finds their choices again (rows follow the membership).
+    """
+
+    membership = models.ForeignKey(
+        "companies.CompanyMembership",
+        verbose_name="membre",
+        on_delete=models.CASCADE,
+        related_name="new_application_opt_outs",
+    )
+    job_description = models.ForeignKey(
+        "companies.JobDescription",
+        verbose_name="fiche de poste",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="new_application_opt_outs",
+        help_text="Vide : les candidatures spontanées.",
+    )
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "désabonnement aux nouvelles candidatures"
+        verbose_name_plural = "désabonnements aux nouvelles candidatures"
+        constraints = [
+            # NULL != NULL in a unique constraint: spontaneous applications get their own.
+            models.UniqueConstraint(
+                fields=["membership", "job_description"],
+                condition=models.Q(job_description__isnull=False),
+                name="ja_optout_unique_job_description",
+                violation_error_message="Ce membre est déjà désabonné de cette fiche de poste.",
+            ),
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(job_description__isnull=True),
+                name="ja_optout_unique_spontaneous",
+                violation_error_message="Ce membre est déjà désabonné des candidatures spontanées.",
+            ),
+        ]
+
+    def __str__(self):
+        target = self.job_description_id or "candidatures spontanées"
+        return f"{self.membership_id} ne veut plus d'e-mail : {target}"

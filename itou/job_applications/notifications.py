@@ -7,25 +7,27 @@ it rolls back. Services call them through `transaction.on_commit` so that they a
 not even rendered then. One message per recipient: nobody sees another's address.
 
 Who gets what (docs/candidatures.md):
-- creation: every active member of the receiving employer (per job description opt-in
-  can come later), an acknowledgment to the sender, and the job seeker when someone
-  else applied for them;
+- creation: the active members of the receiving employer who want it (each member may
+  opt out per job description and of spontaneous applications: NewApplicationNotificationOptOut),
+  an acknowledgment to the sender, and the job seeker when someone else applied for them;
 - each decision (process, postpone, pool, prior action, accept, refuse, cancel, new
   contract dates, transfer): the job seeker and the prescriber who sent it; the refusal
   reason reaches the job seeker only when the employer chose to share it;
-- a transfer: also the members of the employer that receives it;
+- a transfer: also the members of the employer that receives it (it arrives there as a
+  spontaneous application: those who opted out of spontaneous applications are not told);
 - idle applications: a reminder to the employer's members and to the prescriber.
 """
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from itou.companies.models import CompanyMembership
+from itou.companies.models import CompanyMembership, JobDescription
 from itou.job_applications.enums import SenderKind
-from itou.job_applications.models import AUTO_REFUSE_AFTER, IDLE_REMINDER_AFTER
+from itou.job_applications.models import AUTO_REFUSE_AFTER, IDLE_REMINDER_AFTER, NewApplicationNotificationOptOut
 
 TEMPLATE_DIR = "job_applications/emails"
 
@@ -68,6 +70,32 @@ def _company_members(company_id, *, exclude_user_id=None):
     return [user for user in members if user.pk != exclude_user_id]
 
 
+def _new_application_recipients(company_id, *, job_description_ids, exclude_user_id=None):
+    """The active members of the employer who want the "new application" email (one query).
+
+    A member is told unless they opted out of every selected job description; of a
+    spontaneous application (no job description), unless they opted out of spontaneous
+    applications. No opt-out row: told of everything (the default).
+    """
+    opt_outs = NewApplicationNotificationOptOut.objects.filter(membership=OuterRef("pk"))
+    memberships = CompanyMembership.objects.filter(company_id=company_id, is_active=True)
+    if job_description_ids:
+        # At least one selected job description that this member did not opt out of.
+        wanted_jobs = JobDescription.objects.filter(pk__in=job_description_ids).exclude(
+            Exists(
+                NewApplicationNotificationOptOut.objects.filter(
+                    membership=OuterRef(OuterRef("pk")), job_description=OuterRef("pk")
+                )
+            )
+        )
+        memberships = memberships.filter(Exists(wanted_jobs))
+    else:
+        memberships = memberships.exclude(Exists(opt_outs.filter(job_description__isnull=True)))
+    if exclude_user_id is not None:
+        memberships = memberships.exclude(user_id=exclude_user_id)
+    return [membership.user for membership in memberships.select_related("user").order_by("pk")]
+
+
 def _prescriber(job_application):
     """The prescriber who sent the application (the person, not the whole organization)."""
     if job_application.sender_kind == SenderKind.PRESCRIBER:
@@ -86,14 +114,20 @@ def _base_context(job_application) -> dict:
 
 
 def job_application_notify_created(job_application) -> None:
-    """Tell the receiving employer, acknowledge to the sender, inform the job seeker.
+    """Tell the receiving employer (its members who did not opt out: _new_application_recipients),
+    acknowledge to the sender, inform the job seeker.
 
     For the apply flow: call it inside the creation transaction (emails leave on commit).
     """
     context = _base_context(job_application)
     sender_kind = job_application.sender_kind
     exclude = job_application.sender_id if sender_kind == SenderKind.EMPLOYER else None
-    for member in _company_members(job_application.to_company_id, exclude_user_id=exclude):
+    recipients = _new_application_recipients(
+        job_application.to_company_id,
+        job_description_ids=[job.pk for job in context["jobs"]],
+        exclude_user_id=exclude,
+    )
+    for member in recipients:
         _send("created_employer", to_user=member, context={**context, "recipient_role": Recipient.EMPLOYER})
     if sender_kind == SenderKind.PRESCRIBER:
         _send(
@@ -139,7 +173,12 @@ def job_application_notify_transfer(job_application, *, from_company, acting_use
     """The new employer's members learn of a new application; the job seeker and the prescriber
     learn where it went."""
     context = {**_base_context(job_application), "from_company": from_company, "transferred": True}
-    for member in _company_members(job_application.to_company_id, exclude_user_id=acting_user.pk):
+    recipients = _new_application_recipients(
+        job_application.to_company_id,
+        job_description_ids=[job.pk for job in context["jobs"]],
+        exclude_user_id=acting_user.pk,
+    )
+    for member in recipients:
         _send("created_employer", to_user=member, context={**context, "recipient_role": Recipient.EMPLOYER})
     job_application_notify_decision(
         job_application, transition="transfer", details={"from_company": from_company.display_name}

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from itou.companies.enums import CompanyKind
+from itou.companies.models import CompanyMembership, JobDescription
 from itou.job_applications import notifications, perms
 from itou.job_applications.enums import Actor, JobApplicationState, PriorActionKind, RefusalReason
 from itou.job_applications.models import (
@@ -31,6 +32,7 @@ from itou.job_applications.models import (
     JobApplication,
     JobApplicationComment,
     JobApplicationTransitionLog,
+    NewApplicationNotificationOptOut,
 )
 from itou.job_applications.workflow import (
     ARCHIVABLE_STATES,
@@ -587,3 +589,48 @@ def job_application_refuse_automatically(*, job_application, now=None) -> JobApp
     _save_and_log(job_application, log)
     _notify_decision_on_commit(job_application, "refuse", log.details)
     return job_application
+
+
+# --- A member's own settings ---------------------------------------------------------------
+
+NOT_A_COMPANY_JOB_DESCRIPTION = (
+    "Une des fiches de poste cochées n'appartient pas à votre structure : rien n'a été enregistré."
+)
+
+
+@transaction.atomic
+def notification_settings_update(
+    *, acting_user, membership, notified_job_description_ids, spontaneous: bool
+) -> list[NewApplicationNotificationOptOut]:
+    """Which new applications `membership`'s user is told of by email: those for the job
+    descriptions of `notified_job_description_ids` (any other job description of the
+    employer is opted out of) and, if `spontaneous`, spontaneous ones.
+
+    Only the member may change their own settings (PermissionDenied otherwise). A job
+    description of another employer raises ValidationError and nothing is saved. The
+    membership row is locked so that two saves (two tabs) are served one after the other.
+    Returns the member's opt-outs after the change.
+    """
+    membership = (
+        CompanyMembership.objects.select_for_update(no_key=True)
+        .filter(pk=membership.pk, user=acting_user, is_active=True)
+        .first()
+    )
+    if membership is None:
+        raise PermissionDenied("Vous ne pouvez modifier que vos propres préférences d'e-mails.")
+    company_job_ids = set(JobDescription.objects.filter(company_id=membership.company_id).values_list("pk", flat=True))
+    notified = set(notified_job_description_ids)
+    if not notified <= company_job_ids:
+        raise ValidationError({"job_descriptions": NOT_A_COMPANY_JOB_DESCRIPTION})
+    wanted = {job_id for job_id in company_job_ids if job_id not in notified}  # None: spontaneous applications
+    if not spontaneous:
+        wanted.add(None)
+    existing = {opt_out.job_description_id: opt_out for opt_out in membership.new_application_opt_outs.all()}
+    stale = [opt_out.pk for job_id, opt_out in existing.items() if job_id not in wanted]
+    if stale:
+        NewApplicationNotificationOptOut.objects.filter(pk__in=stale).delete()
+    created = NewApplicationNotificationOptOut.objects.bulk_create(
+        NewApplicationNotificationOptOut(membership=membership, job_description_id=job_id)
+        for job_id in sorted(wanted - existing.keys(), key=lambda job_id: job_id or 0)
+    )
+    return [opt_out for job_id, opt_out in existing.items() if job_id in wanted] + created

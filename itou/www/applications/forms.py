@@ -11,6 +11,7 @@ from itou.companies.models import Company
 from itou.job_applications.enums import JobApplicationState, PriorActionKind, RefusalReason, SenderKind
 from itou.job_applications.models import MAX_HIRING_START_BACKDATING_DAYS, MAX_HIRING_START_POSTPONEMENT_DAYS
 from itou.job_applications.queries import filter_by_job_seeker_name
+from itou.job_applications.services import NOT_A_COMPANY_JOB_DESCRIPTION
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -377,3 +378,23 @@ class BatchForm(forms.Form):
         if data.get("confirmed") and data.get("action") == BatchAction.REFUSE and not data.get("refusal_reason"):
             self.add_error("refusal_reason", "Choisissez le motif du refus.")
         return data
+
+
+class NotificationSettingsForm(forms.Form):
+    """Which new applications the member is told of by email (ticked: told).
+
+    Every box unticked is a valid answer (no email at all): nothing is required. An id
+    that is not one of the employer's job descriptions is refused, and nothing is saved.
+    """
+
+    job_descriptions = forms.TypedMultipleChoiceField(
+        label="Fiches de poste",
+        coerce=int,
+        required=False,
+        error_messages={"invalid_choice": NOT_A_COMPANY_JOB_DESCRIPTION},
+    )
+    spontaneous = forms.BooleanField(label="Candidatures spontanées", required=False)
+
+    def __init__(self, *args, job_descriptions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["job_descriptions"].choices = [(str(job.pk), job.display_name) for job in job_descriptions]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("recues/", views.company_list, name="company_list"),
     path("recues/archives/", views.company_archive, name="company_archive"),
     path("recues/action-groupee/", views.company_batch, name="company_batch"),
+    path("recues/notifications/", views.notification_settings, name="notification_settings"),
     path("envoyees/", views.prescriber_list, name="prescriber_list"),
     path("mes-candidatures/", views.job_seeker_list, name="job_seeker_list"),
     path("<uuid:pk>/", views.detail, name="detail"),

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from itou.companies.enums import CompanyKind
-from itou.companies.models import JobDescription
+from itou.companies.models import CompanyMembership, JobDescription
 from itou.job_applications import perms, queries, services
 from itou.job_applications.enums import JobApplicationState
 from itou.job_applications.models import JobApplication, JobApplicationComment
@@ -225,6 +225,59 @@ def company_batch(request):
     if missing := len(ids) - len(selected):
         messages.warning(request, f"{_count(missing, 'introuvable{s}')} dans vos candidatures reçues.")
     return redirect(next_url)
+
+
+# --- The member's email settings -------------------------------------------------------
+
+
+@login_required
+def notification_settings(request):
+    """The current employer member chooses which new applications they are told of by
+    email: per job description (open ones first) and for spontaneous applications. Every
+    box is ticked by default (no opt-out row); saved in one transaction by the service."""
+    company = get_current_company_or_404(request)
+    membership = CompanyMembership.objects.filter(company=company, user=request.user, is_active=True).first()
+    if membership is None:
+        raise Http404
+    job_descriptions = list(
+        JobDescription.objects.filter(company=company)
+        .select_related("appellation")
+        .order_by("-is_open", "ui_rank", "pk")
+    )
+    initial = None
+    if request.method != "POST":
+        opted_out = set(membership.new_application_opt_outs.values_list("job_description_id", flat=True))
+        initial = {
+            "job_descriptions": [job.pk for job in job_descriptions if job.pk not in opted_out],
+            "spontaneous": None not in opted_out,
+        }
+    form = forms.NotificationSettingsForm(
+        request.POST if request.method == "POST" else None, job_descriptions=job_descriptions, initial=initial
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.notification_settings_update(
+                acting_user=request.user,
+                membership=membership,
+                notified_job_description_ids=form.cleaned_data["job_descriptions"],
+                spontaneous=form.cleaned_data["spontaneous"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Vos préférences d'e-mails sont enregistrées.")
+            return redirect("applications:notification_settings")
+    notified = {str(value) for value in form["job_descriptions"].value() or []}
+    return render(
+        request,
+        "applications/notification_settings.html",
+        {
+            "company": company,
+            "form": form,
+            "rows": [(job, str(job.pk) in notified) for job in job_descriptions],
+            "spontaneous_checked": bool(form["spontaneous"].value()),
+        },
+    )
 
 
 # --- Detail -----------------------------------------------------------------------------

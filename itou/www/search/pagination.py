@@ -3,7 +3,8 @@
 import math
 
 from django.core.paginator import Page
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from itou.utils.pagination import CountedPaginator
 
@@ -21,7 +22,7 @@ def paginate_ranked(
     the same rows twice (COUNT, then the page). The second loads the page's rows from
     `details` (select_related…) by primary key; the carried annotations are set on them.
     Like Paginator.get_page, a page number that is not a number gives the first page, one
-    out of range the last page (two more queries, only for such links).
+    out of range the last page (one more query, only for such links).
     """
     rows_query = ranked.annotate(total_count=Window(Count("pk"))).values_list("pk", "total_count", *carried)
 
@@ -39,11 +40,13 @@ def paginate_ranked(
     elif number == 1:
         total = 0
     else:
-        rows = fetch(1)
+        # Out of range: the last page, in one more query (each row's rank against the total).
+        last_page = ranked.annotate(
+            total_count=Window(Count("pk")), rank=Window(RowNumber(), order_by=list(ranked.query.order_by))
+        ).filter(rank__gt=(F("total_count") - 1) / per_page * per_page)
+        rows = list(last_page.order_by("rank").values_list("pk", "total_count", *carried))
         total = rows[0][1] if rows else 0
         number = max(1, math.ceil(total / per_page))
-        if number > 1:
-            rows = fetch(number)
 
     by_pk = details.in_bulk([row[0] for row in rows]) if rows else {}
     objects = []

@@ -3,7 +3,8 @@
 GET forms: the URL carries the whole search (shareable, the back button works). An htmx
 request (the form changed, a pagination link) gets the results fragment only. Each search
 costs 4 SQL queries whatever the page and the number of results: the ROME domains (form
-choices), the commune, the count, the page of results (6 for a page number out of range).
+choices), the commune, the count, the page of results (one more for a page number out of
+range); a job title adds one, the matching ROME appellations (so 6 at most).
 """
 
 from urllib.parse import urlencode
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from itou.companies.queries import (
     JOB_DESCRIPTION_RESULTS_ORDER,
+    appellation_codes_matching,
     companies_near,
     companies_results,
     company_department_counts,
@@ -87,14 +89,22 @@ def job_descriptions(request):
     page = None
     if form.is_valid() and form.point:
         data = form.cleaned_data
+        # A job title: the matching appellations first (one query on their GIN index), so
+        # that PostgreSQL combines an index on their appellation with the coordinates index
+        # (BitmapAnd) instead of reading every open job description of the circle. No match:
+        # no query for rows.
+        tsquery = form.appellation_tsquery
+        codes = appellation_codes_matching(tsquery) if tsquery else None
         job_descriptions = job_descriptions_near(
             form.point,
             data["radius"],
             kinds=data["kinds"],
             rome_domains=data["domains"],
             contract_types=data["contract_types"],
-            appellation_tsquery=form.appellation_tsquery,
+            appellation_codes=codes,
         )
+        if codes == []:
+            job_descriptions = job_descriptions.none()
         # Around a big city the circle holds thousands of open job descriptions: read them once.
         page = paginate_ranked(
             job_descriptions.order_by(*JOB_DESCRIPTION_RESULTS_ORDER),

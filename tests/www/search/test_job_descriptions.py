@@ -9,12 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from itou.companies.enums import CompanyKind, ContractType
+from itou.companies.job_descriptions import job_description_update
 from itou.companies.queries import job_descriptions_near, job_descriptions_results
+from tests.companies.factories import CompanyMembershipFactory
 from tests.www.search.conftest import LILLE, LYON, appellation, commune_point, company_near, job_description
 
 URL = reverse("search:job_descriptions")
 # ROME domains (form choices), commune, COUNT, page.
 SEARCH_QUERIES = 4
+# A job title adds the matching ROME appellations, resolved first (docs/performance.md).
+JOB_TITLE_SEARCH_QUERIES = SEARCH_QUERIES + 1
 
 
 def titles(response) -> list[str]:
@@ -106,6 +110,54 @@ def test_job_text_without_match_or_too_short(client):
     assert titles(search(client, job="%%% ''")) == ["Boulanger / Boulangère"]
 
 
+def test_job_title_resolves_the_appellations_first(client, django_assert_num_queries):
+    company = company_near()
+    job_description(company, appellation("boulanger boulangere"), custom_title="Boulanger de nuit")
+    job_description(company, appellation("maraicher maraichere"), custom_title="Maraîcher bio")
+    job_description(company, appellation("boulanger boulangere"), custom_title="Fermée", is_open=False)
+    with django_assert_num_queries(JOB_TITLE_SEARCH_QUERIES):
+        assert titles(search(client, job="boulang")) == ["Boulanger de nuit"]
+    assert titles(search(client, job="marai", domains=["A"])) == ["Maraîcher bio"]
+    assert titles(search(client, job="boulang", domains=["A"])) == []
+    # No appellation matches: no query for the job descriptions.
+    with django_assert_num_queries(3):  # ROME domains, commune, appellations
+        response = search(client, job="zzzyx")
+    assert "Aucune fiche de poste trouvée" in response.content.decode()
+
+
+def test_rome_domain_follows_the_appellation(client):
+    company = company_near(name="Structure du domaine")
+    job = job_description(company, appellation("boulanger boulangere"), custom_title="Poste")
+    assert job.rome_domain_id == "D"
+    assert titles(search(client, domains=["D"])) == ["Poste"]
+
+    # Another appellation, saved by the model or by the service: the domain follows.
+    job.appellation = appellation("maraicher maraichere")
+    job.save()
+    job.refresh_from_db()
+    assert job.rome_domain_id == "A"
+    assert titles(search(client, domains=["D"])) == []
+    assert titles(search(client, domains=["A"])) == ["Poste"]
+
+    member = CompanyMembershipFactory(company=company, is_admin=True).user
+    job_description_update(
+        acting_user=member,
+        company=company,
+        job_description=job,
+        appellation_code=appellation("boulanger boulangere").code,
+        contract_type=job.contract_type,
+        custom_title="Poste",
+    )
+    job.refresh_from_db()
+    assert job.rome_domain_id == "D"
+    assert titles(search(client, domains=["D"])) == ["Poste"]
+    assert titles(search(client, domains=["A"])) == []
+    # The employer search filters on the same copied domain.
+    employers = reverse("search:employers")
+    assert company.name in client.get(employers, {"commune_code": LYON, "domains": ["D"]}).content.decode()
+    assert company.name not in client.get(employers, {"commune_code": LYON, "domains": ["A"]}).content.decode()
+
+
 def test_filters_kind_contract_domain(client):
     aci = company_near(name="ACI", kind=CompanyKind.ACI)
     ea = company_near(name="EA", kind=CompanyKind.EA)
@@ -156,7 +208,7 @@ def test_pagination_and_query_count(client, django_assert_num_queries, django_as
     expected = [job.display_name for job in job_descriptions_results(job_descriptions_near(commune_point(LYON), 25))]
     pages = {}
     for page in ("1", "2", "3"):
-        with django_assert_num_queries(SEARCH_QUERIES):
+        with django_assert_num_queries(JOB_TITLE_SEARCH_QUERIES):
             response = search(client, page=page, job="boulanger", contract_types=["FIXED_TERM_I"], domains=["D"])
         pages[page] = titles(response)
     content = response.content.decode()
@@ -165,12 +217,15 @@ def test_pagination_and_query_count(client, django_assert_num_queries, django_as
     assert [len(titles) for titles in pages.values()] == [20, 20, 11]
     assert pages["1"] + pages["2"] + pages["3"] == expected
 
-    # Out of range or garbage: the last or the first page, in 6 queries at most.
+    # Out of range or garbage: the last or the first page, in 6 queries at most, job title included.
     for page, expected_page in [("99", "3"), ("-1", "3"), ("0", "3"), ("9" * 30, "3"), ("abc", "1"), ("", "1")]:
         with django_assert_max_num_queries(6):
             response = search(client, page=page)
         assert titles(response) == pages[expected_page], page
         assert f"Page {expected_page} sur 3" in response.content.decode()
+        with django_assert_max_num_queries(6):
+            response = search(client, page=page, job="boulanger")
+        assert titles(response) == pages[expected_page], page
 
 
 def test_no_result_costs_no_page_query(client, django_assert_num_queries):

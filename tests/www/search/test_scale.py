@@ -69,7 +69,8 @@ def build_france(rng: random.Random) -> None:
         Commune.objects.filter(latitude__isnull=False).values_list("code", "latitude", "longitude", "population")
     )
     weights = [population + 200 for *_rest, population in communes]
-    appellations = list(Appellation.objects.values_list("code", flat=True))
+    domains = dict(Appellation.objects.values_list("code", "rome__domain_id"))
+    appellations = list(domains)
     today = timezone.localdate()
     now = timezone.now()
 
@@ -96,10 +97,12 @@ def build_france(rng: random.Random) -> None:
     job_descriptions = []
     for i in range(JOB_DESCRIPTIONS):
         company = companies[rng.randrange(COMPANIES)]
+        appellation = rng.choice(appellations)
         job_descriptions.append(
             {
                 "company_id": company.pk,
-                "appellation_id": rng.choice(appellations),
+                "appellation_id": appellation,
+                "rome_domain_id": domains[appellation],
                 "contract_type": rng.choice(CONTRACT_TYPES_BY_COMPANY_KIND[company.kind]),
                 "latitude": company.latitude,
                 "longitude": company.longitude,
