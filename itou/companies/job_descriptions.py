@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from itou.companies import perms
 from itou.companies.enums import CONTRACT_TYPES_BY_COMPANY_KIND, CompanyKind, CompanySource, ContractType
 from itou.companies.models import (
     JOB_DESCRIPTION_STALE_AFTER,
@@ -54,28 +55,12 @@ class ActionAlreadyDone(Exception):
 
 
 # ---------------------------------------------------------------------------- permissions
-# Plain functions, usable by views, services and templates alike. They cost one query;
-# views that already hold `request.current_organization` read `.is_admin` from it instead.
-
-
-def is_active_member(user, company) -> bool:
-    """Any active member of the company manages its job descriptions and spontaneous applications."""
-    return _memberships(user, company).exists()
-
-
-def is_active_admin(user, company) -> bool:
-    """Only admins edit the company's public information and create antennes."""
-    return _memberships(user, company).filter(is_admin=True).exists()
-
-
-def _memberships(user, company):
-    if not (user and user.is_authenticated and user.is_active and company and company.pk):
-        return CompanyMembership.objects.none()
-    return CompanyMembership.objects.filter(user=user, company_id=company.pk, is_active=True)
+# Any active member manages job descriptions and spontaneous applications; only admins
+# edit the public information and create antennes (itou/companies/perms.py).
 
 
 def _check_member(user, company, *, admin: bool = False) -> None:
-    allowed = is_active_admin(user, company) if admin else is_active_member(user, company)
+    allowed = perms.is_company_admin(user, company) if admin else perms.is_company_member(user, company)
     if not allowed:
         if admin:
             raise PermissionDenied("Seuls les administrateurs de la structure peuvent faire cette action.")
