@@ -109,6 +109,6 @@ def organization_of(membership):
 
 def act_for(request, organization) -> None:
     """From the next page on, the user acts for `organization` (which they just joined)."""
-    from itou.utils.organizations import SESSION_KEY
+    from itou.utils.organizations import remember_current_organization
 
-    request.session[SESSION_KEY] = session_key(organization)
+    remember_current_organization(request, session_key(organization))

@@ -104,6 +104,14 @@ def set_current_organization(request, key: str) -> CurrentOrganization | None:
     return chosen
 
 
+def remember_current_organization(request, key: str) -> None:
+    """Act for the organization `key` from the next request on (one the user just joined:
+    this request's cached list of organizations predates the membership)."""
+    request.session[SESSION_KEY] = key
+    for attribute in ("_organization_choices", "_current_organization"):
+        request.__dict__.pop(attribute, None)
+
+
 def get_current_company_or_404(request, *, admin: bool = False):
     """The company the user acts for, or 404 (not an employer now, or not admin when required)."""
     current = request.current_organization

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from itou.companies import job_descriptions as services
 from itou.companies.enums import SIAE_KINDS, CompanyKind
 from itou.companies.models import JOB_DESCRIPTION_STALE_AFTER, Company, JobDescription
-from itou.utils.organizations import SESSION_KEY, get_current_company_or_404
+from itou.utils.organizations import get_current_company_or_404, remember_current_organization
 from itou.www.companies.forms import AntenneForm, CompanyPublicInfoForm, JobDescriptionForm, add_service_errors
 
 # One plain sentence per kind, for people who do not know the acronyms.
@@ -349,7 +349,7 @@ def antenne_create(request):
             add_service_errors(form, error)
         else:
             # Act for the new antenne from the next page on (the user is its admin).
-            request.session[SESSION_KEY] = f"company:{antenne.pk}"
+            remember_current_organization(request, f"company:{antenne.pk}")
             messages.success(
                 request,
                 f"L'antenne « {antenne.display_name} » est créée et vous en êtes administrateur. Vous agissez "
