@@ -2,13 +2,12 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F
 from django.utils import timezone
 from stdnum.fr import siret as stdnum_siret
 
 from itou.companies.enums import CONTRACT_TYPES_BY_COMPANY_KIND, SIAE_KINDS, CompanyKind, CompanySource, ContractType
 from itou.companies.validators import validate_siret
-from itou.utils.models import BaseMembership
+from itou.utils.models import BaseMembership, OrganizationQuerySet
 
 # An SIAE whose ASP convention has ended stays usable during this period, then becomes inactive.
 SIAE_CONVENTION_GRACE_PERIOD = datetime.timedelta(days=30)
@@ -17,19 +16,8 @@ SIRET_FORMAT_CONDITION = models.Q(siret__regex=r"^[0-9]{14}$")
 POST_CODE_FORMAT_CONDITION = models.Q(post_code="") | models.Q(post_code__regex=r"^[0-9]{5}$")
 
 
-class CompanyQuerySet(models.QuerySet):
-    def for_member(self, user):
-        """The companies where `user` has an active membership, in one query.
-
-        Each company carries `membership_is_admin` (the user's role there) and its commune,
-        so that a list of the user's structures needs no further query.
-        """
-        return (
-            self.filter(memberships__user=user, memberships__is_active=True)
-            .annotate(membership_is_admin=F("memberships__is_admin"))
-            .select_related("commune")
-            .order_by("name", "pk")
-        )
+class CompanyQuerySet(OrganizationQuerySet):
+    member_list_related = ("commune",)
 
     def siae(self):
         return self.filter(kind__in=SIAE_KINDS)

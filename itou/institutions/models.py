@@ -1,24 +1,12 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F
 
 from itou.institutions.enums import DEPARTMENTAL_KINDS, NATIONAL_KINDS, REGIONAL_KINDS, InstitutionKind
-from itou.utils.models import BaseMembership
+from itou.utils.models import BaseMembership, OrganizationQuerySet
 
 
-class InstitutionQuerySet(models.QuerySet):
-    def for_member(self, user):
-        """The institutions where `user` has an active membership, in one query.
-
-        Each institution carries `membership_is_admin` (the user's role there) and its
-        department and region, so that a list needs no further query.
-        """
-        return (
-            self.filter(memberships__user=user, memberships__is_active=True)
-            .annotate(membership_is_admin=F("memberships__is_admin"))
-            .select_related("department", "region")
-            .order_by("name", "pk")
-        )
+class InstitutionQuerySet(OrganizationQuerySet):
+    member_list_related = ("department", "region")
 
 
 class Institution(models.Model):

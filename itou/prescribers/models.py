@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F
 from django.utils import timezone
 from stdnum.fr import siret as stdnum_siret
 
 from itou.companies.validators import validate_siret
 from itou.prescribers.enums import AUTHORIZED_BY_LAW_KINDS, PrescriberAuthorizationStatus, PrescriberOrganizationKind
-from itou.utils.models import BaseMembership
+from itou.utils.models import BaseMembership, OrganizationQuerySet
 
 
 def default_authorization_status(kind: str) -> str:
@@ -16,19 +15,8 @@ def default_authorization_status(kind: str) -> str:
     return PrescriberAuthorizationStatus.NOT_SET
 
 
-class PrescriberOrganizationQuerySet(models.QuerySet):
-    def for_member(self, user):
-        """The organizations where `user` has an active membership, in one query.
-
-        Each organization carries `membership_is_admin` (the user's role there) and its
-        commune, so that a list of the user's organizations needs no further query.
-        """
-        return (
-            self.filter(memberships__user=user, memberships__is_active=True)
-            .annotate(membership_is_admin=F("memberships__is_admin"))
-            .select_related("commune")
-            .order_by("name", "pk")
-        )
+class PrescriberOrganizationQuerySet(OrganizationQuerySet):
+    member_list_related = ("commune",)
 
     def authorized(self):
         return self.filter(authorization_status=PrescriberAuthorizationStatus.VALIDATED)

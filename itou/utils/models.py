@@ -3,6 +3,26 @@ from django.db import models
 from django.utils import timezone
 
 
+class OrganizationQuerySet(models.QuerySet):
+    """Shared by employers, prescriber organizations and institutions."""
+
+    # What a list of the user's organizations shows besides the organization itself.
+    member_list_related: tuple[str, ...] = ()
+
+    def for_member(self, user):
+        """The organizations where `user` has an active membership, in one query.
+
+        Each carries `membership_is_admin` (the user's role there) and the rows of
+        `member_list_related`, so that a list of the user's organizations needs no further query.
+        """
+        return (
+            self.filter(memberships__user=user, memberships__is_active=True)
+            .annotate(membership_is_admin=models.F("memberships__is_admin"))
+            .select_related(*self.member_list_related)
+            .order_by("name", "pk")
+        )
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
