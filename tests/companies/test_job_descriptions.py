@@ -83,6 +83,17 @@ def test_any_active_member_may_create_but_not_others(company, boulanger):
     assert JobDescription.objects.count() == 1
 
 
+@pytest.mark.parametrize("hours, accepted", [(1, True), (48, True), (49, False)])
+def test_hours_per_week_boundary(employer, company, boulanger, hours, accepted):
+    """DOMAIN.md: at most 48 hours a week (MAX_HOURS_PER_WEEK)."""
+    if accepted:
+        assert create(employer, company, hours_per_week=hours).hours_per_week == hours
+    else:
+        with pytest.raises(ValidationError):
+            create(employer, company, hours_per_week=hours)
+        assert not JobDescription.objects.exists()
+
+
 @pytest.mark.parametrize(
     "overrides,field,message",
     [
