@@ -45,6 +45,7 @@ from tqdm import tqdm
 
 from itou.companies.enums import CONTRACT_TYPES_BY_COMPANY_KIND, SIAE_KINDS, CompanyKind, CompanySource, ContractType
 from itou.companies.models import Company, CompanyMembership, JobDescription
+from itou.demo.world import make_siret
 from itou.institutions.enums import InstitutionKind
 from itou.institutions.models import Institution, InstitutionMembership
 from itou.job_applications import workflow
@@ -55,7 +56,6 @@ from itou.prescribers.enums import AUTHORIZED_BY_LAW_KINDS, PrescriberAuthorizat
 from itou.prescribers.models import PrescriberMembership, PrescriberOrganization
 from itou.users.enums import EducationLevel, LackOfNIRReason, UserKind
 from itou.users.models import JobSeekerProfile, User
-from itou.utils.demo import make_siret
 
 # Every generated account has this password (hashed once, with a fixed salt).
 BENCH_PASSWORD = "Bench-inclusion-2026!"

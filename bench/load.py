@@ -54,7 +54,7 @@ def employer_sessions(count: int) -> tuple[list[str], str, int]:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
-    from itou.utils.organizations import SESSION_KEY as ORGANIZATION_KEY
+    from itou.organizations.current import SESSION_KEY as ORGANIZATION_KEY
 
     actors = run.bench_actors()
     user = actors["employer"]

@@ -407,7 +407,7 @@ def pages(actors: dict) -> tuple[list[Page], list[str]]:
 def client_for(page: Page):
     from django.test import Client
 
-    from itou.utils.organizations import SESSION_KEY
+    from itou.organizations.current import SESSION_KEY
 
     client = Client()
     if page.user is not None:

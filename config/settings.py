@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "itou.job_applications",
     "itou.notifications",
     "itou.approvals",
+    "itou.demo",
     # Screens
     "itou.www.home",
     "itou.www.signup",
@@ -97,7 +98,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "itou.utils.organizations.CurrentOrganizationMiddleware",
+    "itou.organizations.current.CurrentOrganizationMiddleware",
     "itou.utils.middleware.StaffMFARequiredMiddleware",
 ]
 

@@ -1,6 +1,6 @@
 """PASS IAE of the demo world: one of each situation, for testers.
 
-`load_demo_approvals()` is meant to be called at the end of `itou.utils.demo.load_demo`,
+`load_demo_approvals()` is meant to be called at the end of `itou.demo.world.load_demo`,
 after `load_demo_job_applications()`. For five demo job seekers without a PASS IAE, it
 records a past hire at a demo SIAE (an accepted application, with its "create" and
 "accept" log rows) and the PASS IAE that went with it, backdated:
@@ -87,8 +87,8 @@ def load_demo_approvals() -> int:
     """Returns how many PASS IAE it created (0 when they were already there)."""
     companies = [c for c in Company.objects.filter(kind__in=SIAE_KINDS).order_by("pk") if _admin_of(c)]
     prescriber = PrescriberOrganization.objects.authorized().order_by("pk").first()
-    # The demo's employees declared for this (itou.utils.demo.PASS_JOB_SEEKERS), in SCENARIOS order.
-    from itou.utils.demo import PASS_JOB_SEEKERS
+    # The demo's employees declared for this (itou.demo.world.PASS_JOB_SEEKERS), in SCENARIOS order.
+    from itou.demo.world import PASS_JOB_SEEKERS
 
     emails = [demo.person.email for demo in PASS_JOB_SEEKERS]
     by_email = {user.email: user for user in User.objects.job_seekers().filter(email__in=emails)}

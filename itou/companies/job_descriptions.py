@@ -11,7 +11,7 @@ Errors:
   nothing is written;
 - a change that is already in place (double click, stale page) raises `ActionAlreadyDone`;
 - a user who may not act raises `django.core.exceptions.PermissionDenied`. Views never
-  get there: they load the company from the session (itou.utils.organizations).
+  get there: they load the company from the session (itou.organizations.current).
 """
 
 import dataclasses

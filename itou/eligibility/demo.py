@@ -1,6 +1,6 @@
 """Eligibility diagnoses of the demo world (docs/eligibilite.md).
 
-`load_demo_eligibility_diagnoses()` must run in `itou.utils.demo.load_demo` **before**
+`load_demo_eligibility_diagnoses()` must run in `itou.demo.world.load_demo` **before**
 `load_demo_job_applications()`: the demo hires in SIAE need a valid diagnosis
 (`job_application_accept` refuses them otherwise). Each demo job seeker gets a diagnosis
 by the first authorized demo prescriber organization, through the service, with the
@@ -22,7 +22,7 @@ DEMO_LEVEL_1_KINDS = ("RSA", "ASS", "DETLD")
 
 def load_demo_eligibility_diagnoses() -> int:
     """Returns how many diagnoses were created (0 when the demo world or the criteria are missing)."""
-    from itou.utils.demo import JOB_SEEKERS, PRESCRIBERS
+    from itou.demo.world import JOB_SEEKERS, PRESCRIBERS
 
     by_kind = AdministrativeCriteria.objects.in_bulk(field_name="kind")
     organizations = [

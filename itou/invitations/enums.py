@@ -18,7 +18,7 @@ class InvitationStatus(models.TextChoices):
 
 class OrganizationType(models.TextChoices):
     """The three kinds of organizations a professional can join; the codes are those of
-    the current organization's session key (itou.utils.organizations)."""
+    the current organization's session key (itou.organizations.current)."""
 
     COMPANY = "company", "Employeur"
     PRESCRIBER = "prescriber", "Organisation prescriptrice"

@@ -95,7 +95,7 @@ def lock(organization):
 
 
 def session_key(organization) -> str:
-    """The key of itou.utils.organizations.CurrentOrganization for this organization."""
+    """The key of itou.organizations.current.CurrentOrganization for this organization."""
     return f"{kind_of(organization).type}:{organization.pk}"
 
 
@@ -109,6 +109,6 @@ def organization_of(membership):
 
 def act_for(request, organization) -> None:
     """From the next page on, the user acts for `organization` (which they just joined)."""
-    from itou.utils.organizations import remember_current_organization
+    from itou.organizations.current import remember_current_organization
 
     remember_current_organization(request, session_key(organization))

@@ -26,10 +26,10 @@ from itou.job_applications.models import (
     JobApplication,
     JobApplicationTransitionLog,
 )
+from itou.organizations.current import Role
 from itou.prescribers.models import PrescriberMembership, PrescriberOrganization
 from itou.users.enums import UserKind
 from itou.users.models import JobSeekerProfile, User
-from itou.utils.organizations import Role
 from itou.utils.text import normalize
 
 logger = logging.getLogger(__name__)

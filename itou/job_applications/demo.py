@@ -1,6 +1,6 @@
 """Applications of the demo world (docs/monde-de-demo.md): every state, from every kind of sender.
 
-`load_demo_job_applications()` is meant to be called at the end of `itou.utils.demo.load_demo`
+`load_demo_job_applications()` is meant to be called at the end of `itou.demo.world.load_demo`
 (same transaction), once the demo's employers, prescribers and job seekers exist. Each
 application is created as the apply flow creates it (state NEW, a "create" log row), then
 moved to its state through the services of itou/job_applications/services.py, acting as
@@ -60,7 +60,7 @@ class _World:
 
 
 def _world() -> _World | None:
-    from itou.utils.demo import COMPANIES, JOB_SEEKERS, PRESCRIBERS
+    from itou.demo.world import COMPANIES, JOB_SEEKERS, PRESCRIBERS
 
     companies = [Company.objects.filter(siret=demo.siret, kind=demo.kind).first() for demo in COMPANIES]
     prescribers = [

@@ -6,7 +6,7 @@ from itou.approvals.models import Approval
 from itou.approvals.queries import last_approval_end
 from itou.approvals.rules import in_waiting_period
 from itou.companies.enums import CompanyKind
-from itou.utils.demo import PASS_JOB_SEEKERS
+from itou.demo.world import PASS_JOB_SEEKERS
 from tests.companies.factories import CompanyFactory
 from tests.prescribers.factories import PrescriberOrganizationFactory
 from tests.users.factories import JobSeekerFactory
@@ -15,7 +15,7 @@ from tests.users.factories import JobSeekerFactory
 def test_one_pass_of_each_situation():
     CompanyFactory(kind=CompanyKind.ACI, with_member=True)
     PrescriberOrganizationFactory(authorized=True, with_member=True)
-    # The demo's employees (itou.utils.demo.PASS_JOB_SEEKERS).
+    # The demo's employees (itou.demo.world.PASS_JOB_SEEKERS).
     for demo in PASS_JOB_SEEKERS:
         JobSeekerFactory(email=demo.person.email)
     assert load_demo_approvals() == 5

@@ -10,7 +10,7 @@ from django.db import connection
 from psycopg import sql
 
 from bench import dataset
-from itou.utils.management.commands import generate_dataset
+from itou.demo.management.commands import generate_dataset
 from tests.bench.conftest import APPELLATIONS, COMMUNES
 
 

@@ -5,8 +5,8 @@ from allauth.mfa.models import Authenticator
 
 from itou.companies.enums import CompanyKind, CompanySource
 from itou.companies.models import Company, CompanyMembership
+from itou.demo.world import make_siret
 from itou.users.models import User
-from itou.utils.demo import make_siret
 from tests.users.factories import ProfessionalFactory, StaffFactory
 
 

@@ -9,6 +9,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from itou.companies.enums import CompanyKind
 from itou.companies.models import Company, CompanyMembership
+from itou.demo import world as demo
 from itou.geo.models import Commune
 from itou.institutions.enums import InstitutionKind
 from itou.institutions.models import Institution, InstitutionMembership
@@ -16,7 +17,6 @@ from itou.prescribers.enums import PrescriberAuthorizationStatus, PrescriberOrga
 from itou.prescribers.models import PrescriberMembership, PrescriberOrganization
 from itou.users.enums import UserKind
 from itou.users.models import JobSeekerProfile, User
-from itou.utils import demo
 
 MODELS = [
     User,

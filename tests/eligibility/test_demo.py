@@ -1,6 +1,6 @@
 """The demo's diagnoses let the demo hires in SIAE go through."""
 
-import itou.utils.demo
+import itou.demo.world
 from itou.eligibility.demo import load_demo_eligibility_diagnoses
 from itou.eligibility.models import EligibilityDiagnosis
 from itou.job_applications.demo import load_demo_job_applications
@@ -16,9 +16,9 @@ def test_demo_diagnoses_before_the_demo_applications(demo_communes, monkeypatch)
         load_demo_eligibility_diagnoses()
         return load_demo_job_applications()
 
-    # What itou.utils.demo.load_demo should do once integrated (docs/eligibilite.md).
-    monkeypatch.setattr(itou.utils.demo, "load_demo_job_applications", diagnoses_then_applications)
-    summary = itou.utils.demo.load_demo()
+    # What itou.demo.world.load_demo should do once integrated (docs/eligibilite.md).
+    monkeypatch.setattr(itou.demo.world, "load_demo_job_applications", diagnoses_then_applications)
+    summary = itou.demo.world.load_demo()
     assert summary.tally("candidatures").created == 27
     assert EligibilityDiagnosis.objects.count() == 6
     hired = JobApplication.objects.filter(eligibility_diagnosis__isnull=False)

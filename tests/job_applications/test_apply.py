@@ -14,10 +14,10 @@ from django.utils import timezone
 from itou.job_applications import apply
 from itou.job_applications.enums import JobApplicationState, SenderKind
 from itou.job_applications.models import RESUME_MAX_SIZE, JobApplication, JobApplicationTransitionLog
+from itou.organizations.current import CurrentOrganization, Role
 from itou.users.enums import LackOfNIRReason, UserKind
 from itou.users.models import User
 from itou.users.services import job_seeker_create_by_professional
-from itou.utils.organizations import CurrentOrganization, Role
 from tests.helpers import extract_link, last_email_to, run_pending_jobs
 from tests.prescribers.factories import PrescriberOrganizationFactory
 from tests.users.factories import JobSeekerFactory, ProfessionalFactory, nir_for

@@ -2,10 +2,10 @@
 
 import itertools
 
+from itou.demo.world import load_demo
 from itou.job_applications.demo import load_demo_job_applications
 from itou.job_applications.enums import JobApplicationState, SenderKind
 from itou.job_applications.models import JobApplication
-from itou.utils.demo import load_demo
 from tests.demo.conftest import demo_communes  # noqa: F401 (fixture)
 
 

@@ -25,7 +25,7 @@ from itou.job_applications.enums import JobApplicationState
 from itou.job_applications.models import JobApplication, JobApplicationComment
 from itou.job_applications.perms import ViewerRole
 from itou.job_applications.workflow import ARCHIVABLE_STATES, TransitionNotAllowed, available_transitions
-from itou.utils.organizations import (
+from itou.organizations.current import (
     Role,
     get_current_company_or_404,
     get_current_prescriber_organization_or_404,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from itou.approvals import pdf, perms, queries, rules, services
 from itou.approvals.enums import ProlongationRequestStatus
 from itou.approvals.workflow import TransitionNotAllowed
-from itou.utils.organizations import get_current_company_or_404, get_current_prescriber_organization_or_404
+from itou.organizations.current import get_current_company_or_404, get_current_prescriber_organization_or_404
 from itou.www.approvals import forms
 
 PAGE_SIZE = 20

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from itou.companies import job_descriptions as services
 from itou.companies.enums import SIAE_KINDS, CompanyKind
 from itou.companies.models import JOB_DESCRIPTION_STALE_AFTER, Company, JobDescription
-from itou.utils.organizations import get_current_company_or_404, remember_current_organization
+from itou.organizations.current import get_current_company_or_404, remember_current_organization
 from itou.www.companies.forms import AntenneForm, CompanyPublicInfoForm, JobDescriptionForm, add_service_errors
 
 # One plain sentence per kind, for people who do not know the acronyms.

@@ -7,9 +7,9 @@ from django.views.decorators.http import require_POST
 
 from itou.job_applications.enums import JobApplicationState
 from itou.job_applications.models import JobApplication
+from itou.organizations.current import Role, set_current_organization
 from itou.users import services
 from itou.users.models import JobSeekerProfile
-from itou.utils.organizations import Role, set_current_organization
 from itou.www.dashboard.forms import JobSeekerProfileForm
 
 

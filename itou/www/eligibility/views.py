@@ -24,8 +24,8 @@ from itou.eligibility.enums import AuthorKind
 from itou.eligibility.queries import get_valid_diagnosis, get_valid_geiq_diagnosis
 from itou.job_applications.models import JobApplication
 from itou.job_applications.perms import ViewerRole
+from itou.organizations.current import get_current_prescriber_organization_or_404
 from itou.users.models import User
-from itou.utils.organizations import get_current_prescriber_organization_or_404
 from itou.www.eligibility.forms import CriteriaForm
 
 ACCEPT_SLUG = "accepter"

@@ -25,13 +25,13 @@ from itou.companies.validators import clean_siret
 from itou.invitations.emails import mask_email
 from itou.invitations.organizations import act_for, display_name
 from itou.invitations.services import ActionError, EmailTaken
-from itou.invitations.sirene import lookup_siret
 from itou.prescribers.models import PrescriberOrganization
 from itou.prescribers.services import (
     prescriber_organization_create,
     prescriber_organization_join_request,
     prescriber_organizations_for_siret,
 )
+from itou.sirene.client import lookup_siret
 from itou.www.signup.pro_forms import (
     EmployerSupportForm,
     PrescriberOrganizationForm,

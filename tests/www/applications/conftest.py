@@ -1,6 +1,6 @@
 import pytest
 
-from itou.utils.organizations import SESSION_KEY
+from itou.organizations.current import SESSION_KEY
 from tests.job_applications.conftest import Cast
 
 

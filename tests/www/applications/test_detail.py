@@ -8,7 +8,7 @@ from django.urls import reverse
 from itou.companies.enums import CompanyKind
 from itou.job_applications import services
 from itou.job_applications.enums import JobApplicationState as S
-from itou.utils.organizations import SESSION_KEY
+from itou.organizations.current import SESSION_KEY
 from tests.companies.factories import CompanyFactory, CompanyMembershipFactory
 from tests.job_applications.conftest import Cast
 from tests.job_applications.factories import make_job_description

@@ -4,7 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from itou.job_applications.models import JobApplication
-from itou.utils.organizations import SESSION_KEY
+from itou.organizations.current import SESSION_KEY
 from tests.companies.factories import CompanyMembershipFactory, login_as_staff
 from tests.institutions.factories import InstitutionFactory
 from tests.prescribers.factories import PrescriberMembershipFactory, PrescriberOrganizationFactory

@@ -21,13 +21,13 @@ from django.utils import timezone
 from itou.companies.enums import CONTRACT_TYPES_BY_COMPANY_KIND, CompanyKind
 from itou.companies.models import SIAE_CONVENTION_GRACE_PERIOD, Company, JobDescription
 from itou.companies.queries import companies_near, companies_results, job_descriptions_near, job_descriptions_results
+from itou.demo.world import make_siret
 from itou.geo.distance import Point, distance_km
 from itou.geo.models import Commune
 from itou.jobs.models import Appellation
 from itou.prescribers.enums import PrescriberAuthorizationStatus, PrescriberOrganizationKind
 from itou.prescribers.models import PrescriberOrganization
 from itou.prescribers.queries import authorized_organizations_near
-from itou.utils.demo import make_siret
 
 COMPANIES = 10_000
 JOB_DESCRIPTIONS = 100_000

@@ -47,7 +47,7 @@ def test_login_page_lists_demo_accounts_only_in_demo_mode(client, settings):
     settings.DEMO_MODE = True
     html = client.get(LOGIN_URL).content.decode()
     assert "Comptes de démonstration" in html
-    from itou.utils.demo import DEMO_PASSWORD, demo_accounts
+    from itou.demo.world import DEMO_PASSWORD, demo_accounts
 
     assert DEMO_PASSWORD in html
     # One click logs in as a demo account (a form per account).

@@ -365,7 +365,7 @@ def test_create_bad_input(client, roubaix):
 
 
 def test_sirene_prefills_the_creation_form(client, roubaix, monkeypatch):
-    from itou.invitations.sirene import SireneEstablishment
+    from itou.sirene.client import SireneEstablishment
 
     siret = siret_for(83, prefix="3")
     monkeypatch.setattr(

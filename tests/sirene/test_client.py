@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from itou.invitations.sirene import lookup_siret
+from itou.sirene.client import lookup_siret
 
 ANSWER = {
     "etablissement": {

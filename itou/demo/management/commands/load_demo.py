@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from itou.utils import demo
+from itou.demo import world as demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""The SIRENE register (INSEE): company lookup by SIRET. See client.py."""
