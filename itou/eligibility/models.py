@@ -50,11 +50,10 @@ class GEIQAdministrativeCriteria(BaseAdministrativeCriteria):
 
 def job_seeker_has_valid_approval(job_seeker, at: datetime.datetime) -> bool:
     """Whether the job seeker holds a valid PASS IAE at `at`: asked to the approvals app
-    (itou.approvals.queries.job_seeker_has_valid_approval), False while it does not exist."""
-    try:
-        from itou.approvals.queries import job_seeker_has_valid_approval as has_valid_approval
-    except ImportError:
-        return False
+    (itou.approvals.queries.job_seeker_has_valid_approval; imported here, not at the top:
+    the approvals app imports this one)."""
+    from itou.approvals.queries import job_seeker_has_valid_approval as has_valid_approval
+
     return has_valid_approval(job_seeker, at)
 
 

@@ -8,7 +8,6 @@ transaction with row locks, whatever the screens already checked.
 
 import dataclasses
 import datetime
-import logging
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +18,7 @@ from django.utils.formats import date_format
 
 from itou.companies.enums import CompanyKind
 from itou.companies.models import Company, CompanyMembership, JobDescription
+from itou.job_applications import notifications
 from itou.job_applications.enums import JobApplicationState, SenderKind
 from itou.job_applications.models import (
     MIN_DELAY_BETWEEN_APPLICATIONS_TO_SAME_COMPANY,
@@ -31,8 +31,6 @@ from itou.prescribers.models import PrescriberMembership, PrescriberOrganization
 from itou.users.enums import UserKind
 from itou.users.models import JobSeekerProfile, User
 from itou.utils.text import normalize
-
-logger = logging.getLogger(__name__)
 
 # The transition name of the creation row of the timeline (JobApplicationTransitionLog).
 CREATE_TRANSITION = "create"
@@ -409,13 +407,7 @@ def resume_drafts_cleanup(*, older_than: datetime.timedelta) -> int:
 
 
 def _notify_created(job_application) -> None:
-    # Provided by the notifications of applications; absent, the application is still sent.
-    try:
-        from itou.job_applications.notifications import job_application_notify_created
-    except ImportError:
-        logger.warning("itou.job_applications.notifications.job_application_notify_created is missing")
-        return
-    job_application_notify_created(job_application)
+    notifications.job_application_notify_created(job_application)
 
 
 @transaction.atomic

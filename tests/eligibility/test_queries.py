@@ -76,23 +76,6 @@ def test_a_valid_pass_iae_keeps_an_expired_diagnosis_valid():
     )
 
 
-def test_approval_hook_without_approvals_app_is_false(monkeypatch):
-    """The approvals app is built at the same time: until it answers, no PASS IAE."""
-    import builtins
-
-    from itou.eligibility.models import job_seeker_has_valid_approval
-
-    real_import = builtins.__import__
-
-    def fake_import(name, *args, **kwargs):
-        if name == "itou.approvals.queries":
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", fake_import)
-    assert job_seeker_has_valid_approval(JobSeekerFactory(), timezone.now()) is False
-
-
 def test_prescriber_diagnosis_takes_precedence_over_a_newer_employer_one():
     company = CompanyFactory(with_member=True)
     job_seeker = JobSeekerFactory()

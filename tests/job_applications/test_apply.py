@@ -18,7 +18,7 @@ from itou.organizations.current import CurrentOrganization, Role
 from itou.users.enums import LackOfNIRReason, UserKind
 from itou.users.models import User
 from itou.users.services import job_seeker_create_by_professional
-from tests.helpers import extract_link, last_email_to, run_pending_jobs
+from tests.helpers import extract_link, last_email_to, pending_job_count, run_pending_jobs
 from tests.prescribers.factories import PrescriberOrganizationFactory
 from tests.users.factories import JobSeekerFactory, ProfessionalFactory, nir_for
 from tests.www.apply.helpers import make_company, make_job, make_pdf
@@ -211,7 +211,7 @@ def test_service_checks_the_cv_again():
     assert not JobApplication.objects.exists()
 
 
-def test_notification_called_on_commit_when_available(monkeypatch, django_capture_on_commit_callbacks):
+def test_notification_called_on_commit(monkeypatch, django_capture_on_commit_callbacks):
     notified = []
     monkeypatch.setattr(apply, "_notify_created", notified.append)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -222,10 +222,11 @@ def test_notification_called_on_commit_when_available(monkeypatch, django_captur
     assert notified == [application]
 
 
-def test_missing_notification_module_does_not_break_sending(django_capture_on_commit_callbacks):
+def test_creation_emails_leave_on_commit(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         application = create()
     assert JobApplication.objects.filter(pk=application.pk).exists()
+    assert pending_job_count() > 0, "the creation emails are queued once the transaction commits"
 
 
 # --------------------------------------------------------------------------------------

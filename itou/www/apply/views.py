@@ -19,7 +19,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -53,19 +53,13 @@ MAX_MESSAGE_REQUEST_SIZE = RESUME_MAX_SIZE + 256 * 1024
 
 
 def company_page_url(company) -> str:
-    """The public page of the company (built elsewhere), or the employers search meanwhile."""
-    try:
-        return reverse("companies:detail", args=[company.pk])
-    except NoReverseMatch:
-        return reverse("search:employers")
+    """The public page of the company."""
+    return reverse("companies:detail", args=[company.pk])
 
 
 def application_url(flow) -> str:
-    """Where to go once sent: the application's page when it exists, else our confirmation."""
-    try:
-        return reverse("applications:detail", args=[flow["sent_id"]])
-    except NoReverseMatch:
-        return reverse("apply:sent", args=[flow.id])
+    """Where to go once sent: the application's page."""
+    return reverse("applications:detail", args=[flow["sent_id"]])
 
 
 def _organization_key(request) -> str | None:
@@ -118,12 +112,8 @@ def flow_view(step: str):
             flow = Flow.get_or_404(request, flow_id)
             company = get_object_or_404(Company.objects.active().select_related("commune"), pk=flow["company_id"])
             if flow.is_sent:
-                if step == "sent":
-                    return view(request, flow, company, *args, **kwargs)
                 messages.info(request, "Cette candidature a déjà été envoyée.")
                 return redirect(application_url(flow))
-            if step == "sent":
-                raise Http404
             if flow["organization_key"] != _organization_key(request):
                 messages.warning(
                     request,
@@ -839,20 +829,6 @@ def _send(request, flow, company, job_seeker, chosen):
     flow.mark_sent(job_application.pk)
     messages.success(request, text)
     return redirect(application_url(flow))
-
-
-@flow_view("sent")
-def sent(request, flow, company):
-    return render(
-        request,
-        "apply/sent.html",
-        {
-            "company": company,
-            "company_url": company_page_url(company),
-            "for_self": flow["sender_kind"] == SenderKind.JOB_SEEKER,
-            "is_employer": flow["sender_kind"] == SenderKind.EMPLOYER,
-        },
-    )
 
 
 @flow_view("cancel")

@@ -279,24 +279,3 @@ def test_birthdate_is_in_the_past(client, company, prescriber):
         {"first_name": "A", "last_name": "B", "birthdate": tomorrow, "action": "next"},
     )
     assert "La date de naissance doit être dans le passé." in response.content.decode()
-
-
-def test_confirmation_page_when_the_application_page_is_missing(client, company, job_seeker, monkeypatch):
-    from django.urls import NoReverseMatch
-
-    from itou.www.apply import views
-
-    def reverse_without_detail(name, *args, **kwargs):
-        if name == "applications:detail":
-            raise NoReverseMatch(name)
-        return reverse(name, *args, **kwargs)
-
-    monkeypatch.setattr(views, "reverse", reverse_without_detail)
-    client.force_login(job_seeker)
-    flow_id = flow_id_of(client.get(reverse("apply:start", args=[company.pk])).url)
-    client.post(reverse("apply:jobs", args=[flow_id]), {"spontaneous": "on", "action": "next"})
-    client.post(reverse("apply:message", args=[flow_id]), {"message": "Bonjour", "action": "next"})
-    response = client.post(reverse("apply:summary", args=[flow_id]))
-    assert response.url == reverse("apply:sent", args=[flow_id])
-    html = client.get(response.url).content.decode()
-    assert "Candidature envoyée" in html and "Et maintenant ?" in html

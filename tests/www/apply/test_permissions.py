@@ -98,7 +98,7 @@ def test_flow_id_of_another_session_is_unknown(client, company, jobs, job_seeker
     # Another person, another session.
     other = Client()
     other.force_login(JobSeekerFactory())
-    for name in ("jobs", "message", "summary", "cancel", "person", "complete_profile", "sent"):
+    for name in ("jobs", "message", "summary", "cancel", "person", "complete_profile"):
         assert other.get(reverse(f"apply:{name}", args=[flow_id])).status_code == 404, name
     assert other.post(reverse("apply:summary", args=[flow_id])).status_code == 404
     # The same person in another browser: still another session.
