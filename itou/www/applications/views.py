@@ -5,7 +5,6 @@ form, call a service, flash a French message and redirect. A stale page or a dou
 (TransitionNotAllowed) becomes a message, never an error page.
 """
 
-import dataclasses
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -18,25 +17,30 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from itou.companies.enums import CompanyKind
 from itou.companies.models import CompanyMembership, JobDescription
 from itou.job_applications import perms, queries, services
 from itou.job_applications.enums import JobApplicationState
 from itou.job_applications.models import JobApplication, JobApplicationComment
 from itou.job_applications.perms import ViewerRole
-from itou.job_applications.workflow import ARCHIVABLE_STATES, TransitionNotAllowed, available_transitions
+from itou.job_applications.workflow import TransitionNotAllowed
 from itou.organizations.current import (
-    Role,
     get_current_company_or_404,
     get_current_prescriber_organization_or_404,
     set_current_organization,
 )
 from itou.utils.pagination import CountedPaginator
 from itou.www.applications import display, forms
-from itou.www.eligibility import views as eligibility_views
+from itou.www.applications.actions import (
+    ACTIONS,
+    SKIP_GEIQ_PARAM,
+    STALE_MESSAGE,
+    accept_eligibility_summary,
+    accept_needs_diagnosis_step,
+    available_actions,
+    load_for_viewer,
+)
 
 PAGE_SIZE = 20
-STALE_MESSAGE = TransitionNotAllowed.message
 
 
 def _page(request, queryset, *, count: int | None = None):
@@ -283,25 +287,6 @@ def notification_settings(request):
 # --- Detail -----------------------------------------------------------------------------
 
 
-def _memberships(request) -> tuple[set, set]:
-    choices = list(request.organization_choices or [])
-    companies = {choice.organization.pk for choice in choices if choice.role == Role.EMPLOYER}
-    organizations = {choice.organization.pk for choice in choices if choice.role == Role.PRESCRIBER}
-    return companies, organizations
-
-
-def _load(request, pk):
-    """The application if the user is involved (404 otherwise), and their role."""
-    job_application = queries.get_job_application_for_user_or_404(request.user, pk)
-    companies, organizations = _memberships(request)
-    role = perms.viewer_role(
-        request.user, job_application, company_ids=companies, prescriber_organization_ids=organizations
-    )
-    if role is None:
-        raise Http404
-    return job_application, role
-
-
 def _act_for_the_right_organization(request, job_application, role) -> None:
     """Someone who belongs to several organizations opens an application from an email:
     act for the organization the application belongs to."""
@@ -321,165 +306,9 @@ def _act_for_the_right_organization(request, job_application, role) -> None:
         messages.info(request, f"Vous agissez maintenant pour {chosen.name} ({chosen.role_label}).")
 
 
-@dataclasses.dataclass
-class ActionSpec:
-    slug: str
-    name: str  # the transition (or log) name
-    form_class: type
-    service: Callable
-    title: str  # the page's and the button's title
-    button: str
-    success: str
-    consequence: str = ""  # what happens, said before confirming
-    modal: bool = False  # destructive: confirmed in a modal on the detail page
-    simple: bool = False  # no field: one button on the detail page
-
-
-ACTION_SPECS = [
-    ActionSpec(
-        "etudier",
-        "process",
-        forms.ActionForm,
-        services.job_application_process,
-        "Mettre à l'étude",
-        "Mettre à l'étude",
-        "La candidature est à l'étude. Le candidat et le prescripteur ont été prévenus.",
-        "Le candidat et le prescripteur seront prévenus que vous étudiez la candidature.",
-        simple=True,
-    ),
-    ActionSpec(
-        "accepter",
-        "accept",
-        forms.AcceptForm,
-        services.job_application_accept,
-        "Accepter la candidature",
-        "Confirmer l'embauche",
-        "Embauche confirmée. Le candidat et le prescripteur ont été prévenus.",
-        "Le candidat et le prescripteur seront prévenus. Ses autres candidatures en attente "
-        "seront closes (« embauché ailleurs »).",
-    ),
-    ActionSpec(
-        "mettre-en-attente",
-        "postpone",
-        forms.PostponeForm,
-        services.job_application_postpone,
-        "Mettre en attente",
-        "Mettre en attente",
-        "La candidature est en attente. Le candidat et le prescripteur ont reçu votre message.",
-        "La candidature reste ouverte ; le candidat et le prescripteur recevront votre message.",
-    ),
-    ActionSpec(
-        "vivier",
-        "add_to_pool",
-        forms.ActionForm,
-        services.job_application_add_to_pool,
-        "Ajouter au vivier",
-        "Ajouter au vivier",
-        "La candidature est dans votre vivier.",
-        "Vous gardez le profil pour un prochain poste ; le candidat et le prescripteur seront prévenus.",
-        simple=True,
-    ),
-    ActionSpec(
-        "action-prealable",
-        "move_to_prior_to_hire",
-        forms.PriorActionForm,
-        services.job_application_move_to_prior_to_hire,
-        "Action préalable à l'embauche",
-        "Enregistrer l'action préalable",
-        "L'action préalable à l'embauche est enregistrée.",
-        "Une action préalable (PMSMP, POE, AFPR…) prépare l'embauche dans votre GEIQ.",
-    ),
-    ActionSpec(
-        "decliner",
-        "refuse",
-        forms.RefuseForm,
-        services.job_application_refuse,
-        "Décliner la candidature",
-        "Décliner la candidature",
-        "Candidature déclinée. Le candidat et le prescripteur ont été prévenus.",
-        "Le candidat et le prescripteur recevront un e-mail. Vous pourrez encore revenir sur cette "
-        "décision et accepter la candidature plus tard.",
-        modal=True,
-    ),
-    ActionSpec(
-        "annuler-embauche",
-        "cancel",
-        forms.ActionForm,
-        services.job_application_cancel,
-        "Annuler l'embauche",
-        "Annuler l'embauche",
-        "Embauche annulée. Le candidat et le prescripteur ont été prévenus.",
-        "Le contrat n'aura pas lieu ; le candidat et le prescripteur seront prévenus.",
-        modal=True,
-    ),
-    ActionSpec(
-        "transferer",
-        "transfer",
-        forms.TransferForm,
-        services.job_application_transfer,
-        "Transférer à une autre de vos structures",
-        "Transférer la candidature",
-        "Candidature transférée. La structure qui la reçoit, le candidat et le prescripteur ont été prévenus.",
-        "La candidature arrivera comme nouvelle candidature (spontanée) dans l'autre structure ; "
-        "vos commentaires internes restent ici.",
-    ),
-    ActionSpec(
-        "dates-du-contrat",
-        "update_hiring_start",
-        forms.UpdateHiringStartForm,
-        services.job_application_update_hiring_start,
-        "Modifier les dates du contrat",
-        "Enregistrer les nouvelles dates",
-        "Les dates du contrat sont modifiées. Le candidat et le prescripteur ont été prévenus.",
-        "Le début du contrat peut être déplacé de 30 jours au plus, tant que le contrat n'a pas commencé.",
-    ),
-    ActionSpec(
-        "archiver",
-        "archive",
-        forms.NoStateForm,
-        services.job_application_archive,
-        "Archiver",
-        "Archiver",
-        "Candidature archivée : vous la retrouverez dans les archives.",
-        "La candidature quitte la liste des candidatures reçues ; elle reste dans les archives.",
-        simple=True,
-    ),
-    ActionSpec(
-        "desarchiver",
-        "unarchive",
-        forms.NoStateForm,
-        services.job_application_unarchive,
-        "Désarchiver",
-        "Désarchiver",
-        "La candidature est de retour dans vos candidatures reçues.",
-        simple=True,
-    ),
-]
-ACTIONS = {spec.slug: spec for spec in ACTION_SPECS}
-
-
-def _available_actions(request, job_application) -> list[ActionSpec]:
-    """What the receiving employer may do now, in the order of ACTION_SPECS."""
-    names = {
-        transition.name
-        for transition in available_transitions(
-            job_application.state, is_geiq=job_application.to_company.kind == CompanyKind.GEIQ
-        )
-    }
-    if job_application.state == JobApplicationState.ACCEPTED:
-        names.add("update_hiring_start")
-    if job_application.archived_at is not None:
-        names.add("unarchive")
-    elif job_application.state in ARCHIVABLE_STATES:
-        names.add("archive")
-    if "transfer" in names and not forms.transfer_targets(request.user, job_application).exists():
-        names.discard("transfer")
-    return [spec for spec in ACTION_SPECS if spec.name in names]
-
-
 @login_required
 def detail(request, pk):
-    job_application, role = _load(request, pk)
+    job_application, role = load_for_viewer(request, pk)
     _act_for_the_right_organization(request, job_application, role)
     logs = list(job_application.logs.select_related("user"))
     selected_jobs = list(job_application.selected_jobs.select_related("appellation", "location"))
@@ -506,7 +335,7 @@ def detail(request, pk):
         and sender_organization.pk in perms.active_prescriber_organization_ids(request.user)
     )
     if role == ViewerRole.EMPLOYER:
-        actions = _available_actions(request, job_application)
+        actions = available_actions(request, job_application)
         context["actions"] = actions
         context["modal_forms"] = [
             (spec, spec.form_class(job_application=job_application, user=request.user, auto_id=f"{spec.slug}-%s"))
@@ -529,7 +358,7 @@ def action(request, pk, slug):
     spec = ACTIONS.get(slug)
     if spec is None:
         raise Http404
-    job_application, role = _load(request, pk)
+    job_application, role = load_for_viewer(request, pk)
     if role != ViewerRole.EMPLOYER:
         raise Http404
     detail_url = reverse("applications:detail", args=[job_application.pk])
@@ -554,24 +383,24 @@ def action(request, pk, slug):
         elif "expected_state" in form.errors:
             messages.warning(request, STALE_MESSAGE)
             return redirect(detail_url)
-    elif spec not in _available_actions(request, job_application):
+    elif spec not in available_actions(request, job_application):
         messages.warning(request, STALE_MESSAGE)
         return redirect(detail_url)
-    elif spec.name == "accept" and eligibility_views.accept_needs_diagnosis_step(
-        job_application, skip_geiq=bool(request.GET.get(eligibility_views.SKIP_GEIQ_PARAM))
+    elif spec.name == "accept" and accept_needs_diagnosis_step(
+        job_application, skip_geiq=bool(request.GET.get(SKIP_GEIQ_PARAM))
     ):
         # Eligibility first (docs/eligibilite.md): the diagnosis step, then back here.
         return redirect("eligibility:accept", pk=job_application.pk)
     context = {"job_application": job_application, "spec": spec, "form": form, "detail_url": detail_url}
     if spec.name == "accept":
-        context["eligibility"] = eligibility_views.accept_eligibility_summary(job_application)
+        context["eligibility"] = accept_eligibility_summary(job_application)
     return render(request, "applications/action.html", context)
 
 
 @login_required
 @require_POST
 def add_comment(request, pk):
-    job_application, role = _load(request, pk)
+    job_application, role = load_for_viewer(request, pk)
     if role != ViewerRole.EMPLOYER:
         raise Http404
     form = forms.CommentForm(request.POST)
@@ -592,7 +421,7 @@ def add_comment(request, pk):
 @login_required
 def resume(request, pk):
     """The CV, only for those involved (private file: MEDIA_ROOT is never served)."""
-    job_application, _role = _load(request, pk)
+    job_application, _role = load_for_viewer(request, pk)
     if not job_application.resume:
         raise Http404
     try:

@@ -26,10 +26,16 @@ from itou.job_applications.models import JobApplication
 from itou.job_applications.perms import ViewerRole
 from itou.organizations.current import get_current_prescriber_organization_or_404
 from itou.users.models import User
+from itou.www.applications.actions import (
+    ACCEPT_SLUG,
+    ACTIONS,
+    SKIP_GEIQ_PARAM,
+    STALE_MESSAGE,
+    accept_needs_diagnosis_step,
+    available_actions,
+    load_for_viewer,
+)
 from itou.www.eligibility.forms import CriteriaForm
-
-ACCEPT_SLUG = "accepter"
-SKIP_GEIQ_PARAM = "sans_diagnostic"
 
 
 def _profile(job_seeker):
@@ -153,47 +159,14 @@ def prescriber_for_apply_flow(request, flow_id):
 # --- The receiving employer, when accepting ---------------------------------------------
 
 
-def accept_needs_diagnosis_step(job_application, *, skip_geiq: bool = False) -> bool:
-    """Whether "Accepter" must first go through the diagnosis step: an SIAE without a valid
-    IAE diagnosis, a GEIQ without a valid GEIQ diagnosis (unless it chose to go on without)."""
-    company = job_application.to_company
-    if company.kind in SIAE_KINDS:
-        return get_valid_diagnosis(job_seeker=job_application.job_seeker, for_company=company) is None
-    if company.kind == CompanyKind.GEIQ and not skip_geiq:
-        return get_valid_geiq_diagnosis(job_seeker=job_application.job_seeker, for_company=company) is None
-    return False
-
-
-def accept_eligibility_summary(job_application) -> dict | None:
-    """What the accept page says about eligibility (the diagnosis the hire will rely on)."""
-    company = job_application.to_company
-    if company.kind in SIAE_KINDS:
-        diagnosis = get_valid_diagnosis(job_seeker=job_application.job_seeker, for_company=company)
-        return {
-            "diagnosis": diagnosis,
-            "geiq": False,
-            "step_url": reverse("eligibility:accept", args=[job_application.pk]),
-        }
-    if company.kind == CompanyKind.GEIQ:
-        diagnosis = get_valid_geiq_diagnosis(job_seeker=job_application.job_seeker, for_company=company)
-        return {
-            "diagnosis": diagnosis,
-            "geiq": True,
-            "step_url": reverse("eligibility:accept", args=[job_application.pk]),
-        }
-    return None
-
-
 @login_required
 def accept_step(request, pk):
-    from itou.www.applications.views import ACTIONS, STALE_MESSAGE, _available_actions, _load
-
-    job_application, role = _load(request, pk)
+    job_application, role = load_for_viewer(request, pk)
     if role != ViewerRole.EMPLOYER:
         raise Http404
     company = job_application.to_company
     accept_url = reverse("applications:action", args=[job_application.pk, ACCEPT_SLUG])
-    if ACTIONS[ACCEPT_SLUG] not in _available_actions(request, job_application):
+    if ACTIONS[ACCEPT_SLUG] not in available_actions(request, job_application):
         # Already hired, or a stale page: nothing to diagnose for.
         messages.warning(request, STALE_MESSAGE)
         return redirect("applications:detail", pk=job_application.pk)
