@@ -50,8 +50,6 @@ class BaseMembership(models.Model):
         abstract = True
 
     def clean(self):
-        from itou.users.enums import UserKind
-
         super().clean()
-        if self.user_id and self.user.kind != UserKind.PROFESSIONAL:
+        if self.user_id and not self.user.is_professional:
             raise ValidationError({"user": f"Seul un professionnel peut être membre {self.organization_label}."})
