@@ -1,5 +1,6 @@
 """Helpers shared by the tests."""
 
+import html
 import json
 import re
 import threading
@@ -63,3 +64,24 @@ def extract_code(body: str) -> str:
     match = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", body, re.MULTILINE)
     assert match, f"No code in:\n{body}"
     return match.group(1)
+
+
+EMAIL_SUBJECT_PREFIX = "[Les emplois de l'inclusion] "
+
+
+def assert_in_email_layout(email: SentEmail, *, site_url: str | None = None) -> str:
+    """`email` follows the common layout (itou.notifications.emails): the service's name in
+    the subject, a text and an HTML part with the footer, one button whose absolute URL is
+    also in the text. Returns the button's URL."""
+    from django.conf import settings
+
+    assert email.subject.startswith(EMAIL_SUBJECT_PREFIX), email.subject
+    assert email.body.strip() and email.html_body.startswith("<!DOCTYPE html>")
+    for part in (email.body, email.html_body):
+        assert "Cet e-mail vous est envoyé automatiquement" in part
+    buttons = re.findall(r'<a class="email-button" href="([^"]+)"', email.html_body)
+    assert len(buttons) == 1, buttons
+    url = html.unescape(buttons[0])
+    assert url.startswith(site_url or settings.SITE_URL + "/"), url
+    assert url in email.body
+    return url

@@ -1,25 +1,17 @@
-"""Emails about PASS IAE (plain French text). Called through `transaction.on_commit`."""
+"""Emails about PASS IAE (text and HTML, one layout: itou.notifications.emails). Called
+through `transaction.on_commit`."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
+from itou.notifications.emails import Button, send_to_user
 from itou.prescribers.models import PrescriberMembership
 
 TEMPLATE_DIR = "approvals/emails"
 
 
-def _send(template: str, *, to_user, context: dict) -> bool:
-    if not (to_user and to_user.is_active and to_user.email):
-        return False
-    context = {"recipient": to_user, "site_url": settings.SITE_URL, **context}
-    with translation.override("fr"):
-        subject = " ".join(render_to_string(f"{TEMPLATE_DIR}/{template}_subject.txt", context).split())
-        body = render_to_string(f"{TEMPLATE_DIR}/{template}_body.txt", context)
-    EmailMessage(subject=subject, body=body, to=[to_user.email]).send()
-    return True
+def _send(template: str, *, to_user, context: dict, button: Button) -> bool:
+    return send_to_user(f"{TEMPLATE_DIR}/{template}", to_user=to_user, context=context, button=button)
 
 
 def _prescriber_members(organization):
@@ -41,14 +33,25 @@ def _request_context(request) -> dict:
 
 def prolongation_request_notify_created(request, *, reminder: bool = False) -> int:
     template = "request_reminder" if reminder else "request_created"
+    context = _request_context(request)
     return sum(
-        _send(template, to_user=user, context=_request_context(request))
+        _send(template, to_user=user, context=context, button=Button("Répondre à la demande", context["request_url"]))
         for user in _prescriber_members(request.prescriber_organization)
     )
 
 
 def prolongation_request_notify_outcome(request) -> int:
     context = _request_context(request)
-    sent = _send("request_outcome_employer", to_user=request.declared_by, context=context)
-    sent += _send("request_outcome_job_seeker", to_user=request.approval.job_seeker, context=context)
+    sent = _send(
+        "request_outcome_employer",
+        to_user=request.declared_by,
+        context=context,
+        button=Button("Voir le PASS IAE", context["approval_url"]),
+    )
+    sent += _send(
+        "request_outcome_job_seeker",
+        to_user=request.approval.job_seeker,
+        context=context,
+        button=Button("Voir mon PASS IAE", context["job_seeker_url"]),
+    )
     return sent

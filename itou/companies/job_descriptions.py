@@ -21,10 +21,8 @@ from typing import Literal
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -40,9 +38,9 @@ from itou.companies.models import (
 from itou.companies.validators import clean_siret
 from itou.geo.models import Commune
 from itou.jobs.models import Appellation
+from itou.notifications.emails import Button, send_email
 
 ALREADY_DONE = "Cette action a déjà été effectuée."
-EMAIL_SUBJECT_PREFIX = "[Les emplois de l'inclusion] "
 
 
 class ActionAlreadyDone(Exception):
@@ -670,9 +668,12 @@ def _send_stale_closing_emails(closings: list[StaleClosing], *, now: datetime.da
                     "stale_days": JOB_DESCRIPTION_STALE_AFTER.days,
                     "reopen_url": reopen_url,
                 }
-                subject = render_to_string("companies/email/stale_closing_subject.txt", context).strip()
-                body = render_to_string("companies/email/stale_closing_message.txt", context)
-                EmailMessage(EMAIL_SUBJECT_PREFIX + subject, body, to=[user.email]).send()
+                send_email(
+                    "companies/email/stale_closing",
+                    to=user.email,
+                    context=context,
+                    button=Button("Rouvrir mes fiches de poste", reopen_url),
+                )
 
 
 # ---------------------------------------------------------------------------- demo data

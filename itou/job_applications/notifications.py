@@ -1,8 +1,8 @@
-"""The emails of an application's life (plain French text with a link to its page).
+"""The emails of an application's life, with a button to its page (text and HTML, one
+layout: itou.notifications.emails).
 
-Each function renders and sends its messages with Django's email API; the project's
-backend (itou.notifications.backends.QueuedEmailBackend) queues them only when the
-current transaction commits: called inside a service's transaction, nothing leaves if
+The project's backend (itou.notifications.backends.QueuedEmailBackend) queues them only
+when the current transaction commits: called inside a service's transaction, nothing leaves if
 it rolls back. Services call them through `transaction.on_commit` so that they are
 not even rendered then. One message per recipient: nobody sees another's address.
 
@@ -19,15 +19,13 @@ Who gets what (docs/candidatures.md):
 """
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from itou.companies.models import CompanyMembership, JobDescription
 from itou.job_applications.enums import SenderKind
 from itou.job_applications.models import AUTO_REFUSE_AFTER, IDLE_REMINDER_AFTER, NewApplicationNotificationOptOut
+from itou.notifications.emails import Button, send_to_user
 
 TEMPLATE_DIR = "job_applications/emails"
 
@@ -42,22 +40,15 @@ def detail_url(job_application) -> str:
     return settings.SITE_URL + reverse("applications:detail", args=[job_application.pk])
 
 
-def _send(template: str, *, to_user, context: dict) -> bool:
-    if not (to_user and to_user.is_active and to_user.email):
-        return False
+def _send(template: str, *, to_user, context: dict, button: Button | None = None) -> bool:
     context = {
-        "recipient": to_user,
-        "site_url": settings.SITE_URL,
         "idle_weeks": IDLE_REMINDER_AFTER.days // 7,
         "auto_refuse_days": AUTO_REFUSE_AFTER.days,
         **context,
     }
-    # French dates ("3 mars 2026") whatever the caller's language (worker, shell…).
-    with translation.override("fr"):
-        subject = " ".join(render_to_string(f"{TEMPLATE_DIR}/{template}_subject.txt", context).split())
-        body = render_to_string(f"{TEMPLATE_DIR}/{template}_body.txt", context)
-    EmailMessage(subject=subject, body=body, to=[to_user.email]).send()
-    return True
+    if button is None and "url" in context:
+        button = Button("Voir la candidature", context["url"])
+    return send_to_user(f"{TEMPLATE_DIR}/{template}", to_user=to_user, context=context, button=button)
 
 
 def _company_members(company_id, *, exclude_user_id=None):
@@ -193,7 +184,11 @@ def job_application_notify_idle_to_employer(company, job_applications) -> int:
         "inbox_url": settings.SITE_URL + reverse("applications:company_list"),
         "recipient_role": Recipient.EMPLOYER,
     }
-    return sum(_send("idle_employer", to_user=member, context=context) for member in _company_members(company.pk))
+    button = Button("Voir les candidatures reçues", context["inbox_url"])
+    return sum(
+        _send("idle_employer", to_user=member, context=context, button=button)
+        for member in _company_members(company.pk)
+    )
 
 
 def job_application_notify_idle_to_prescriber(prescriber, job_applications) -> int:
@@ -201,4 +196,5 @@ def job_application_notify_idle_to_prescriber(prescriber, job_applications) -> i
         "job_applications": [(ja, detail_url(ja)) for ja in job_applications],
         "recipient_role": Recipient.PRESCRIBER,
     }
-    return int(_send("idle_prescriber", to_user=prescriber, context=context))
+    button = Button("Voir les candidatures envoyées", reverse("applications:prescriber_list"))
+    return int(_send("idle_prescriber", to_user=prescriber, context=context, button=button))

@@ -2,7 +2,15 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.db import transaction
 
+from itou.notifications.emails import Button, build_email
 from itou.users.enums import UserKind
+
+# The button of allauth's emails: the first of these context keys that is set.
+EMAIL_BUTTONS = [
+    ("activate_url", "Confirmer mon adresse e-mail"),
+    ("password_reset_url", "Choisir un nouveau mot de passe"),
+    ("signup_url", "Créer mon compte"),
+]
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -29,3 +37,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request):
         return settings.LOGIN_REDIRECT_URL and super().get_login_redirect_url(request)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """allauth's emails in the platform's layout (itou.notifications.emails): text and HTML."""
+        button = next((Button(label, context[key]) for key, label in EMAIL_BUTTONS if context.get(key)), None)
+        message = build_email(
+            template_prefix, to=email, context=context, button=button, from_email=self.get_from_email()
+        )
+        if headers:
+            message.extra_headers.update(headers)
+        return message

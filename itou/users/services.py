@@ -37,8 +37,7 @@ def job_seeker_profile_update(*, acting_user: User, job_seeker: User, user_field
 
 # --- Accounts created by a professional for a job seeker (applying on their behalf) ---
 
-ACCOUNT_CREATED_SUBJECT_TEMPLATE = "apply/email/job_seeker_account_created_subject.txt"
-ACCOUNT_CREATED_BODY_TEMPLATE = "apply/email/job_seeker_account_created_body.txt"
+ACCOUNT_CREATED_EMAIL_TEMPLATE = "apply/email/job_seeker_account_created"
 
 
 def _check_acts_for(acting_user: User, organization) -> None:
@@ -80,9 +79,9 @@ def job_seeker_account_claim_url(user: User) -> str:
 
 def _send_account_created_email(*, user: User, acting_user: User, organization) -> None:
     from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
     from django.urls import reverse
+
+    from itou.notifications.emails import Button, send_email
 
     context = {
         "user": user,
@@ -93,9 +92,12 @@ def _send_account_created_email(*, user: User, acting_user: User, organization) 
         "login_code_url": settings.SITE_URL + reverse("account_request_login_code"),
         "password_reset_url": settings.SITE_URL + reverse("account_reset_password"),
     }
-    subject = render_to_string(ACCOUNT_CREATED_SUBJECT_TEMPLATE, context).strip()
-    body = render_to_string(ACCOUNT_CREATED_BODY_TEMPLATE, context)
-    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [user.email])
+    send_email(
+        ACCOUNT_CREATED_EMAIL_TEMPLATE,
+        to=user.email,
+        context=context,
+        button=Button("Choisir mon mot de passe", context["claim_url"]),
+    )
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ from itou.job_applications.enums import JobApplicationState
 from tests.approvals.factories import ApprovalFactory, days_from_today, hire, member_of
 from tests.companies.factories import CompanyFactory, CompanyMembershipFactory
 from tests.eligibility.factories import IAEDiagnosisFactory
-from tests.helpers import last_email_to, run_pending_jobs
+from tests.helpers import assert_in_email_layout, last_email_to, run_pending_jobs
 from tests.job_applications.factories import JobApplicationFactory, employer_of
 from tests.prescribers.factories import PrescriberOrganizationFactory
 from tests.users.factories import JobSeekerFactory, StaffFactory
@@ -348,6 +348,7 @@ def test_request_granted_by_the_chosen_prescriber_creates_the_prolongation(djang
     prescriber = member_of(organization)
     run_pending_jobs()
     assert "Demande de prolongation" in last_email_to(prescriber.email).subject
+    assert assert_in_email_layout(last_email_to(prescriber.email)).endswith(f"/demandes-de-prolongation/{request.pk}/")
     # Another authorized prescriber, the employer: refused.
     other = PrescriberOrganizationFactory(authorized=True, with_member=True)
     with pytest.raises(PermissionDenied):

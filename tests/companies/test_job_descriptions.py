@@ -11,7 +11,7 @@ from itou.companies.enums import CompanyKind, CompanySource, ContractType
 from itou.companies.models import Company, CompanyMembership, JobDescription
 from tests.companies.conftest import make_appellation
 from tests.companies.factories import CompanyFactory, CompanyMembershipFactory, siret_for
-from tests.helpers import last_email_to, run_pending_jobs
+from tests.helpers import assert_in_email_layout, last_email_to, run_pending_jobs
 from tests.users.factories import ProfessionalFactory
 
 
@@ -461,6 +461,7 @@ def test_close_stale_emails_each_active_admin_once_per_company(
     assert "ouvertes depuis le 5 décembre 2025" in email.body
     assert "fermées automatiquement le 10 mars 2026" in email.body
     assert "http://localhost:8000/structures/ma-structure/fiches-de-poste/" in email.body
+    assert assert_in_email_layout(email) == "http://localhost:8000/structures/ma-structure/fiches-de-poste/"
     assert last_email_to(second_admin.email).subject == email.subject
     from itou.notifications.models import SentEmail
 

@@ -13,7 +13,7 @@ from itou.prescribers.models import PrescriberMembership
 from itou.users.enums import UserKind
 from itou.users.models import User
 from tests.companies.factories import CompanyFactory, CompanyMembershipFactory
-from tests.helpers import extract_link, last_email_to
+from tests.helpers import assert_in_email_layout, extract_link, last_email_to
 from tests.institutions.factories import InstitutionFactory
 from tests.invitations.conftest import emails_to
 from tests.invitations.factories import InvitationFactory, JoinRequestFactory
@@ -128,6 +128,7 @@ def test_invitation_is_emailed_with_a_working_link(company_with_admin, sending):
     email = last_email_to("camille@example.com")
     assert "Invitation à rejoindre Les Jardins" in email.subject
     link = extract_link(email.body, "/invitations/")
+    assert assert_in_email_layout(email) == link
     token = link.rstrip("/").rsplit("/", 1)[1]
     assert Invitation.pk_from_token(token) == invitation.pk
     assert Invitation.pk_from_token(token + "x") is None

@@ -18,7 +18,7 @@ from itou.organizations.current import CurrentOrganization, Role
 from itou.users.enums import LackOfNIRReason, UserKind
 from itou.users.models import User
 from itou.users.services import job_seeker_create_by_professional
-from tests.helpers import extract_link, last_email_to, pending_job_count, run_pending_jobs
+from tests.helpers import assert_in_email_layout, extract_link, last_email_to, pending_job_count, run_pending_jobs
 from tests.prescribers.factories import PrescriberOrganizationFactory
 from tests.users.factories import JobSeekerFactory, ProfessionalFactory, nir_for
 from tests.www.apply.helpers import make_company, make_job, make_pdf
@@ -392,6 +392,7 @@ def test_create_job_seeker_sends_a_link_to_choose_a_password(
     assert "a créé pour vous un compte" in email.body
     assert organization.name in email.body
     link = extract_link(email.body, "/comptes/password/reset/key/")
+    assert assert_in_email_layout(email) == link
 
     # The link is allauth's: the job seeker chooses a password and can log in with it.
     response = client.get(link.removeprefix("http://testserver"), follow=True)

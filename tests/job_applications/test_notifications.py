@@ -17,9 +17,14 @@ from tests.helpers import last_email_to, run_pending_jobs
 from tests.job_applications.factories import JobApplicationFactory, employer_of, make_job_description
 from tests.users.factories import JobSeekerFactory
 
+PREFIX = "[Les emplois de l'inclusion] "
+
 
 def subjects_to(user):
-    return [email.subject for email in SentEmail.objects.filter(to__contains=[user.email])]
+    """The subjects of the emails sent to `user`, without the service's prefix (checked here)."""
+    subjects = [email.subject for email in SentEmail.objects.filter(to__contains=[user.email])]
+    assert all(subject.startswith(PREFIX) for subject in subjects), subjects
+    return [subject.removeprefix(PREFIX) for subject in subjects]
 
 
 def notify(job_application, django_capture_on_commit_callbacks):

@@ -11,9 +11,11 @@ from itou.job_applications.enums import JobApplicationState as S
 from itou.job_applications.models import JobApplication, JobApplicationComment, JobApplicationTransitionLog
 from itou.job_applications.workflow import TransitionNotAllowed
 from tests.companies.factories import CompanyFactory, CompanyMembershipFactory
-from tests.helpers import last_email_to, run_pending_jobs
+from tests.helpers import assert_in_email_layout, last_email_to, run_pending_jobs
 from tests.job_applications.conftest import Cast
 from tests.job_applications.factories import JobApplicationFactory, days_from_today, make_job_description
+
+PREFIX = "[Les emplois de l'inclusion] "
 
 
 def accept(cast, **kwargs):
@@ -94,11 +96,12 @@ def test_accept_emails_job_seeker_and_prescriber(cast, django_capture_on_commit_
     start = days_from_today(3)
     for user in (cast.job_seeker, cast.prescriber):
         email = last_email_to(user.email)
-        assert email.subject == f"Candidature acceptée chez {cast.company.display_name}"
+        assert email.subject == PREFIX + f"Candidature acceptée chez {cast.company.display_name}"
         assert "Le contrat commence le" in email.body
         assert str(start.day) in email.body
         assert "Rendez-vous à 8 h au dépôt." in email.body
         assert f"/candidatures/{cast.job_application.pk}/" in email.body
+        assert assert_in_email_layout(email).endswith(f"/candidatures/{cast.job_application.pk}/")
     assert "Votre candidature" not in last_email_to(cast.prescriber.email).body
     assert cast.job_seeker.get_full_name() in last_email_to(cast.prescriber.email).body
 
@@ -140,7 +143,7 @@ def test_update_hiring_start(django_capture_on_commit_callbacks):
     assert log.transition == "update_hiring_start"
     assert log.details["previous_hiring_start_at"] == days_from_today(5).isoformat()
     run_pending_jobs()
-    assert last_email_to(cast.job_seeker.email).subject.startswith("Nouvelles dates de contrat")
+    assert last_email_to(cast.job_seeker.email).subject.startswith(PREFIX + "Nouvelles dates de contrat")
 
 
 def test_update_hiring_start_moves_at_most_30_days():
@@ -215,7 +218,7 @@ def test_refuse_reason_not_shared(cast, django_capture_on_commit_callbacks):
         refuse(cast, shared=False)
     run_pending_jobs()
     job_seeker_email = last_email_to(cast.job_seeker.email)
-    assert job_seeker_email.subject == f"Candidature déclinée par {cast.company.display_name}"
+    assert job_seeker_email.subject == PREFIX + f"Candidature déclinée par {cast.company.display_name}"
     assert "Motif" not in job_seeker_email.body
     assert "permis B" not in job_seeker_email.body
     prescriber_body = last_email_to(cast.prescriber.email).body
@@ -271,7 +274,7 @@ def test_cancel_calls_its_hook(monkeypatch, django_capture_on_commit_callbacks):
         result = services.job_application_cancel(acting_user=cast.employer, job_application=cast.job_application)
     assert cancelled == [result]
     run_pending_jobs()
-    assert last_email_to(cast.job_seeker.email).subject == f"Embauche annulée chez {cast.company.display_name}"
+    assert last_email_to(cast.job_seeker.email).subject == PREFIX + f"Embauche annulée chez {cast.company.display_name}"
 
 
 # --- stale pages and double clicks -------------------------------------------------------
@@ -330,9 +333,12 @@ def test_transfer(django_capture_on_commit_callbacks):
     with pytest.raises(PermissionDenied):
         services.job_application_process(acting_user=cast.colleague, job_application=result)
     run_pending_jobs()
-    assert last_email_to(second_member.email).subject == f"Candidature transférée : {cast.job_seeker.get_full_name()}"
-    assert last_email_to(cast.job_seeker.email).subject == f"Candidature transférée à {second.display_name}"
-    assert last_email_to(cast.prescriber.email).subject == f"Candidature transférée à {second.display_name}"
+    assert (
+        last_email_to(second_member.email).subject
+        == PREFIX + f"Candidature transférée : {cast.job_seeker.get_full_name()}"
+    )
+    assert last_email_to(cast.job_seeker.email).subject == PREFIX + f"Candidature transférée à {second.display_name}"
+    assert last_email_to(cast.prescriber.email).subject == PREFIX + f"Candidature transférée à {second.display_name}"
 
 
 @pytest.mark.parametrize("target", ["same", "not_member", "opcs", "inactive"])

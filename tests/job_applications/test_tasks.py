@@ -17,6 +17,8 @@ from tests.job_applications.factories import JobApplicationFactory, employer_of
 NOW = timezone.now()
 SECOND = datetime.timedelta(seconds=1)
 
+PREFIX = "[Les emplois de l'inclusion] "
+
 
 def idle(job_application, delta):
     JobApplication.objects.filter(pk=job_application.pk).update(updated_at=NOW - delta)
@@ -41,12 +43,12 @@ def test_reminder_boundary(django_capture_on_commit_callbacks):
         assert tasks.remind_idle_job_applications(now=NOW) == 1
     run_pending_jobs()
     email = last_email_to(employer_of(due).email)
-    assert email.subject == "1 candidature attend votre réponse"
+    assert email.subject == PREFIX + "1 candidature attend votre réponse"
     assert due.job_seeker.get_full_name() in email.body
     assert f"/candidatures/{due.pk}/" in email.body
     assert "60 jours" in email.body
     prescriber_email = last_email_to(due.sender.email)
-    assert prescriber_email.subject == "1 candidature sans réponse depuis 3 semaines"
+    assert prescriber_email.subject == PREFIX + "1 candidature sans réponse depuis 3 semaines"
     assert not SentEmail.objects.filter(to__contains=[employer_of(not_yet).email]).exists()
     due.refresh_from_db()
     assert due.idle_reminder_sent_at == NOW
@@ -71,7 +73,7 @@ def test_reminder_one_digest_per_member(django_capture_on_commit_callbacks):
     run_pending_jobs()
     for member in (employer_of(first), colleague):
         emails = SentEmail.objects.filter(to__contains=[member.email])
-        assert [email.subject for email in emails] == ["2 candidatures attendent votre réponse"]
+        assert [email.subject for email in emails] == [PREFIX + "2 candidatures attendent votre réponse"]
 
 
 @pytest.mark.parametrize("state", [S.POSTPONED, S.POOL, S.PRIOR_TO_HIRE, S.ACCEPTED, S.REFUSED])
@@ -96,7 +98,7 @@ def test_auto_refusal_boundary(django_capture_on_commit_callbacks):
     assert (log.transition, log.from_state, log.to_state, log.user) == ("refuse", S.PROCESSING, S.REFUSED, None)
     run_pending_jobs()
     email = last_email_to(due.job_seeker.email)
-    assert email.subject == f"Candidature déclinée par {due.to_company.display_name}"
+    assert email.subject == PREFIX + f"Candidature déclinée par {due.to_company.display_name}"
     assert "n'a pas répondu depuis plus de 60 jours" in email.body
     assert "déclinée automatiquement" in last_email_to(due.sender.email).body
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.helpers import extract_code, extract_link, last_email_to, run_pending_jobs
+from tests.helpers import assert_in_email_layout, extract_code, extract_link, last_email_to, run_pending_jobs
 from tests.users.factories import DEFAULT_PASSWORD, JobSeekerFactory, ProfessionalFactory, StaffFactory
 
 LOGIN_URL = reverse("account_login")
@@ -109,6 +109,7 @@ def test_password_reset(client, django_capture_on_commit_callbacks):
     email = last_email_to("lea@example.com")
     assert "mot de passe" in email.subject
     link = extract_link(email.body, "/comptes/password/reset/key/")
+    assert assert_in_email_layout(email, site_url="http://testserver/") == link
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
     response = client.get(path, follow=True)
     assert response.status_code == 200
