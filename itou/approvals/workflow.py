@@ -5,19 +5,28 @@ decided by a member of the chosen authorized prescriber organization.
 """
 
 from itou.approvals.enums import ProlongationRequestStatus as S
-
-TRANSITIONS = {
-    "grant": ({S.PENDING}, S.GRANTED),
-    "deny": ({S.PENDING}, S.DENIED),
-}
+from itou.utils import state_machine
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(state_machine.TransitionNotAllowed):
     message = "Cette demande a déjà reçu une réponse."
 
 
+MACHINE = state_machine.StateMachine(
+    [
+        state_machine.Transition(
+            "grant", "Demande acceptée", {S.PENDING}, S.GRANTED, note="le prescripteur choisi ; crée la prolongation"
+        ),
+        state_machine.Transition(
+            "deny", "Demande refusée", {S.PENDING}, S.DENIED, note="motif, explications, actions proposées"
+        ),
+    ],
+    initial=(S.PENDING, "l'employeur demande (motif, fin, prescripteur habilité choisi)"),
+    not_allowed=TransitionNotAllowed,
+)
+TRANSITIONS = MACHINE.state_transitions()
+
+
 def check_transition(current: str, transition: str) -> str:
-    sources, target = TRANSITIONS[transition]
-    if current not in sources:
-        raise TransitionNotAllowed
-    return target
+    """The status after `transition` from `current`, or TransitionNotAllowed."""
+    return MACHINE.check(transition, current).target

@@ -11,7 +11,7 @@ from itou.companies.enums import CompanyKind
 from itou.job_applications import services
 from itou.job_applications.enums import Actor, JobApplicationState
 from itou.job_applications.models import JobApplicationTransitionLog
-from itou.job_applications.workflow import TRANSITIONS, TransitionNotAllowed, available_transitions
+from itou.job_applications.workflow import MACHINE, TRANSITIONS, TransitionNotAllowed, available_transitions
 from tests.companies.factories import CompanyFactory, CompanyMembershipFactory
 from tests.job_applications.conftest import Cast
 from tests.job_applications.factories import JobApplicationFactory
@@ -183,3 +183,53 @@ def test_system_refusal_from_every_state(state):
     else:
         assert result is None
         assert job_application.state == state
+
+
+def test_every_employer_transition_has_its_button_and_every_button_its_transition():
+    from itou.www.applications.actions import ACTION_SPECS
+
+    employer = {name for name, t in MACHINE.transitions.items() if Actor.EMPLOYER in t.actors}
+    assert sorted(spec.name for spec in ACTION_SPECS) == sorted(employer)
+
+
+def test_batch_actions_are_the_batch_transitions_of_the_table():
+    from itou.www.applications.forms import BatchAction
+
+    assert [name for name, _label in BatchAction.CHOICES] == [
+        name for name, t in MACHINE.transitions.items() if t.batch
+    ]
+    assert [name for name, _label in BatchAction.CHOICES] == [
+        "process",
+        "postpone",
+        "add_to_pool",
+        "refuse",
+        "archive",
+        "unarchive",
+    ]
+
+
+@pytest.mark.parametrize(
+    "state,archived,is_geiq,expected",
+    [
+        (S.NEW, False, False, {"process", "postpone", "add_to_pool", "accept", "refuse", "transfer"}),
+        (
+            S.NEW,
+            False,
+            True,
+            {"process", "postpone", "add_to_pool", "accept", "refuse", "transfer", "move_to_prior_to_hire"},
+        ),
+        (S.ACCEPTED, False, False, {"cancel", "update_hiring_start"}),
+        (S.REFUSED, False, False, {"accept", "transfer", "archive"}),
+        (S.REFUSED, True, False, {"accept", "transfer", "unarchive"}),
+    ],
+)
+def test_employer_actions_follow_the_guards(state, archived, is_geiq, expected):
+    names = {t.name for t in MACHINE.available(state, actor=Actor.EMPLOYER, archived=archived, is_geiq=is_geiq)}
+    assert names == expected
+    without_other_company = {
+        t.name
+        for t in MACHINE.available(
+            state, actor=Actor.EMPLOYER, archived=archived, is_geiq=is_geiq, has_transfer_targets=lambda: False
+        )
+    }
+    assert without_other_company == expected - {"transfer"}

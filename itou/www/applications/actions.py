@@ -14,8 +14,7 @@ from django.urls import reverse
 from itou.companies.enums import SIAE_KINDS, CompanyKind
 from itou.eligibility.queries import get_valid_diagnosis, get_valid_geiq_diagnosis
 from itou.job_applications import perms, queries, services
-from itou.job_applications.enums import JobApplicationState
-from itou.job_applications.workflow import ARCHIVABLE_STATES, TransitionNotAllowed, available_transitions
+from itou.job_applications.workflow import TransitionNotAllowed, employer_actions
 from itou.organizations.current import Role
 from itou.www.applications import forms
 
@@ -184,21 +183,15 @@ ACTIONS = {spec.slug: spec for spec in ACTION_SPECS}
 
 
 def available_actions(request, job_application) -> list[ActionSpec]:
-    """What the receiving employer may do now, in the order of ACTION_SPECS."""
+    """What the receiving employer may do now: the state machine's table
+    (itou/job_applications/workflow.py: MACHINE), in the order of ACTION_SPECS."""
     names = {
         transition.name
-        for transition in available_transitions(
-            job_application.state, is_geiq=job_application.to_company.kind == CompanyKind.GEIQ
+        for transition in employer_actions(
+            job_application,
+            has_transfer_targets=lambda: forms.transfer_targets(request.user, job_application).exists(),
         )
     }
-    if job_application.state == JobApplicationState.ACCEPTED:
-        names.add("update_hiring_start")
-    if job_application.archived_at is not None:
-        names.add("unarchive")
-    elif job_application.state in ARCHIVABLE_STATES:
-        names.add("archive")
-    if "transfer" in names and not forms.transfer_targets(request.user, job_application).exists():
-        names.discard("transfer")
     return [spec for spec in ACTION_SPECS if spec.name in names]
 
 

@@ -12,6 +12,7 @@ from itou.job_applications.enums import JobApplicationState, PriorActionKind, Re
 from itou.job_applications.models import MAX_HIRING_START_BACKDATING_DAYS, MAX_HIRING_START_POSTPONEMENT_DAYS
 from itou.job_applications.queries import filter_by_job_seeker_name
 from itou.job_applications.services import NOT_A_COMPANY_JOB_DESCRIPTION
+from itou.job_applications.workflow import MACHINE
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -291,6 +292,17 @@ class CompanyListFilterForm(ListFilterForm):
 # --- Batch actions ----------------------------------------------------------------------
 
 
+# The words of the batch actions' menu (what they do: itou/job_applications/workflow.py).
+BATCH_LABELS = {
+    "process": "Mettre à l'étude",
+    "postpone": "Mettre en attente",
+    "add_to_pool": "Ajouter au vivier",
+    "refuse": "Décliner",
+    "archive": "Archiver",
+    "unarchive": "Désarchiver",
+}
+
+
 class BatchAction:
     PROCESS = "process"
     POSTPONE = "postpone"
@@ -298,14 +310,8 @@ class BatchAction:
     REFUSE = "refuse"
     ARCHIVE = "archive"
     UNARCHIVE = "unarchive"
-    CHOICES = [
-        (PROCESS, "Mettre à l'étude"),
-        (POSTPONE, "Mettre en attente"),
-        (ADD_TO_POOL, "Ajouter au vivier"),
-        (REFUSE, "Décliner"),
-        (ARCHIVE, "Archiver"),
-        (UNARCHIVE, "Désarchiver"),
-    ]
+    # The batch actions are those of the state machine's table marked `batch`, in its order.
+    CHOICES = [(t.name, BATCH_LABELS[t.name]) for t in MACHINE.transitions.values() if t.batch]
     # These need more input: a second page asks for it (and confirms a refusal).
     NEEDS_CONFIRMATION = {POSTPONE, REFUSE}
 

@@ -45,7 +45,7 @@ def test_process(client, cast, django_capture_on_commit_callbacks):
     assert state_of(cast.job_application) == S.PROCESSING
     assert "La candidature est à l'étude." in messages(response)[0]
     run_pending_jobs()
-    assert last_email_to(cast.job_seeker.email).subject.startswith("Candidature à l'étude")
+    assert last_email_to(cast.job_seeker.email).subject.startswith("[Les emplois de l'inclusion] Candidature à l'étude")
 
 
 def test_double_click_or_stale_page(client, cast):

@@ -1,0 +1,117 @@
+"""A small declarative state machine: one table of transitions with their guards.
+
+Used by the applications (itou/job_applications/workflow.py) and the prolongation requests
+(itou/approvals/workflow.py); the employee records and control campaigns declare theirs
+the same way:
+
+    MACHINE = StateMachine(
+        [
+            Transition("grant", "Demande acceptée", {S.PENDING}, S.GRANTED),
+            Transition("archive", "Archivée", {S.DONE}, None, guard=lambda *, archived=False, **_: not archived),
+        ],
+        initial=(S.PENDING, "l'employeur demande"),
+    )
+    MACHINE.check("grant", request.status)           # the Transition, or MACHINE.not_allowed
+    MACHINE.available(state, actor="employer", archived=False)  # what may be done now
+
+- `target=None` declares an action that keeps the state (archiving, changing dates): it
+  is offered and logged like a transition.
+- `actors`: who may fire it (empty: anyone). `guard(**context) -> bool`: any other
+  condition, on keyword arguments given by the caller (`is_geiq=…`); `guard_label` says it
+  in the diagram ("GEIQ").
+- `batch=True`: also offered on several objects at once (the lists' batch actions).
+- `mermaid()` writes the diagram of the table (docs compare theirs with it in the tests).
+"""
+
+import dataclasses
+from collections.abc import Callable, Iterable
+
+
+class TransitionNotAllowed(Exception):
+    """The transition cannot be fired now (stale page, double click, wrong actor)."""
+
+    message = "Cette action a déjà été effectuée ou n'est plus possible."
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str  # what users read (timeline, logs)
+    sources: frozenset
+    target: str | None  # None: an action that keeps the state
+    actors: frozenset = frozenset()  # empty: any actor
+    guard: Callable[..., bool] | None = None
+    guard_label: str = ""  # the guard in words, for the diagram
+    note: str = ""  # anything else the diagram says about it
+    batch: bool = False  # also offered on several objects at once (lists)
+
+    def __init__(self, name, label, sources, target, *, actors=(), guard=None, guard_label="", note="", batch=False):
+        for field, value in (
+            ("name", name),
+            ("label", label),
+            ("sources", frozenset(sources)),
+            ("target", target),
+            ("actors", frozenset(actors)),
+            ("guard", guard),
+            ("guard_label", guard_label),
+            ("note", note),
+            ("batch", batch),
+        ):
+            object.__setattr__(self, field, value)
+
+    @property
+    def changes_state(self) -> bool:
+        return self.target is not None
+
+    def allows(self, state, *, actor=None, **context) -> bool:
+        if state not in self.sources:
+            return False
+        if self.actors and actor is not None and actor not in self.actors:
+            return False
+        return self.guard is None or bool(self.guard(**context))
+
+
+class StateMachine:
+    def __init__(
+        self,
+        transitions: Iterable[Transition],
+        *,
+        initial: tuple[str, str] | None = None,
+        not_allowed: type[Exception] = TransitionNotAllowed,
+    ):
+        self.transitions = {transition.name: transition for transition in transitions}
+        self.initial = initial  # (state, how one gets there) for the diagram
+        self.not_allowed = not_allowed
+
+    def __getitem__(self, name) -> Transition:
+        return self.transitions[name]
+
+    def state_transitions(self) -> dict[str, Transition]:
+        """The transitions that change the state (not the actions that keep it)."""
+        return {name: t for name, t in self.transitions.items() if t.changes_state}
+
+    def available(self, state, *, actor=None, **context) -> list[Transition]:
+        """What may be done from `state`, in the table's order."""
+        return [t for t in self.transitions.values() if t.allows(state, actor=actor, **context)]
+
+    def check(self, name, state, *, actor=None, **context) -> Transition:
+        """The transition `name` if it may be fired from `state`, else `not_allowed`."""
+        transition = self.transitions.get(name)
+        if transition is None or not transition.allows(state, actor=actor, **context):
+            raise self.not_allowed(name)
+        return transition
+
+    def mermaid(self, *, state_order: Iterable | None = None) -> str:
+        """The Mermaid state diagram of the state transitions: one edge per source, in the
+        table's order (then the sources in `state_order`)."""
+        order = {state: index for index, state in enumerate(state_order or [])}
+        lines = ["stateDiagram-v2", "    direction LR"]
+        if self.initial:
+            state, how = self.initial
+            lines.append(f"    [*] --> {state} : {how}")
+        for transition in self.state_transitions().values():
+            words = " — ".join(filter(None, [transition.guard_label, transition.note]))
+            suffix = f" ({words})" if words else ""
+            for source in sorted(transition.sources, key=lambda s: (order.get(s, len(order)), str(s))):
+                lines.append(f"    {source} --> {transition.target} : {transition.name}{suffix}")
+        return "\n".join(lines)
