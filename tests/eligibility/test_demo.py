@@ -1,24 +1,18 @@
 """The demo's diagnoses let the demo hires in SIAE go through."""
 
-import itou.demo.world
+from itou.demo.world import load_demo
 from itou.eligibility.demo import load_demo_eligibility_diagnoses
 from itou.eligibility.models import EligibilityDiagnosis
-from itou.job_applications.demo import load_demo_job_applications
 from itou.job_applications.models import JobApplication
 from tests.demo.conftest import demo_communes  # noqa: F401 (fixture)
 from tests.eligibility.factories import criteria
 
 
-def test_demo_diagnoses_before_the_demo_applications(demo_communes, monkeypatch):  # noqa: F811
+def test_demo_diagnoses_before_the_demo_applications(demo_communes):  # noqa: F811
     criteria()
-
-    def diagnoses_then_applications():
-        load_demo_eligibility_diagnoses()
-        return load_demo_job_applications()
-
-    # What itou.demo.world.load_demo should do once integrated (docs/eligibilite.md).
-    monkeypatch.setattr(itou.demo.world, "load_demo_job_applications", diagnoses_then_applications)
-    summary = itou.demo.world.load_demo()
+    # load_demo makes the diagnoses first, then the applications (docs/eligibilite.md).
+    summary = load_demo()
+    assert summary.tally("diagnostics d'éligibilité").created == 6
     assert summary.tally("candidatures").created == 27
     assert EligibilityDiagnosis.objects.count() == 6
     hired = JobApplication.objects.filter(eligibility_diagnosis__isnull=False)
