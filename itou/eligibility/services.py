@@ -1,7 +1,9 @@
 """Creating eligibility diagnoses. Keyword-only arguments, the acting user first; the
 permission is checked inside (PermissionDenied); the rules of itou.eligibility.rules give
-French ValidationErrors keyed `administrative_criteria`. A diagnosis is never modified:
-renewing one makes a new one (the history stays)."""
+French ValidationErrors keyed `administrative_criteria`. A diagnosis's criteria are never
+modified: renewing one makes a new one (the history stays) and ends the previous one of
+the same author (its expiry becomes the renewal day), so that only one diagnosis of a
+person and an author is valid at a time."""
 
 import datetime
 
@@ -23,6 +25,14 @@ def _author_fields(author_organization) -> dict:
     if isinstance(author_organization, Company):
         return {"author_kind": AuthorKind.EMPLOYER, "author_company": author_organization}
     raise TypeError(author_organization)
+
+
+def _end_previous(model, *, job_seeker, fields: dict, today: datetime.date) -> int:
+    """Renewing ends the previous diagnoses of the same author organization still valid:
+    their expiry becomes the renewal day (expired from today on)."""
+    return (
+        model.objects.for_job_seeker(job_seeker).filter(**fields).filter(expires_at__gt=today).update(expires_at=today)
+    )
 
 
 def _check_job_seeker(job_seeker) -> None:
@@ -58,6 +68,7 @@ def eligibility_diagnosis_create(
     if errors:
         raise ValidationError({"administrative_criteria": errors})
     now = now or timezone.now()
+    _end_previous(EligibilityDiagnosis, job_seeker=job_seeker, fields=fields, today=timezone.localdate(now))
     diagnosis = EligibilityDiagnosis.objects.create(
         job_seeker=job_seeker,
         author=acting_user,
@@ -87,6 +98,7 @@ def geiq_eligibility_diagnosis_create(
     if errors := rules.validate_geiq_criteria(author_kind=fields["author_kind"], criteria=criteria):
         raise ValidationError({"administrative_criteria": errors})
     now = now or timezone.now()
+    _end_previous(GEIQEligibilityDiagnosis, job_seeker=job_seeker, fields=fields, today=timezone.localdate(now))
     diagnosis = GEIQEligibilityDiagnosis.objects.create(
         job_seeker=job_seeker,
         author=acting_user,

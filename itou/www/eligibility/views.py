@@ -42,7 +42,7 @@ def euros(amount: int) -> str:
 
 
 def _saved_message(diagnosis, *, geiq: bool) -> str:
-    text = f"Diagnostic d'éligibilité enregistré : il est valable jusqu'au {diagnosis.expires_at:%d/%m/%Y}."
+    text = f"Diagnostic d'éligibilité enregistré : il est valable jusqu'au {diagnosis.last_valid_day:%d/%m/%Y}."
     if geiq:
         text += f" Aide de l'État à l'embauche en GEIQ : {euros(diagnosis.aid_amount)}."
     return text

@@ -101,7 +101,7 @@ def test_prescriber_diagnosis_skips_the_step_and_is_linked(client):
     login(client, cast.employer)
     page = client.get(accept_url(cast.job_application))
     assert page.status_code == 200
-    assert f"valable jusqu'au {diagnosis.expires_at:%d/%m/%Y}" in page.content.decode()
+    assert f"valable jusqu'au {diagnosis.last_valid_day:%d/%m/%Y}" in page.content.decode()
     accept(client, cast.job_application)
     assert JobApplication.objects.get(pk=cast.job_application.pk).eligibility_diagnosis == diagnosis
 

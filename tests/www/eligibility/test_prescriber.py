@@ -31,7 +31,7 @@ def test_authorized_prescriber_makes_a_diagnosis(client, cast):
     diagnosis = EligibilityDiagnosis.objects.get(job_seeker=cast.job_seeker)
     assert diagnosis.author_kind == AuthorKind.PRESCRIBER
     assert diagnosis.author == cast.prescriber
-    assert f"valable jusqu'au {diagnosis.expires_at:%d/%m/%Y}" in str(list(response.context["messages"])[0])
+    assert f"valable jusqu'au {diagnosis.last_valid_day:%d/%m/%Y}" in str(list(response.context["messages"])[0])
 
 
 def test_renewal_makes_a_new_diagnosis(client, cast):
