@@ -63,3 +63,15 @@ def extract_code(body: str) -> str:
     match = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", body, re.MULTILINE)
     assert match, f"No code in:\n{body}"
     return match.group(1)
+
+
+# The fixed instant the domain tests run at (time-machine; the clock ticks from there so
+# that durations and locks behave): a Monday morning in Paris, mid-month, mid-year.
+FROZEN_NOW = "2026-06-15 10:00:00+02:00"
+
+
+def freeze_time(time_machine, when=FROZEN_NOW):
+    """Travel to `when` for the whole test (time-machine), the clock ticking from there."""
+    import datetime
+
+    time_machine.move_to(datetime.datetime.fromisoformat(when), tick=True)

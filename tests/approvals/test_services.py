@@ -20,11 +20,13 @@ from itou.approvals.models import (
 from itou.approvals.queries import job_seeker_has_valid_approval
 from itou.approvals.workflow import TransitionNotAllowed
 from itou.companies.enums import CompanyKind
+from itou.eligibility.models import EligibilityDiagnosis
 from itou.job_applications import services as ja_services
 from itou.job_applications.enums import JobApplicationState
+from itou.job_applications.models import JobApplication
 from tests.approvals.factories import ApprovalFactory, days_from_today, hire, member_of
 from tests.companies.factories import CompanyFactory, CompanyMembershipFactory
-from tests.eligibility.factories import IAEDiagnosisFactory
+from tests.eligibility.factories import IAEDiagnosisFactory, employer_diagnosis
 from tests.helpers import last_email_to, run_pending_jobs
 from tests.job_applications.factories import JobApplicationFactory, employer_of
 from tests.prescribers.factories import PrescriberOrganizationFactory
@@ -125,28 +127,46 @@ def _expired_pass(job_seeker, *, ended_days_ago):
     start = timezone.localdate() - days(ended_days_ago + 729)
     approval = ApprovalFactory(job_seeker=job_seeker, start_at=start)
     hire(approval)
+    # The hire's factory gave the job seeker a diagnosis made today: the tests decide.
+    EligibilityDiagnosis.objects.filter(job_seeker=job_seeker).delete()
     return approval
 
 
-def test_waiting_period_blocks_a_new_pass():
+def _employer_diagnosed_application(job_seeker, **kwargs):
+    job_application = application(job_seeker=job_seeker, diagnosis=False, **kwargs)
+    employer_diagnosis(job_application.to_company, job_seeker=job_seeker)
+    return job_application
+
+
+def test_waiting_period_blocks_a_new_pass_on_an_employer_diagnosis():
     job_seeker = JobSeekerFactory()
     old = _expired_pass(job_seeker, ended_days_ago=30)
-    IAEDiagnosisFactory(job_seeker=job_seeker, created_at=timezone.now() - days(10))
-    job_application = application(job_seeker=job_seeker, diagnosis=False)
+    job_application = _employer_diagnosed_application(job_seeker)
     with pytest.raises(ValidationError, match="délai de carence"):
         accept(job_application)
     assert list(Approval.objects.all()) == [old]
+    assert JobApplication.objects.get(pk=job_application.pk).state == JobApplicationState.NEW
 
 
-def test_waiting_period_exception_for_an_authorized_prescriber_with_a_new_diagnosis():
+def test_waiting_period_exception_application_sent_by_an_authorized_prescriber():
+    """Sent by an authorized prescriber: the exception applies, even on the SIAE's own diagnosis."""
     job_seeker = JobSeekerFactory()
     _expired_pass(job_seeker, ended_days_ago=30)
-    job_application = application(job_seeker=job_seeker, diagnosis=False, sent_by_prescriber=True)
-    IAEDiagnosisFactory(
-        job_seeker=job_seeker, author_prescriber_organization=job_application.sender_prescriber_organization
-    )
-    accept(job_application)
+    accept(_employer_diagnosed_application(job_seeker, sent_by_prescriber=True))
     assert Approval.objects.count() == 2
+
+
+def test_waiting_period_exception_valid_diagnosis_by_an_authorized_prescriber_whatever_its_date():
+    """The job seeker applied by themself, but holds a valid diagnosis of an authorized
+    prescriber, made BEFORE the end of the last PASS: the exception applies."""
+    job_seeker = JobSeekerFactory()
+    _expired_pass(job_seeker, ended_days_ago=30)
+    IAEDiagnosisFactory(job_seeker=job_seeker, created_at=timezone.now() - days(60))
+    job_application = application(job_seeker=job_seeker, diagnosis=False)
+    accept(job_application)
+    new = Approval.objects.order_by("-start_at").first()
+    assert Approval.objects.count() == 2
+    assert new.eligibility_diagnosis.author_kind == "prescriber"
 
 
 def test_after_the_waiting_period_a_new_pass_is_issued():

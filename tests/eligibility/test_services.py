@@ -166,7 +166,11 @@ def test_renewing_a_diagnosis_ends_the_previous_one_of_the_same_author(geiq):
     day_0 = timezone.make_aware(datetime.datetime(2026, 1, 15, 10))
     renewal = timezone.make_aware(datetime.datetime(2026, 3, 2, 9))
     first = create(
-        acting_user=member(organization), job_seeker=job_seeker, author_organization=organization, criteria=[], now=day_0
+        acting_user=member(organization),
+        job_seeker=job_seeker,
+        author_organization=organization,
+        criteria=[],
+        now=day_0,
     )
     other_one = create(
         acting_user=member(other), job_seeker=job_seeker, author_organization=other, criteria=[], now=day_0

@@ -353,8 +353,10 @@ def test_resume_check_size_limit():
         apply.resume_check(file)
 
 
-def test_resume_drafts_cleanup():
+def test_resume_drafts_cleanup(time_machine):
     old = default_storage.save(apply.resume_draft_name("a" * 24), ContentFile(make_pdf()))
+    # Files carry the real clock's modification time: the test clock moves there.
+    time_machine.move_to(default_storage.get_modified_time(old), tick=True)
     apply.resume_drafts_cleanup(older_than=datetime.timedelta(days=-1))  # everything is "old"
     assert not default_storage.exists(old)
     recent = default_storage.save(apply.resume_draft_name("b" * 24), ContentFile(make_pdf()))
