@@ -87,6 +87,10 @@ TRANSITIONS = {
 
 # Applications whose story is over for the employer: they can be archived.
 ARCHIVABLE_STATES = frozenset({State.REFUSED, State.CANCELLED, State.OBSOLETE})
+# Applications the platform archives when untouched for AUTO_ARCHIVE_AFTER (180 days):
+# the closed ones, and those left unanswered (new, processing, postponed) — DOMAIN.md,
+# "untouched ones are archived after 180 days".
+AUTO_ARCHIVABLE_STATES = ARCHIVABLE_STATES | frozenset({State.NEW, State.PROCESSING, State.POSTPONED})
 # Applications still waiting for the employer's answer.
 PENDING_STATES = frozenset({State.NEW, State.PROCESSING, State.POSTPONED, State.POOL, State.PRIOR_TO_HIRE})
 
