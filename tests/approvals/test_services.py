@@ -456,3 +456,100 @@ def test_accept_in_state():
     job_application.refresh_from_db()
     assert job_application.state == JobApplicationState.ACCEPTED
     assert ApprovalHire.objects.get().job_application == job_application
+
+
+# --- The PASS follows its contract while it has not started; its diagnosis -----------------
+
+
+def test_a_new_pass_is_linked_to_the_diagnosis_it_was_issued_on():
+    job_application = application()
+    accept(job_application, start=days_from_today(3))
+    approval = Approval.objects.get()
+    job_application.refresh_from_db()
+    assert approval.eligibility_diagnosis is not None
+    assert approval.eligibility_diagnosis == job_application.eligibility_diagnosis
+
+
+def test_moving_the_contract_start_moves_a_pass_that_has_not_started():
+    job_application = application()
+    accept(job_application, start=days_from_today(10))
+    ja_services.job_application_update_hiring_start(
+        acting_user=employer_of(job_application),
+        job_application=job_application,
+        hiring_start_at=days_from_today(25),
+        hiring_end_at=None,
+    )
+    approval = Approval.objects.get()
+    assert (approval.start_at, approval.end_at) == (days_from_today(25), days_from_today(25) + days(729))
+    assert approval.hires.get().hiring_start_at == days_from_today(25)
+    # Earlier again: start and end move back (2 years from the contract start).
+    ja_services.job_application_update_hiring_start(
+        acting_user=employer_of(job_application),
+        job_application=job_application,
+        hiring_start_at=days_from_today(1),
+        hiring_end_at=None,
+    )
+    approval.refresh_from_db()
+    assert (approval.start_at, approval.end_at) == (days_from_today(1), days_from_today(1) + days(729))
+
+
+def test_a_new_hire_starting_earlier_moves_the_start_of_a_pass_not_started():
+    first = application()
+    accept(first, start=days_from_today(20))
+    approval = Approval.objects.get()
+    second = application(job_seeker=first.job_seeker, diagnosis=False)
+    accept(second, start=days_from_today(5))
+    approval.refresh_from_db()
+    assert Approval.objects.count() == 1
+    assert (approval.start_at, approval.end_at) == (days_from_today(5), days_from_today(5) + days(729))
+    assert approval.hires.count() == 2
+
+
+def test_a_new_hire_starting_later_leaves_the_pass_start():
+    first = application()
+    accept(first, start=days_from_today(5))
+    second = application(job_seeker=first.job_seeker, diagnosis=False)
+    accept(second, start=days_from_today(20))
+    approval = Approval.objects.get()
+    assert approval.start_at == days_from_today(5)
+
+
+def test_suspension_cannot_start_before_the_last_hire():
+    approval = ApprovalFactory(start_at=days_from_today(-100))
+    last = hire(approval, start_at=days_from_today(-20))
+    kwargs = dict(
+        acting_user=member_of(last.company),
+        company=last.company,
+        approval=approval,
+        end_at=days_from_today(5),
+        reason=SR.CONTRACT_BROKEN,
+    )
+    with pytest.raises(ValidationError, match="avant le début du dernier contrat"):
+        services.suspension_create(start_at=days_from_today(-21), **kwargs)  # first invalid day
+    services.suspension_create(start_at=days_from_today(-20), **kwargs)  # last valid day
+
+
+def test_prolongation_caps_count_every_reason_through_the_service():
+    """800 days of training prolongations, then an RQTH request of 365 days: refused, 295 left."""
+    from itou.approvals.models import Prolongation
+
+    approval = ApprovalFactory(start_at=days_from_today(-700))
+    last = hire(approval)
+    Prolongation.objects.create(
+        approval=approval,
+        start_at=approval.end_at - days(800),
+        end_at=approval.end_at,
+        reason=ProlongationReason.COMPLETE_TRAINING,
+        company=last.company,
+    )
+    organization = PrescriberOrganizationFactory(authorized=True, with_member=True)
+    kwargs = dict(
+        acting_user=member_of(last.company),
+        company=last.company,
+        approval=approval,
+        reason=ProlongationReason.RQTH,
+        prescriber_organization=organization,
+    )
+    with pytest.raises(ValidationError, match="il en reste 295"):
+        services.prolongation_request_create(end_at=approval.end_at + days(365), **kwargs)
+    assert services.prolongation_request_create(end_at=approval.end_at + days(295), **kwargs).pk
