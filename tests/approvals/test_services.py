@@ -517,13 +517,13 @@ def test_a_new_hire_starting_later_leaves_the_pass_start():
 def test_suspension_cannot_start_before_the_last_hire():
     approval = ApprovalFactory(start_at=days_from_today(-100))
     last = hire(approval, start_at=days_from_today(-20))
-    kwargs = dict(
-        acting_user=member_of(last.company),
-        company=last.company,
-        approval=approval,
-        end_at=days_from_today(5),
-        reason=SR.CONTRACT_BROKEN,
-    )
+    kwargs = {
+        "acting_user": member_of(last.company),
+        "company": last.company,
+        "approval": approval,
+        "end_at": days_from_today(5),
+        "reason": SR.CONTRACT_BROKEN,
+    }
     with pytest.raises(ValidationError, match="avant le début du dernier contrat"):
         services.suspension_create(start_at=days_from_today(-21), **kwargs)  # first invalid day
     services.suspension_create(start_at=days_from_today(-20), **kwargs)  # last valid day
@@ -543,13 +543,13 @@ def test_prolongation_caps_count_every_reason_through_the_service():
         company=last.company,
     )
     organization = PrescriberOrganizationFactory(authorized=True, with_member=True)
-    kwargs = dict(
-        acting_user=member_of(last.company),
-        company=last.company,
-        approval=approval,
-        reason=ProlongationReason.RQTH,
-        prescriber_organization=organization,
-    )
+    kwargs = {
+        "acting_user": member_of(last.company),
+        "company": last.company,
+        "approval": approval,
+        "reason": ProlongationReason.RQTH,
+        "prescriber_organization": organization,
+    }
     with pytest.raises(ValidationError, match="il en reste 295"):
         services.prolongation_request_create(end_at=approval.end_at + days(365), **kwargs)
     assert services.prolongation_request_create(end_at=approval.end_at + days(295), **kwargs).pk
