@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from itou.companies.enums import CompanyKind
 from itou.companies.models import Company
 from itou.eligibility import perms, rules
 from itou.eligibility.enums import AuthorKind
@@ -109,34 +108,3 @@ def geiq_eligibility_diagnosis_create(
     )
     diagnosis.administrative_criteria.set(criteria)
     return diagnosis
-
-
-def job_application_attach_eligibility_diagnosis(*, acting_user, job_application) -> bool:
-    """An authorized prescriber's application carries the job seeker's valid prescriber
-    diagnosis (IAE, or GEIQ for a GEIQ), so the employer sees it. Called by the apply flow
-    right after sending. Returns whether a diagnosis was attached.
-
-    Written with QuerySet.update(): the application's `updated_at` (its idleness clock)
-    is left alone, and no transition is logged (nothing the job seeker decides on).
-    """
-    from itou.eligibility.queries import get_valid_diagnosis, get_valid_geiq_diagnosis
-    from itou.job_applications.models import JobApplication
-
-    organization = job_application.sender_prescriber_organization
-    if (
-        organization is None
-        or job_application.sender_id != acting_user.pk
-        or not perms.can_make_diagnosis_as_prescriber(acting_user, organization)
-    ):
-        return False
-    if job_application.to_company.kind == CompanyKind.GEIQ:
-        diagnosis = get_valid_geiq_diagnosis(job_seeker=job_application.job_seeker)
-        field = "geiq_eligibility_diagnosis"
-    else:
-        diagnosis = get_valid_diagnosis(job_seeker=job_application.job_seeker)
-        field = "eligibility_diagnosis"
-    if diagnosis is None:
-        return False
-    JobApplication.objects.filter(pk=job_application.pk).update(**{field: diagnosis})
-    setattr(job_application, field, diagnosis)
-    return True
