@@ -19,7 +19,7 @@ ONE_DAY = datetime.timedelta(days=1)
 APPROVAL_DURATION = datetime.timedelta(days=730)
 # Waiting period ("délai de carence"): until the end date + 2 calendar years (a date
 # computation: a PASS ending on 29 February 2028 → waiting period through 28 February
-# 2030). Source: Code du travail, art. R. 5132-1-8 (décret n° 2021-1128 du 30 août 2021).
+# 2030). Source: DOMAIN.md, "Waiting period" (docs/pass-iae.md, "Sources juridiques").
 WAITING_PERIOD = relativedelta(years=2)
 # The PASS number: issuer prefix + sequence.
 NUMBER_PREFIX_LENGTH = 5
@@ -54,7 +54,8 @@ class ProlongationRule:
     company_kinds: frozenset = SIAE_KINDS
 
 
-_R5132_1_8 = "Code du travail, art. R. 5132-1-8 (décret n° 2021-1128 du 30 août 2021)"
+# docs/pass-iae.md, "Sources juridiques" (article numbers to be checked); DOMAIN.md table.
+_PROLONGATION_SOURCE = "Code du travail, art. R. 5132-1-11 et s. (décret n° 2021-1128 du 30 août 2021) ; DOMAIN.md"
 
 # THE table of prolongation limits (DOMAIN.md, "Prolongation"). Months and years are
 # counted in days (12 months = 365 days, 3 years = 1095 days), as durations add up
@@ -67,35 +68,35 @@ PROLONGATION_RULES = {
         total_cap=None,
         cap_counts_all_reasons=False,
         needs_prescriber=False,
-        source=f"{_R5132_1_8}, salarié de 57 ans et plus en CDI : jusqu'à 10 ans",
+        source=f"{_PROLONGATION_SOURCE}, salarié de 57 ans et plus en CDI : jusqu'à 10 ans",
     ),
     ProlongationReason.COMPLETE_TRAINING: ProlongationRule(
         max_duration=datetime.timedelta(days=365),
         total_cap=None,
         cap_counts_all_reasons=False,
         needs_prescriber=False,
-        source=f"{_R5132_1_8}, 1° : achever une action de formation, 12 mois par prolongation",
+        source=f"{_PROLONGATION_SOURCE}, 1° : achever une action de formation, 12 mois par prolongation",
     ),
     ProlongationReason.RQTH: ProlongationRule(
         max_duration=datetime.timedelta(days=365),
         total_cap=datetime.timedelta(days=3 * 365),
         cap_counts_all_reasons=True,
         needs_prescriber=True,
-        source=f"{_R5132_1_8}, 2° : travailleur handicapé, 3 ans de prolongation au total",
+        source=f"{_PROLONGATION_SOURCE}, 2° : travailleur handicapé, 3 ans de prolongation au total",
     ),
     ProlongationReason.SENIOR: ProlongationRule(
         max_duration=datetime.timedelta(days=365),
         total_cap=datetime.timedelta(days=5 * 365),
         cap_counts_all_reasons=True,
         needs_prescriber=True,
-        source=f"{_R5132_1_8}, 3° : salarié de 50 ans et plus, 5 ans de prolongation au total",
+        source=f"{_PROLONGATION_SOURCE}, 3° : salarié de 50 ans et plus, 5 ans de prolongation au total",
     ),
     ProlongationReason.PARTICULAR_DIFFICULTIES: ProlongationRule(
         max_duration=datetime.timedelta(days=365),
         total_cap=datetime.timedelta(days=3 * 365),
         cap_counts_all_reasons=True,
         needs_prescriber=True,
-        source=f"{_R5132_1_8}, 4° : difficultés particulières (AI et ACI), 3 ans de prolongation au total",
+        source=f"{_PROLONGATION_SOURCE}, 4° : difficultés particulières (AI et ACI), 3 ans de prolongation au total",
         company_kinds=frozenset({CompanyKind.AI, CompanyKind.ACI}),
     ),
 }

@@ -240,7 +240,7 @@ def test_cumulative_cap_after_800_days_of_training_rqth_365_is_refused_295_left(
 def test_prolongation_rules_table_states_each_source():
     for reason in PR.values:
         rule = rules.PROLONGATION_RULES[reason]
-        assert "R. 5132-1-8" in rule.source
+        assert "Code du travail" in rule.source and "DOMAIN.md" in rule.source
         assert rule.cap_counts_all_reasons is (rule.total_cap is not None)
 
 
