@@ -166,6 +166,7 @@ def approval_issue_manually(*, acting_user, pending_request: PendingApprovalRequ
             start_at=job_application.hiring_start_at,
             origin=ApprovalOrigin.STAFF,
             created_by=acting_user,
+            eligibility_diagnosis=job_application.eligibility_diagnosis,
         )
     _record_hire(approval, job_application)
     pending_request.resolved_at = timezone.now()
