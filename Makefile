@@ -36,8 +36,9 @@ db-stop: $(STAMP)
 manage: $(STAMP)
 	$(PY) scripts/dev.py manage $(ARGS)
 
-## make bench: query-level benchmark then load test on the France-scale database (BENCH_DATABASE_URL; see docs/performance.md)
+## make bench: the France-scale tests (pytest -m slow), then query-level benchmark and load test on the France-scale database (BENCH_DATABASE_URL; see docs/performance.md)
 bench: $(STAMP)
+	$(PY) scripts/dev.py test -m slow -n 0
 	$(PY) bench/run.py
 	$(PY) bench/load.py
 

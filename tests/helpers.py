@@ -85,3 +85,15 @@ def assert_in_email_layout(email: SentEmail, *, site_url: str | None = None) -> 
     assert url.startswith(site_url or settings.SITE_URL + "/"), url
     assert url in email.body
     return url
+
+
+# The fixed instant the domain tests run at (time-machine; the clock ticks from there so
+# that durations and locks behave): a Monday morning in Paris, mid-month, mid-year.
+FROZEN_NOW = "2026-06-15 10:00:00+02:00"
+
+
+def freeze_time(time_machine, when=FROZEN_NOW):
+    """Travel to `when` for the whole test (time-machine), the clock ticking from there."""
+    import datetime
+
+    time_machine.move_to(datetime.datetime.fromisoformat(when), tick=True)

@@ -26,6 +26,7 @@ from itou.approvals.enums import ProlongationReason, SuspensionReason
 from itou.approvals.models import Approval, ApprovalHire, ProlongationRequest, Suspension, next_approval_number
 from itou.companies.enums import SIAE_KINDS
 from itou.companies.models import Company
+from itou.eligibility.models import EligibilityDiagnosis
 from itou.job_applications.enums import JobApplicationState, SenderKind
 from itou.job_applications.models import JobApplication, JobApplicationTransitionLog
 from itou.prescribers.models import PrescriberOrganization
@@ -109,6 +110,10 @@ def load_demo_approvals() -> int:
             start_at=start_at,
             end_at=rules.approval_end_for_start(start_at),
             created_at=job_application.processed_at,
+            # The diagnosis it was issued on (shown on the PASS page), when the demo has one.
+            eligibility_diagnosis=EligibilityDiagnosis.objects.filter(job_seeker=job_seeker)
+            .order_by("-created_at", "-pk")
+            .first(),
         )
         ApprovalHire.objects.create(
             approval=approval, job_application=job_application, company=company, hiring_start_at=start_at

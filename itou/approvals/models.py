@@ -67,6 +67,15 @@ class Approval(models.Model):
     )
     created_at = models.DateTimeField("délivré le", default=timezone.now)
     cancelled_at = models.DateTimeField("retiré le", null=True, blank=True)
+    eligibility_diagnosis = models.ForeignKey(
+        "eligibility.EligibilityDiagnosis",
+        verbose_name="diagnostic d'éligibilité",
+        help_text="Le diagnostic sur lequel le PASS IAE a été délivré.",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approvals",
+    )
 
     objects = ApprovalQuerySet.as_manager()
 

@@ -40,7 +40,12 @@ def last_approval_end(job_seeker) -> datetime.date | None:
 
 
 def _detail_queryset():
-    return Approval.objects.select_related("job_seeker", "created_by").prefetch_related(
+    return Approval.objects.select_related(
+        "job_seeker",
+        "created_by",
+        "eligibility_diagnosis__author_prescriber_organization",
+        "eligibility_diagnosis__author_company",
+    ).prefetch_related(
         Prefetch("hires", queryset=ApprovalHire.objects.select_related("company")),
         "suspensions",
         "prolongations__validated_by",

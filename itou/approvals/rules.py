@@ -17,8 +17,10 @@ ONE_DAY = datetime.timedelta(days=1)
 
 # Duration: 2 years from the contract start (end = start + 730 days − 1 day).
 APPROVAL_DURATION = datetime.timedelta(days=730)
-# Waiting period ("délai de carence"): 2 years after the end of a PASS.
-WAITING_PERIOD = datetime.timedelta(days=730)
+# Waiting period ("délai de carence"): until the end date + 2 calendar years (a date
+# computation: a PASS ending on 29 February 2028 → waiting period through 28 February
+# 2030). Source: DOMAIN.md, "Waiting period" (docs/pass-iae.md, "Sources juridiques").
+WAITING_PERIOD = relativedelta(years=2)
 # The PASS number: issuer prefix + sequence.
 NUMBER_PREFIX_LENGTH = 5
 NUMBER_SEQUENCE_LENGTH = 7
@@ -42,23 +44,60 @@ SENIOR_MIN_AGE = 50
 @dataclasses.dataclass(frozen=True)
 class ProlongationRule:
     max_duration: datetime.timedelta  # each prolongation
-    total_cap: datetime.timedelta | None  # all prolongations of this reason on one PASS
+    # The cap on the sum of the PASS's prolongations, None when there is none. It counts
+    # the prolongations of EVERY reason together when `cap_counts_all_reasons` (the rule
+    # caps the total prolongation of the PASS), else only those of this reason.
+    total_cap: datetime.timedelta | None
+    cap_counts_all_reasons: bool
     needs_prescriber: bool  # an authorized prescriber must grant it
+    source: str
     company_kinds: frozenset = SIAE_KINDS
 
 
-# DOMAIN.md table. Months and years are counted in days (12 months = 365 days), as the
-# durations add up across prolongations.
+# docs/pass-iae.md, "Sources juridiques" (article numbers to be checked); DOMAIN.md table.
+_PROLONGATION_SOURCE = "Code du travail, art. R. 5132-1-11 et s. (décret n° 2021-1128 du 30 août 2021) ; DOMAIN.md"
+
+# THE table of prolongation limits (DOMAIN.md, "Prolongation"). Months and years are
+# counted in days (12 months = 365 days, 3 years = 1095 days), as durations add up
+# across prolongations. Example of a cap counting every reason: after 800 days of
+# training prolongations, an RQTH prolongation of 365 days is refused (1095 − 800 = 295
+# days left).
 PROLONGATION_RULES = {
-    ProlongationReason.SENIOR_CDI: ProlongationRule(datetime.timedelta(days=3650), None, False),
-    ProlongationReason.COMPLETE_TRAINING: ProlongationRule(datetime.timedelta(days=365), None, False),
-    ProlongationReason.RQTH: ProlongationRule(datetime.timedelta(days=365), datetime.timedelta(days=3 * 365), True),
-    ProlongationReason.SENIOR: ProlongationRule(datetime.timedelta(days=365), datetime.timedelta(days=5 * 365), True),
+    ProlongationReason.SENIOR_CDI: ProlongationRule(
+        max_duration=datetime.timedelta(days=3650),
+        total_cap=None,
+        cap_counts_all_reasons=False,
+        needs_prescriber=False,
+        source=f"{_PROLONGATION_SOURCE}, salarié de 57 ans et plus en CDI : jusqu'à 10 ans",
+    ),
+    ProlongationReason.COMPLETE_TRAINING: ProlongationRule(
+        max_duration=datetime.timedelta(days=365),
+        total_cap=None,
+        cap_counts_all_reasons=False,
+        needs_prescriber=False,
+        source=f"{_PROLONGATION_SOURCE}, 1° : achever une action de formation, 12 mois par prolongation",
+    ),
+    ProlongationReason.RQTH: ProlongationRule(
+        max_duration=datetime.timedelta(days=365),
+        total_cap=datetime.timedelta(days=3 * 365),
+        cap_counts_all_reasons=True,
+        needs_prescriber=True,
+        source=f"{_PROLONGATION_SOURCE}, 2° : travailleur handicapé, 3 ans de prolongation au total",
+    ),
+    ProlongationReason.SENIOR: ProlongationRule(
+        max_duration=datetime.timedelta(days=365),
+        total_cap=datetime.timedelta(days=5 * 365),
+        cap_counts_all_reasons=True,
+        needs_prescriber=True,
+        source=f"{_PROLONGATION_SOURCE}, 3° : salarié de 50 ans et plus, 5 ans de prolongation au total",
+    ),
     ProlongationReason.PARTICULAR_DIFFICULTIES: ProlongationRule(
-        datetime.timedelta(days=365),
-        datetime.timedelta(days=3 * 365),
-        True,
-        frozenset({CompanyKind.AI, CompanyKind.ACI}),
+        max_duration=datetime.timedelta(days=365),
+        total_cap=datetime.timedelta(days=3 * 365),
+        cap_counts_all_reasons=True,
+        needs_prescriber=True,
+        source=f"{_PROLONGATION_SOURCE}, 4° : difficultés particulières (AI et ACI), 3 ans de prolongation au total",
+        company_kinds=frozenset({CompanyKind.AI, CompanyKind.ACI}),
     ),
 }
 
@@ -97,8 +136,14 @@ def expires_soon(end_at: datetime.date, *, today: datetime.date) -> bool:
 
 
 def in_waiting_period(last_end_at: datetime.date | None, *, at: datetime.date) -> bool:
-    """Whether `at` falls in the 2 years following the end of the job seeker's last PASS."""
-    return last_end_at is not None and last_end_at < at <= last_end_at + WAITING_PERIOD
+    """Whether `at` falls in the waiting period: after the end of the job seeker's last
+    PASS, up to and including that end + 2 calendar years."""
+    return last_end_at is not None and last_end_at < at <= waiting_period_end(last_end_at)
+
+
+def waiting_period_end(last_end_at: datetime.date) -> datetime.date:
+    """The last day of the waiting period."""
+    return last_end_at + WAITING_PERIOD
 
 
 def suspension_errors(
@@ -111,7 +156,10 @@ def suspension_errors(
     approval_end_at: datetime.date,
     other_suspensions: list[tuple[datetime.date, datetime.date]],
     today: datetime.date,
+    last_hire_start_at: datetime.date | None = None,
 ) -> list[str]:
+    """A new suspension; `last_hire_start_at`: the contract start of the PASS's last hire
+    (a suspension cannot start before it)."""
     errors = []
     if end_at < start_at:
         errors.append("La date de fin doit être postérieure ou égale à la date de début.")
@@ -125,11 +173,53 @@ def suspension_errors(
         errors.append(f"Une suspension dure au plus {SUSPENSION_MAX_MONTHS} mois.")
     if start_at < approval_start_at or start_at > approval_end_at:
         errors.append("La suspension doit commencer pendant la validité du PASS IAE.")
+    elif last_hire_start_at is not None and start_at < last_hire_start_at:
+        errors.append(
+            f"La suspension ne peut pas commencer avant le début du dernier contrat (le {last_hire_start_at:%d/%m/%Y})."
+        )
     if any(start_at <= o_end and o_start <= end_at for o_start, o_end in other_suspensions):
         errors.append("Cette suspension chevauche une suspension déjà enregistrée.")
     if reason == SuspensionReason.BRIDGE_CONTRACT and company_kind not in SUSPENSION_BRIDGE_CONTRACT_KINDS:
         errors.append("Le contrat passerelle n'est possible que dans une EI ou un ACI.")
     return errors
+
+
+def suspension_end_update_errors(
+    *,
+    start_at: datetime.date,
+    new_end_at: datetime.date,
+    other_suspensions: list[tuple[datetime.date, datetime.date]],
+    today: datetime.date,
+) -> list[str]:
+    """Changing the end date of a suspension (to shorten it to a past day, lift it:
+    `suspension_lift_end`)."""
+    errors = []
+    if new_end_at < start_at:
+        errors.append("La date de fin doit être postérieure ou égale à la date de début.")
+    if new_end_at < today:
+        errors.append(
+            "La nouvelle date de fin ne peut pas être dans le passé : pour un salarié revenu, levez la suspension."
+        )
+    if new_end_at > start_at + SUSPENSION_MAX_DURATION - ONE_DAY:
+        errors.append(f"Une suspension dure au plus {SUSPENSION_MAX_MONTHS} mois.")
+    if any(start_at <= o_end and o_start <= new_end_at for o_start, o_end in other_suspensions):
+        errors.append("Cette suspension chevaucherait une suspension déjà enregistrée.")
+    return errors
+
+
+def suspension_lift_end(*, start_at: datetime.date, end_at: datetime.date, today: datetime.date):
+    """ "Lever la suspension" today: the employee is back at work from today, the
+    suspension ends yesterday. Returns (new end, None) or (None, error); a new end before
+    the start means the suspension covers no day (it is removed)."""
+    if not start_at <= today <= end_at:
+        return None, "Seule une suspension en cours peut être levée."
+    return today - ONE_DAY, None
+
+
+def suspension_can_be_deleted(start_at: datetime.date, *, today: datetime.date) -> bool:
+    """A suspension is deleted (as if never entered) only while it has not started: as it
+    never starts in the future, on its first day at the latest."""
+    return today <= start_at
 
 
 def prolongation_window(approval_end_at: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -175,13 +265,19 @@ def prolongation_errors(
         errors.append(f"Pour ce motif, une prolongation dure au plus {rule.max_duration.days} jours.")
     if rule.total_cap is not None:
         used = sum(
-            (p_end - p_start for p_reason, p_start, p_end in previous if p_reason == reason), datetime.timedelta()
+            (
+                p_end - p_start
+                for p_reason, p_start, p_end in previous
+                if rule.cap_counts_all_reasons or p_reason == reason
+            ),
+            datetime.timedelta(),
         )
         if used + duration > rule.total_cap:
             left = max((rule.total_cap - used).days, 0)
+            counted = "tous motifs confondus" if rule.cap_counts_all_reasons else "pour ce motif"
             errors.append(
-                f"Pour ce motif, les prolongations ne dépassent pas {rule.total_cap.days} jours au total "
-                f"(il en reste {left})."
+                f"Avec ce motif, les prolongations du PASS IAE ne dépassent pas {rule.total_cap.days} jours au "
+                f"total, {counted} (il en reste {left})."
             )
     age = age_at(birthdate, start_at)
     if reason == ProlongationReason.SENIOR_CDI and age is not None and age < SENIOR_CDI_MIN_AGE:

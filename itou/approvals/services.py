@@ -25,39 +25,6 @@ from itou.approvals.workflow import check_transition
 from itou.companies.enums import SIAE_KINDS
 from itou.users.models import User
 
-NOT_ELIGIBLE_MESSAGE = (
-    "Impossible de délivrer le PASS IAE : le candidat n'a pas de diagnostic d'éligibilité valide. "
-    "Faites le diagnostic d'éligibilité avant d'accepter la candidature."
-)
-WAITING_PERIOD_MESSAGE = (
-    "Le dernier PASS IAE du candidat a pris fin il y a moins de 2 ans (délai de carence) : "
-    "un nouveau PASS IAE n'est possible que sur une candidature d'un prescripteur habilité "
-    "avec un nouveau diagnostic d'éligibilité."
-)
-
-
-def get_valid_diagnosis_for_hire(job_application):
-    """The eligibility diagnosis the hire relies on: the one `job_application_accept` linked,
-    else the eligibility app's answer."""
-    if diagnosis := getattr(job_application, "eligibility_diagnosis", None):
-        return diagnosis
-    from itou.eligibility.queries import get_valid_diagnosis
-
-    return get_valid_diagnosis(job_seeker=job_application.job_seeker, for_company=job_application.to_company)
-
-
-def _is_new_prescriber_diagnosis(job_application, diagnosis, last_end_at: datetime.date) -> bool:
-    """The waiting-period exception: an authorized prescriber sent the application and
-    made a diagnosis after the end of the last PASS."""
-    organization = job_application.sender_prescriber_organization
-    return (
-        job_application.sender_kind == "prescriber"
-        and organization is not None
-        and organization.is_authorized
-        and getattr(diagnosis, "author_kind", None) == "prescriber"
-        and timezone.localdate(diagnosis.created_at) > last_end_at
-    )
-
 
 def _lock_approval(approval: Approval) -> Approval:
     return Approval.objects.select_for_update(no_key=True).get(pk=approval.pk)
@@ -77,9 +44,10 @@ def _end_ongoing_suspension(approval: Approval, *, hiring_start_at: datetime.dat
     approval.save(update_fields=["end_at"])
 
 
-def _create_approval(*, job_seeker, start_at, origin, created_by) -> Approval:
+def _create_approval(*, job_seeker, start_at, origin, created_by, eligibility_diagnosis=None) -> Approval:
     return Approval.objects.create(
         number=next_approval_number(),
+        eligibility_diagnosis=eligibility_diagnosis,
         job_seeker=job_seeker,
         start_at=start_at,
         end_at=rules.approval_end_for_start(start_at),
@@ -106,29 +74,29 @@ def _record_hire(approval: Approval, job_application) -> ApprovalHire:
 def approval_issue_for_hire(job_application) -> Approval | None:
     """Called by `on_hire` inside the accept transaction (the job seeker's row is locked).
 
-    SIAE only. Reuse the job seeker's PASS still valid at the contract start (ending a
-    suspension in progress), or issue a new one when a valid diagnosis exists and the
-    waiting period does not apply; without NIR nor France Travail id, leave a
-    PendingApprovalRequest for staff. Returns the PASS, or None (not an SIAE, or pending).
+    SIAE only. Asks itou.eligibility.hiring (the one answer to "may this employer hire this
+    person, and with which diagnosis?"): reuse the PASS still valid at the contract start
+    (ending a suspension in progress; a PASS that has not started yet starts earlier when
+    this contract does), or issue a new one linked to the diagnosis; without NIR nor France
+    Travail id, leave a PendingApprovalRequest for staff. Returns the PASS, or None (not an
+    SIAE, or pending).
     """
+    from itou.eligibility.hiring import hire_eligibility_for_application
+
     if job_application.to_company.kind not in SIAE_KINDS:
         return None
     job_seeker = job_application.job_seeker
     start_at = job_application.hiring_start_at
-    approval = queries.valid_approval_for(job_seeker, start_at)
-    if approval is not None:
-        approval = _lock_approval(approval)
+    eligibility = hire_eligibility_for_application(job_application)
+    if not eligibility.allowed:
+        raise ValidationError(eligibility.error)
+    if eligibility.approval is not None:
+        approval = _lock_approval(eligibility.approval)
+        if start_at < approval.start_at:
+            _move_dates(approval, start_at=start_at)
         _end_ongoing_suspension(approval, hiring_start_at=start_at)
         _record_hire(approval, job_application)
         return approval
-    diagnosis = get_valid_diagnosis_for_hire(job_application)
-    if diagnosis is None:
-        raise ValidationError(NOT_ELIGIBLE_MESSAGE)
-    last_end_at = queries.last_approval_end(job_seeker)
-    if rules.in_waiting_period(last_end_at, at=start_at) and not _is_new_prescriber_diagnosis(
-        job_application, diagnosis, last_end_at
-    ):
-        raise ValidationError(WAITING_PERIOD_MESSAGE)
     profile = getattr(job_seeker, "jobseeker_profile", None)
     if profile is None or not (profile.nir or profile.france_travail_id):
         PendingApprovalRequest.objects.update_or_create(
@@ -136,8 +104,42 @@ def approval_issue_for_hire(job_application) -> Approval | None:
             defaults={"created_at": timezone.now(), "resolved_at": None, "resolved_by": None, "approval": None},
         )
         return None
-    approval = _create_approval(job_seeker=job_seeker, start_at=start_at, origin=ApprovalOrigin.AUTO, created_by=None)
+    approval = _create_approval(
+        job_seeker=job_seeker,
+        start_at=start_at,
+        origin=ApprovalOrigin.AUTO,
+        created_by=None,
+        eligibility_diagnosis=eligibility.diagnosis,
+    )
     _record_hire(approval, job_application)
+    return approval
+
+
+def _move_dates(approval: Approval, *, start_at: datetime.date) -> None:
+    """A PASS that has not started follows its contract: start and end move together (the
+    PASS keeps its length: 2 years from the contract start, plus any days added since)."""
+    delta = start_at - approval.start_at
+    approval.start_at = start_at
+    approval.end_at += delta
+    approval.save(update_fields=["start_at", "end_at"])
+
+
+def approval_follow_hiring_start(job_application) -> Approval | None:
+    """Called by `job_application_update_hiring_start` inside its transaction: the hire's
+    contract start moved; when the PASS has not started yet, its start and end move with
+    the contract (DOMAIN.md: 2 years from the contract start). The PASS starts at its
+    earliest hire not cancelled."""
+    hire = ApprovalHire.objects.filter(job_application=job_application, cancelled_at__isnull=True).first()
+    if hire is None:
+        return None
+    approval = _lock_approval(hire.approval)
+    hire.hiring_start_at = job_application.hiring_start_at
+    hire.save(update_fields=["hiring_start_at"])
+    if approval.start_at <= timezone.localdate() or approval.cancelled_at is not None:
+        return approval
+    earliest = min(approval.hires.filter(cancelled_at__isnull=True).values_list("hiring_start_at", flat=True))
+    if earliest != approval.start_at:
+        _move_dates(approval, start_at=earliest)
     return approval
 
 
@@ -164,6 +166,7 @@ def approval_issue_manually(*, acting_user, pending_request: PendingApprovalRequ
             start_at=job_application.hiring_start_at,
             origin=ApprovalOrigin.STAFF,
             created_by=acting_user,
+            eligibility_diagnosis=job_application.eligibility_diagnosis,
         )
     _record_hire(approval, job_application)
     pending_request.resolved_at = timezone.now()
@@ -212,6 +215,7 @@ def suspension_create(
         approval_end_at=approval.end_at,
         other_suspensions=others,
         today=timezone.localdate(),
+        last_hire_start_at=perms.last_hire(approval).hiring_start_at,
     ):
         raise ValidationError(errors)
     suspension = Suspension.objects.create(
@@ -220,6 +224,65 @@ def suspension_create(
     approval.end_at += datetime.timedelta(days=suspension.days)
     approval.save(update_fields=["end_at"])
     return suspension
+
+
+def _lock_suspension(acting_user, company, suspension: Suspension) -> tuple[Approval, Suspension]:
+    approval = _lock_approval(suspension.approval)
+    _check_last_employer(acting_user, company, approval)
+    suspension = Suspension.objects.select_for_update(no_key=True).filter(pk=suspension.pk, approval=approval).first()
+    if suspension is None:
+        raise ValidationError("Cette suspension n'existe plus.")
+    return approval, suspension
+
+
+def _shift_end(approval: Approval, days: int) -> None:
+    approval.end_at += datetime.timedelta(days=days)
+    approval.save(update_fields=["end_at"])
+
+
+@transaction.atomic
+def suspension_update_end(*, acting_user, company, suspension: Suspension, end_at: datetime.date) -> Suspension:
+    """Change the end date of a suspension; the PASS end moves by the same number of days."""
+    approval, suspension = _lock_suspension(acting_user, company, suspension)
+    others = list(approval.suspensions.exclude(pk=suspension.pk).values_list("start_at", "end_at"))
+    if errors := rules.suspension_end_update_errors(
+        start_at=suspension.start_at, new_end_at=end_at, other_suspensions=others, today=timezone.localdate()
+    ):
+        raise ValidationError(errors)
+    _shift_end(approval, (end_at - suspension.end_at).days)
+    suspension.end_at = end_at
+    suspension.save(update_fields=["end_at"])
+    return suspension
+
+
+@transaction.atomic
+def suspension_lift(*, acting_user, company, suspension: Suspension) -> Suspension | None:
+    """ "Lever la suspension": the employee is back at work today; the suspension ends
+    yesterday (removed when it started today) and the PASS end is recomputed (the days no
+    longer suspended come off). Returns the suspension, or None when removed."""
+    approval, suspension = _lock_suspension(acting_user, company, suspension)
+    new_end, error = rules.suspension_lift_end(
+        start_at=suspension.start_at, end_at=suspension.end_at, today=timezone.localdate()
+    )
+    if error:
+        raise ValidationError(error)
+    _shift_end(approval, -(suspension.end_at - new_end).days)
+    if new_end < suspension.start_at:
+        suspension.delete()
+        return None
+    suspension.end_at = new_end
+    suspension.save(update_fields=["end_at"])
+    return suspension
+
+
+@transaction.atomic
+def suspension_delete(*, acting_user, company, suspension: Suspension) -> None:
+    """Delete a suspension that has not started (an input mistake): the PASS end loses its days."""
+    approval, suspension = _lock_suspension(acting_user, company, suspension)
+    if not rules.suspension_can_be_deleted(suspension.start_at, today=timezone.localdate()):
+        raise ValidationError("Cette suspension a commencé : elle ne peut plus être supprimée, mais peut être levée.")
+    _shift_end(approval, -suspension.days)
+    suspension.delete()
 
 
 def _prolongation_errors(approval, *, reason, end_at, company, today) -> list[str]:

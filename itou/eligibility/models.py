@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from itou.eligibility.enums import AdministrativeCriteriaLevel, AuthorKind, GEIQAnnex
+from itou.eligibility.rules import is_valid_on
 
 
 class BaseAdministrativeCriteria(models.Model):
@@ -62,9 +63,9 @@ class BaseEligibilityDiagnosisQuerySet(models.QuerySet):
         return self.filter(job_seeker=job_seeker)
 
     def not_expired(self, *, at: datetime.datetime | None = None):
-        """Not past their last day of validity (a PASS IAE may extend an IAE diagnosis:
+        """Expiry day still in the future (a PASS IAE may extend an IAE diagnosis:
         see queries.get_valid_diagnosis)."""
-        return self.filter(expires_at__gte=timezone.localdate(at or timezone.now()))
+        return self.filter(expires_at__gt=timezone.localdate(at or timezone.now()))
 
     def by_prescribers(self):
         return self.filter(author_kind=AuthorKind.PRESCRIBER)
@@ -106,7 +107,9 @@ class BaseEligibilityDiagnosis(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("créé le", default=timezone.now)
-    expires_at = models.DateField("valable jusqu'au", help_text="Dernier jour de validité (inclus).")
+    expires_at = models.DateField(
+        "expire le", help_text="Premier jour où le diagnostic n'est plus valable (valable jusqu'à la veille)."
+    )
 
     class Meta:
         abstract = True
@@ -123,7 +126,12 @@ class BaseEligibilityDiagnosis(models.Model):
         return self.author_prescriber_organization if self.is_by_prescriber else self.author_company
 
     def is_expired(self, *, at: datetime.datetime | None = None) -> bool:
-        return timezone.localdate(at or timezone.now()) > self.expires_at
+        return not is_valid_on(self.expires_at, timezone.localdate(at or timezone.now()))
+
+    @property
+    def last_valid_day(self):
+        """The day shown to users as "valable jusqu'au" (the eve of `expires_at`)."""
+        return self.expires_at - datetime.timedelta(days=1)
 
 
 def _author_constraints(prefix: str) -> list:
@@ -167,7 +175,7 @@ class EligibilityDiagnosis(BaseEligibilityDiagnosis):
     def is_valid(
         self, *, at: datetime.datetime | None = None, has_valid_approval=job_seeker_has_valid_approval
     ) -> bool:
-        """Valid up to and including `expires_at`, and beyond while the job seeker holds a
+        """Valid while `expires_at` is in the future, and beyond while the job seeker holds a
         valid PASS IAE (`has_valid_approval(job_seeker, at)`, asked only when expired)."""
         at = at or timezone.now()
         return not self.is_expired(at=at) or bool(has_valid_approval(self.job_seeker, at))

@@ -14,10 +14,14 @@ from itou.companies.enums import SIAE_KINDS, CompanyKind
 from itou.eligibility.enums import AdministrativeCriteriaLevel, AuthorKind, GEIQAnnex
 
 # --- Validity -----------------------------------------------------------------------------
-# A diagnosis is valid from its creation day up to and including its `expires_at` day
-# ("valable jusqu'au"). "92 days" means: made on day 0, still valid on day 92, expired on
-# day 93. "6 months": made on 15 January, valid up to and including 15 July (a month end
-# is clamped: 31 August → 28 February).
+# A diagnosis made on day 0 expires on `expires_at` = day 0 + the validity, and is valid
+# only while that date is in the future (the expiry day itself is the first invalid day).
+# Employer: 92 days → valid on days 0–91, expired on day 92. Authorized prescriber or GEIQ:
+# 6 months, calendar arithmetic (a month end is clamped, as dateutil's relativedelta does):
+# made on 15 January → expires on 15 July, valid through 14 July; made on 31 August →
+# expires on 28 (or 29) February, valid through 27 (or 28) February.
+# Source: arrêté du 1er septembre 2021 (diagnosis valid 6 months) and the platform's
+# rule for SIAE self-prescription (92 days), see docs/eligibilite.md.
 PRESCRIBER_DIAGNOSIS_VALIDITY = relativedelta(months=6)
 EMPLOYER_DIAGNOSIS_VALIDITY = relativedelta(days=92)
 GEIQ_DIAGNOSIS_VALIDITY = relativedelta(months=6)
@@ -115,12 +119,18 @@ def geiq_aid_amount(*, author_kind: str, criteria: Iterable) -> int:
 
 
 def expires_on(*, author_kind: str, created_on: datetime.date, geiq: bool = False) -> datetime.date:
-    """The last day of validity (inclusive) of a diagnosis made on `created_on`."""
+    """The expiry day of a diagnosis made on `created_on`: its first day of invalidity
+    (valid while `is_valid_on(expires_at, today)`)."""
     if geiq:
         return created_on + GEIQ_DIAGNOSIS_VALIDITY
     if author_kind == AuthorKind.PRESCRIBER:
         return created_on + PRESCRIBER_DIAGNOSIS_VALIDITY
     return created_on + EMPLOYER_DIAGNOSIS_VALIDITY
+
+
+def is_valid_on(expires_at: datetime.date, day: datetime.date) -> bool:
+    """A diagnosis is valid while its expiry day is in the future."""
+    return day < expires_at
 
 
 def age_on(birthdate: datetime.date, day: datetime.date) -> int:

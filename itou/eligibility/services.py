@@ -1,7 +1,9 @@
 """Creating eligibility diagnoses. Keyword-only arguments, the acting user first; the
 permission is checked inside (PermissionDenied); the rules of itou.eligibility.rules give
-French ValidationErrors keyed `administrative_criteria`. A diagnosis is never modified:
-renewing one makes a new one (the history stays)."""
+French ValidationErrors keyed `administrative_criteria`. A diagnosis's criteria are never
+modified: renewing one makes a new one (the history stays) and ends the previous one of
+the same author (its expiry becomes the renewal day), so that only one diagnosis of a
+person and an author is valid at a time."""
 
 import datetime
 
@@ -9,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from itou.companies.enums import CompanyKind
 from itou.companies.models import Company
 from itou.eligibility import perms, rules
 from itou.eligibility.enums import AuthorKind
@@ -23,6 +24,14 @@ def _author_fields(author_organization) -> dict:
     if isinstance(author_organization, Company):
         return {"author_kind": AuthorKind.EMPLOYER, "author_company": author_organization}
     raise TypeError(author_organization)
+
+
+def _end_previous(model, *, job_seeker, fields: dict, today: datetime.date) -> int:
+    """Renewing ends the previous diagnoses of the same author organization still valid:
+    their expiry becomes the renewal day (expired from today on)."""
+    return (
+        model.objects.for_job_seeker(job_seeker).filter(**fields).filter(expires_at__gt=today).update(expires_at=today)
+    )
 
 
 def _check_job_seeker(job_seeker) -> None:
@@ -58,6 +67,7 @@ def eligibility_diagnosis_create(
     if errors:
         raise ValidationError({"administrative_criteria": errors})
     now = now or timezone.now()
+    _end_previous(EligibilityDiagnosis, job_seeker=job_seeker, fields=fields, today=timezone.localdate(now))
     diagnosis = EligibilityDiagnosis.objects.create(
         job_seeker=job_seeker,
         author=acting_user,
@@ -87,6 +97,7 @@ def geiq_eligibility_diagnosis_create(
     if errors := rules.validate_geiq_criteria(author_kind=fields["author_kind"], criteria=criteria):
         raise ValidationError({"administrative_criteria": errors})
     now = now or timezone.now()
+    _end_previous(GEIQEligibilityDiagnosis, job_seeker=job_seeker, fields=fields, today=timezone.localdate(now))
     diagnosis = GEIQEligibilityDiagnosis.objects.create(
         job_seeker=job_seeker,
         author=acting_user,
@@ -97,34 +108,3 @@ def geiq_eligibility_diagnosis_create(
     )
     diagnosis.administrative_criteria.set(criteria)
     return diagnosis
-
-
-def job_application_attach_eligibility_diagnosis(*, acting_user, job_application) -> bool:
-    """An authorized prescriber's application carries the job seeker's valid prescriber
-    diagnosis (IAE, or GEIQ for a GEIQ), so the employer sees it. Called by the apply flow
-    right after sending. Returns whether a diagnosis was attached.
-
-    Written with QuerySet.update(): the application's `updated_at` (its idleness clock)
-    is left alone, and no transition is logged (nothing the job seeker decides on).
-    """
-    from itou.eligibility.queries import get_valid_diagnosis, get_valid_geiq_diagnosis
-    from itou.job_applications.models import JobApplication
-
-    organization = job_application.sender_prescriber_organization
-    if (
-        organization is None
-        or job_application.sender_id != acting_user.pk
-        or not perms.can_make_diagnosis_as_prescriber(acting_user, organization)
-    ):
-        return False
-    if job_application.to_company.kind == CompanyKind.GEIQ:
-        diagnosis = get_valid_geiq_diagnosis(job_seeker=job_application.job_seeker)
-        field = "geiq_eligibility_diagnosis"
-    else:
-        diagnosis = get_valid_diagnosis(job_seeker=job_application.job_seeker)
-        field = "eligibility_diagnosis"
-    if diagnosis is None:
-        return False
-    JobApplication.objects.filter(pk=job_application.pk).update(**{field: diagnosis})
-    setattr(job_application, field, diagnosis)
-    return True

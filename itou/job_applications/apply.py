@@ -410,6 +410,48 @@ def _notify_created(job_application) -> None:
     notifications.job_application_notify_created(job_application)
 
 
+def sender_makes_diagnosis(*, sender_kind: str, sender_organization, company) -> bool:
+    """Whether the sender attaches an eligibility diagnosis to the application: an
+    authorized prescriber applying to an SIAE or a GEIQ."""
+    from itou.companies.enums import SIAE_KINDS
+
+    return (
+        sender_kind == SenderKind.PRESCRIBER
+        and isinstance(sender_organization, PrescriberOrganization)
+        and sender_organization.is_authorized
+        and (company.kind in SIAE_KINDS or company.kind == CompanyKind.GEIQ)
+    )
+
+
+def _sender_diagnosis(*, acting_user, job_seeker, company, sender_kind, sender_organization, criteria) -> dict:
+    """The diagnosis fields of the application to create (see `job_application_create`)."""
+    from itou.eligibility import services as eligibility_services
+    from itou.eligibility.queries import get_valid_diagnosis, get_valid_geiq_diagnosis
+
+    if not sender_makes_diagnosis(sender_kind=sender_kind, sender_organization=sender_organization, company=company):
+        if criteria is not None:
+            raise PermissionDenied("Seul un prescripteur habilité joint un diagnostic d'éligibilité à sa candidature.")
+        return {}
+    geiq = company.kind == CompanyKind.GEIQ
+    field = "geiq_eligibility_diagnosis" if geiq else "eligibility_diagnosis"
+    if criteria is not None:
+        create = (
+            eligibility_services.geiq_eligibility_diagnosis_create
+            if geiq
+            else eligibility_services.eligibility_diagnosis_create
+        )
+        diagnosis = create(
+            acting_user=acting_user, job_seeker=job_seeker, author_organization=sender_organization, criteria=criteria
+        )
+    elif geiq:
+        diagnosis = get_valid_geiq_diagnosis(job_seeker=job_seeker)
+    else:
+        diagnosis = get_valid_diagnosis(job_seeker=job_seeker)
+    if diagnosis is None or not diagnosis.is_by_prescriber:
+        return {}
+    return {field: diagnosis}
+
+
 @transaction.atomic
 def job_application_create(
     *,
@@ -421,8 +463,11 @@ def job_application_create(
     resume_file,
     sender_kind: str,
     sender_organization,
+    diagnosis_criteria=None,
 ) -> JobApplication:
-    """Send an application of `job_seeker` to `company`, as `acting_user`.
+    """Send an application of `job_seeker` to `company`, as `acting_user`, with the
+    sender's eligibility diagnosis: ONE transaction, so that if any part fails nothing is
+    created (no application, no diagnosis, no account) and no email is queued.
 
     Checks, in one transaction, rows locked: the sender's right to act (a job seeker for
     themself, a prescriber for an organization they belong to, an employer for its own
@@ -433,6 +478,13 @@ def job_application_create(
     (ResumeRequired), is a PDF of at most RESUME_MAX_SIZE (ValidationError).
     Creates the application (state NEW) and its "create" log row, then notifies on commit.
     `resume_file` is a File (or None); it is copied to the application's own name.
+
+    An authorized prescriber's application to an SIAE (or a GEIQ) carries an IAE (or GEIQ)
+    diagnosis, so that the employer sees it: `diagnosis_criteria` (a list of criteria,
+    possibly empty), ticked in the apply flow's diagnosis step, makes a new one by the
+    sender's organization (renewing the previous one, itou.eligibility.services); None
+    attaches the job seeker's valid prescriber diagnosis, if any. A diagnosis rule error
+    raises ValidationError keyed `administrative_criteria`.
     """
     _check_sender(
         acting_user=acting_user,
@@ -473,7 +525,16 @@ def job_application_create(
             names = ", ".join(f"« {job.display_name} »" for job in cv_required)
             raise ResumeRequired(f"Un CV est demandé pour {names} : joignez-le au format PDF.")
 
+    diagnosis_fields = _sender_diagnosis(
+        acting_user=acting_user,
+        job_seeker=locked_job_seeker,
+        company=locked_company,
+        sender_kind=sender_kind,
+        sender_organization=sender_organization,
+        criteria=diagnosis_criteria,
+    )
     job_application = JobApplication.objects.create(
+        **diagnosis_fields,
         job_seeker=locked_job_seeker,
         to_company=locked_company,
         sender=acting_user,

@@ -10,9 +10,6 @@ from itou.job_applications.workflow import ARCHIVABLE_STATES, PENDING_STATES
 # Rules of DOMAIN.md, Applications: each a named constant.
 MIN_DELAY_BETWEEN_APPLICATIONS_TO_SAME_COMPANY = timezone.timedelta(hours=24)
 MAX_HIRING_START_POSTPONEMENT_DAYS = 30
-# Not a rule of DOMAIN.md, a product choice (docs/candidatures.md): a hire may be recorded
-# a few days after the contract started (on Monday for a Friday start), never more.
-MAX_HIRING_START_BACKDATING_DAYS = 3
 IDLE_REMINDER_AFTER = timezone.timedelta(weeks=3)
 AUTO_REFUSE_AFTER = timezone.timedelta(days=60)
 AUTO_ARCHIVE_AFTER = timezone.timedelta(days=180)

@@ -21,13 +21,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from itou.companies.enums import CompanyKind
+from itou.companies.enums import SIAE_KINDS, CompanyKind
 from itou.companies.models import CompanyMembership, JobDescription
 from itou.job_applications import notifications, perms
 from itou.job_applications.enums import Actor, JobApplicationState, PriorActionKind, RefusalReason
 from itou.job_applications.models import (
     AUTO_REFUSE_AFTER,
-    MAX_HIRING_START_BACKDATING_DAYS,
     MAX_HIRING_START_POSTPONEMENT_DAYS,
     JobApplication,
     JobApplicationComment,
@@ -69,6 +68,14 @@ def on_hire_cancelled(job_application: JobApplication) -> None:
     from itou.approvals.services import approval_hire_cancelled
 
     approval_hire_cancelled(job_application)
+
+
+def on_hiring_start_moved(job_application: JobApplication) -> None:
+    """Called by `job_application_update_hiring_start` inside its transaction: a PASS IAE
+    that has not started follows its contract (itou.approvals.services)."""
+    from itou.approvals.services import approval_follow_hiring_start
+
+    approval_follow_hiring_start(job_application)
 
 
 def employee_record_was_sent(job_application: JobApplication) -> bool:
@@ -155,8 +162,8 @@ def hiring_dates_errors(
 ) -> dict[str, list[str]]:
     """The rules on contract dates (docs/candidatures.md), as form errors.
 
-    The start: not before today − MAX_HIRING_START_BACKDATING_DAYS (a hire is recorded
-    late by a few days at most), not after today + MAX_HIRING_START_POSTPONEMENT_DAYS
+    The start: today at the earliest (a hire that already started is declared by staff,
+    not by the employer's form), today + MAX_HIRING_START_POSTPONEMENT_DAYS at the latest
     ("the start can be postponed by at most 30 days", DOMAIN.md). The end, optional, not
     before the start.
     """
@@ -164,13 +171,11 @@ def hiring_dates_errors(
     if hiring_start_at is None:
         errors["hiring_start_at"] = ["Indiquez la date de début du contrat."]
     else:
-        earliest = today - datetime.timedelta(days=MAX_HIRING_START_BACKDATING_DAYS)
         latest = today + datetime.timedelta(days=MAX_HIRING_START_POSTPONEMENT_DAYS)
-        if hiring_start_at < earliest:
+        if hiring_start_at < today:
             errors["hiring_start_at"] = [
-                f"La date de début du contrat ne peut pas être antérieure au {earliest:%d/%m/%Y} : "
-                f"une embauche s'enregistre au plus tard {MAX_HIRING_START_BACKDATING_DAYS} jours après "
-                "le début du contrat."
+                "La date de début du contrat ne peut pas être dans le passé : choisissez aujourd'hui ou une date "
+                "à venir. Pour une embauche déjà commencée, contactez le support."
             ]
         elif hiring_start_at > latest:
             errors["hiring_start_at"] = [
@@ -312,29 +317,17 @@ def job_application_accept(
     log = _fire(
         job_application, "accept", acting_user=acting_user, details=details, expected_state=expected_state, now=now
     )
-    # Eligibility (DOMAIN.md, docs/eligibilite.md): an SIAE hires only with a valid IAE
-    # diagnosis (a prescriber's, or its own); a GEIQ's valid diagnosis is linked when there is one.
-    # Raising here rolls everything back: nothing was saved yet.
-    from itou.companies.enums import SIAE_KINDS
-    from itou.eligibility.queries import get_valid_diagnosis, get_valid_geiq_diagnosis
+    # Eligibility: the one answer of itou/eligibility/hiring.py (also asked by the accept
+    # screen and the PASS IAE service). Raising here rolls everything back.
+    from itou.eligibility.hiring import hire_eligibility_for_application
 
-    if job_application.to_company.kind in SIAE_KINDS:
-        diagnosis = get_valid_diagnosis(
-            job_seeker=job_application.job_seeker, for_company=job_application.to_company, at=now
-        )
-        # A valid PASS IAE is reused without a diagnosis (DOMAIN.md, PASS IAE).
-        from itou.approvals.queries import job_seeker_has_valid_approval
-
-        if diagnosis is None and not job_seeker_has_valid_approval(job_application.job_seeker, hiring_start_at):
-            raise ValidationError(
-                "Ce candidat n'a pas de diagnostic d'éligibilité valide : faites-le (ou demandez-le à un "
-                "prescripteur habilité) avant de confirmer l'embauche."
-            )
-        job_application.eligibility_diagnosis = diagnosis
-    elif job_application.to_company.kind == CompanyKind.GEIQ:
-        job_application.geiq_eligibility_diagnosis = get_valid_geiq_diagnosis(
-            job_seeker=job_application.job_seeker, for_company=job_application.to_company, at=now
-        )
+    eligibility = hire_eligibility_for_application(job_application, hiring_start_at=hiring_start_at, at=now)
+    if not eligibility.allowed:
+        raise ValidationError(eligibility.error)
+    if eligibility.geiq:
+        job_application.geiq_eligibility_diagnosis = eligibility.diagnosis
+    elif job_application.to_company.kind in SIAE_KINDS:
+        job_application.eligibility_diagnosis = eligibility.diagnosis
     job_application.hiring_start_at = hiring_start_at
     job_application.hiring_end_at = hiring_end_at
     if answer:
@@ -357,7 +350,8 @@ def job_application_update_hiring_start(
     hiring_start_at: datetime.date | None,
     hiring_end_at: datetime.date | None,
 ) -> JobApplication:
-    """Move the contract dates of a hire that has not started yet.
+    """Move the contract dates of a hire that has not started yet (start after today); a PASS IAE
+    that has not started moves with it (`on_hiring_start_moved`).
 
     The new start follows the same rules as at acceptance (`hiring_dates_errors`, counted
     from today) and moves by at most MAX_HIRING_START_POSTPONEMENT_DAYS from the current
@@ -369,7 +363,7 @@ def job_application_update_hiring_start(
     if job_application.state != JobApplicationState.ACCEPTED:
         raise TransitionNotAllowed(UPDATE_HIRING_START)
     current_start = job_application.hiring_start_at
-    if current_start < today - datetime.timedelta(days=MAX_HIRING_START_BACKDATING_DAYS):
+    if current_start <= today:
         raise ValidationError(
             {"hiring_start_at": "Le contrat a déjà commencé : sa date de début ne peut plus être modifiée."}
         )
@@ -392,6 +386,7 @@ def job_application_update_hiring_start(
     job_application.hiring_start_at = hiring_start_at
     job_application.hiring_end_at = hiring_end_at
     job_application.save()
+    on_hiring_start_moved(job_application)
     JobApplicationTransitionLog.objects.create(
         job_application=job_application,
         transition=UPDATE_HIRING_START,

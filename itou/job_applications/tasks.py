@@ -6,8 +6,9 @@
   member of the receiving employer and one per prescriber who sent some; once per idle spell.
 - auto-refuse: NEW/PROCESSING applications idle AUTO_REFUSE_AFTER (60 days) → declined by
   the platform (reason "auto", logged without user), the job seeker and prescriber told.
-- auto-archive: refused/cancelled/obsolete applications untouched AUTO_ARCHIVE_AFTER
-  (180 days) → archived (logged without user).
+- auto-archive: refused/cancelled/obsolete applications, and new/processing/postponed ones
+  left unanswered, untouched AUTO_ARCHIVE_AFTER (180 days) → archived (logged without
+  user; their state does not change).
 Each function takes `now` (tests) and returns how many applications it handled.
 """
 
@@ -27,7 +28,7 @@ from itou.job_applications.models import (
     JobApplication,
     JobApplicationTransitionLog,
 )
-from itou.job_applications.workflow import ARCHIVABLE_STATES, ARCHIVE, IDLE_STATES
+from itou.job_applications.workflow import ARCHIVE, AUTO_ARCHIVABLE_STATES, IDLE_STATES
 
 ARCHIVE_BATCH_SIZE = 1000
 
@@ -75,7 +76,7 @@ def archive_untouched_job_applications(*, now=None) -> int:
             rows = list(
                 JobApplication.objects.select_for_update(no_key=True, of=("self",), skip_locked=True)
                 .filter(
-                    state__in=ARCHIVABLE_STATES,
+                    state__in=AUTO_ARCHIVABLE_STATES,
                     archived_at__isnull=True,
                     updated_at__lte=now - AUTO_ARCHIVE_AFTER,
                 )

@@ -24,6 +24,10 @@ ACCEPT_SOURCES = {
 ARCHIVABLE_STATES = frozenset({State.REFUSED, State.CANCELLED, State.OBSOLETE})
 # Applications still waiting for the employer's answer.
 PENDING_STATES = frozenset({State.NEW, State.PROCESSING, State.POSTPONED, State.POOL, State.PRIOR_TO_HIRE})
+# Applications the platform archives when untouched for AUTO_ARCHIVE_AFTER (180 days):
+# the closed ones, and those left unanswered (new, processing, postponed) — DOMAIN.md,
+# "untouched ones are archived after 180 days".
+AUTO_ARCHIVABLE_STATES = ARCHIVABLE_STATES | frozenset({State.NEW, State.PROCESSING, State.POSTPONED})
 # Applications that wait for the employer's first answer: reminded after
 # IDLE_REMINDER_AFTER, refused by the system after AUTO_REFUSE_AFTER (models.py).
 IDLE_STATES = frozenset({State.NEW, State.PROCESSING})

@@ -47,8 +47,14 @@ def test_status(today, suspensions, cancelled, expected):
         (None, TODAY, False),
         (D(2026, 1, 1), D(2026, 1, 1), False),  # still valid that day
         (D(2026, 1, 1), D(2026, 1, 2), True),
-        (D(2026, 1, 1), D(2026, 1, 1) + days(730), True),  # last day of the waiting period
-        (D(2026, 1, 1), D(2026, 1, 1) + days(731), False),
+        (D(2026, 1, 1), D(2028, 1, 1), True),  # last day: end + 2 calendar years
+        (D(2026, 1, 1), D(2028, 1, 2), False),  # first day after
+        # A leap day inside the 2 years is no longer lost (731 days here, not 730).
+        (D(2027, 3, 1), D(2029, 3, 1), True),
+        (D(2027, 3, 1), D(2029, 3, 2), False),
+        # A PASS ending on 29 February: waiting period through 28 February 2 years later.
+        (D(2028, 2, 29), D(2030, 2, 28), True),
+        (D(2028, 2, 29), D(2030, 3, 1), False),
     ],
 )
 def test_waiting_period(last_end, at, expected):
@@ -68,8 +74,11 @@ def test_expires_soon(end_at, expected):
     assert rules.expires_soon(end_at, today=TODAY) is expected
 
 
-def _suspension_errors(start_at, end_at, *, reason=SR.CONTRACT_BROKEN, kind=CompanyKind.ACI, others=()):
+def _suspension_errors(
+    start_at, end_at, *, reason=SR.CONTRACT_BROKEN, kind=CompanyKind.ACI, others=(), last_hire_start_at=None
+):
     return rules.suspension_errors(
+        last_hire_start_at=last_hire_start_at,
         start_at=start_at,
         end_at=end_at,
         reason=reason,
@@ -98,6 +107,9 @@ def _suspension_errors(start_at, end_at, *, reason=SR.CONTRACT_BROKEN, kind=Comp
         (TODAY, TODAY, {"reason": SR.BRIDGE_CONTRACT, "kind": CompanyKind.ACI}, None),
         (TODAY, TODAY, {"reason": SR.BRIDGE_CONTRACT, "kind": CompanyKind.AI}, "contrat passerelle"),
         (D(2024, 12, 31), D(2025, 1, 5), {}, "pendant la validité"),
+        # Not before the start of the last hire: that day is allowed, the day before is not.
+        (TODAY - days(20), TODAY, {"last_hire_start_at": TODAY - days(20)}, None),
+        (TODAY - days(21), TODAY, {"last_hire_start_at": TODAY - days(20)}, "avant le début du dernier contrat"),
     ],
 )
 def test_suspension_rules(start_at, end_at, kwargs, error):
@@ -106,6 +118,47 @@ def test_suspension_rules(start_at, end_at, kwargs, error):
         assert errors == []
     else:
         assert any(error in message for message in errors), errors
+
+
+@pytest.mark.parametrize(
+    "new_end_at, others, error",
+    [
+        (TODAY, [], None),  # today: last valid
+        (TODAY - days(1), [], "levez la suspension"),  # yesterday: first invalid
+        (TODAY - days(10) + relativedelta(months=36) - days(1), [], None),
+        (TODAY - days(10) + relativedelta(months=36), [], "au plus 36 mois"),
+        (TODAY + days(5), [(TODAY + days(5), TODAY + days(6))], "chevaucherait"),
+        (TODAY + days(4), [(TODAY + days(5), TODAY + days(6))], None),
+    ],
+)
+def test_suspension_end_update(new_end_at, others, error):
+    errors = rules.suspension_end_update_errors(
+        start_at=TODAY - days(10), new_end_at=new_end_at, other_suspensions=others, today=TODAY
+    )
+    if error is None:
+        assert errors == []
+    else:
+        assert any(error in e for e in errors), errors
+
+
+@pytest.mark.parametrize(
+    "start_at, end_at, new_end, error",
+    [
+        (TODAY - days(10), TODAY + days(10), TODAY - days(1), None),
+        (TODAY, TODAY + days(10), TODAY - days(1), None),  # started today: covers no day, removed
+        (TODAY - days(10), TODAY, TODAY - days(1), None),  # its last day: still in progress
+        (TODAY - days(10), TODAY - days(1), None, "en cours"),  # over
+    ],
+)
+def test_suspension_lift(start_at, end_at, new_end, error):
+    lifted_end, message = rules.suspension_lift_end(start_at=start_at, end_at=end_at, today=TODAY)
+    assert lifted_end == new_end
+    assert (message is None) if error is None else (error in message)
+
+
+def test_suspension_deleted_only_while_not_started():
+    assert rules.suspension_can_be_deleted(TODAY, today=TODAY)  # its first day: last valid
+    assert not rules.suspension_can_be_deleted(TODAY - days(1), today=TODAY)  # started yesterday
 
 
 END = D(2026, 12, 31)
@@ -170,8 +223,25 @@ def test_prolongation_total_cap(reason, cap_days):
     assert _prolongation_errors(reason, END + days(100), previous=previous) == []  # cap reached exactly
     errors = _prolongation_errors(reason, END + days(101), previous=previous)  # exceeded by one day
     assert any("au total" in e for e in errors), errors
-    # Another reason's prolongations do not count.
-    assert _prolongation_errors(reason, END + days(101), previous=_previous(PR.COMPLETE_TRAINING, cap_days - 100)) == []
+    # The cap counts every reason together: another reason's prolongations count too.
+    previous = _previous(PR.COMPLETE_TRAINING, cap_days - 100)
+    assert _prolongation_errors(reason, END + days(100), previous=previous) == []
+    assert any("tous motifs confondus" in e for e in _prolongation_errors(reason, END + days(101), previous=previous))
+
+
+def test_cumulative_cap_after_800_days_of_training_rqth_365_is_refused_295_left():
+    previous = _previous(PR.COMPLETE_TRAINING, 800)
+    errors = _prolongation_errors(PR.RQTH, END + days(365), previous=previous)
+    assert any("il en reste 295" in e for e in errors), errors
+    assert _prolongation_errors(PR.RQTH, END + days(295), previous=previous) == []  # last valid
+    assert _prolongation_errors(PR.RQTH, END + days(296), previous=previous) != []  # first invalid
+
+
+def test_prolongation_rules_table_states_each_source():
+    for reason in PR.values:
+        rule = rules.PROLONGATION_RULES[reason]
+        assert "Code du travail" in rule.source and "DOMAIN.md" in rule.source
+        assert rule.cap_counts_all_reasons is (rule.total_cap is not None)
 
 
 @pytest.mark.parametrize("reason", [PR.SENIOR_CDI, PR.COMPLETE_TRAINING])

@@ -20,11 +20,13 @@ from itou.approvals.models import (
 from itou.approvals.queries import job_seeker_has_valid_approval
 from itou.approvals.workflow import TransitionNotAllowed
 from itou.companies.enums import CompanyKind
+from itou.eligibility.models import EligibilityDiagnosis
 from itou.job_applications import services as ja_services
 from itou.job_applications.enums import JobApplicationState
+from itou.job_applications.models import JobApplication
 from tests.approvals.factories import ApprovalFactory, days_from_today, hire, member_of
 from tests.companies.factories import CompanyFactory, CompanyMembershipFactory
-from tests.eligibility.factories import IAEDiagnosisFactory
+from tests.eligibility.factories import IAEDiagnosisFactory, employer_diagnosis
 from tests.helpers import assert_in_email_layout, last_email_to, run_pending_jobs
 from tests.job_applications.factories import JobApplicationFactory, employer_of
 from tests.prescribers.factories import PrescriberOrganizationFactory
@@ -125,28 +127,46 @@ def _expired_pass(job_seeker, *, ended_days_ago):
     start = timezone.localdate() - days(ended_days_ago + 729)
     approval = ApprovalFactory(job_seeker=job_seeker, start_at=start)
     hire(approval)
+    # The hire's factory gave the job seeker a diagnosis made today: the tests decide.
+    EligibilityDiagnosis.objects.filter(job_seeker=job_seeker).delete()
     return approval
 
 
-def test_waiting_period_blocks_a_new_pass():
+def _employer_diagnosed_application(job_seeker, **kwargs):
+    job_application = application(job_seeker=job_seeker, diagnosis=False, **kwargs)
+    employer_diagnosis(job_application.to_company, job_seeker=job_seeker)
+    return job_application
+
+
+def test_waiting_period_blocks_a_new_pass_on_an_employer_diagnosis():
     job_seeker = JobSeekerFactory()
     old = _expired_pass(job_seeker, ended_days_ago=30)
-    IAEDiagnosisFactory(job_seeker=job_seeker, created_at=timezone.now() - days(10))
-    job_application = application(job_seeker=job_seeker, diagnosis=False)
+    job_application = _employer_diagnosed_application(job_seeker)
     with pytest.raises(ValidationError, match="délai de carence"):
         accept(job_application)
     assert list(Approval.objects.all()) == [old]
+    assert JobApplication.objects.get(pk=job_application.pk).state == JobApplicationState.NEW
 
 
-def test_waiting_period_exception_for_an_authorized_prescriber_with_a_new_diagnosis():
+def test_waiting_period_exception_application_sent_by_an_authorized_prescriber():
+    """Sent by an authorized prescriber: the exception applies, even on the SIAE's own diagnosis."""
     job_seeker = JobSeekerFactory()
     _expired_pass(job_seeker, ended_days_ago=30)
-    job_application = application(job_seeker=job_seeker, diagnosis=False, sent_by_prescriber=True)
-    IAEDiagnosisFactory(
-        job_seeker=job_seeker, author_prescriber_organization=job_application.sender_prescriber_organization
-    )
-    accept(job_application)
+    accept(_employer_diagnosed_application(job_seeker, sent_by_prescriber=True))
     assert Approval.objects.count() == 2
+
+
+def test_waiting_period_exception_valid_diagnosis_by_an_authorized_prescriber_whatever_its_date():
+    """The job seeker applied by themself, but holds a valid diagnosis of an authorized
+    prescriber, made BEFORE the end of the last PASS: the exception applies."""
+    job_seeker = JobSeekerFactory()
+    _expired_pass(job_seeker, ended_days_ago=30)
+    IAEDiagnosisFactory(job_seeker=job_seeker, created_at=timezone.now() - days(60))
+    job_application = application(job_seeker=job_seeker, diagnosis=False)
+    accept(job_application)
+    new = Approval.objects.order_by("-start_at").first()
+    assert Approval.objects.count() == 2
+    assert new.eligibility_diagnosis.author_kind == "prescriber"
 
 
 def test_after_the_waiting_period_a_new_pass_is_issued():
@@ -437,3 +457,100 @@ def test_accept_in_state():
     job_application.refresh_from_db()
     assert job_application.state == JobApplicationState.ACCEPTED
     assert ApprovalHire.objects.get().job_application == job_application
+
+
+# --- The PASS follows its contract while it has not started; its diagnosis -----------------
+
+
+def test_a_new_pass_is_linked_to_the_diagnosis_it_was_issued_on():
+    job_application = application()
+    accept(job_application, start=days_from_today(3))
+    approval = Approval.objects.get()
+    job_application.refresh_from_db()
+    assert approval.eligibility_diagnosis is not None
+    assert approval.eligibility_diagnosis == job_application.eligibility_diagnosis
+
+
+def test_moving_the_contract_start_moves_a_pass_that_has_not_started():
+    job_application = application()
+    accept(job_application, start=days_from_today(10))
+    ja_services.job_application_update_hiring_start(
+        acting_user=employer_of(job_application),
+        job_application=job_application,
+        hiring_start_at=days_from_today(25),
+        hiring_end_at=None,
+    )
+    approval = Approval.objects.get()
+    assert (approval.start_at, approval.end_at) == (days_from_today(25), days_from_today(25) + days(729))
+    assert approval.hires.get().hiring_start_at == days_from_today(25)
+    # Earlier again: start and end move back (2 years from the contract start).
+    ja_services.job_application_update_hiring_start(
+        acting_user=employer_of(job_application),
+        job_application=job_application,
+        hiring_start_at=days_from_today(1),
+        hiring_end_at=None,
+    )
+    approval.refresh_from_db()
+    assert (approval.start_at, approval.end_at) == (days_from_today(1), days_from_today(1) + days(729))
+
+
+def test_a_new_hire_starting_earlier_moves_the_start_of_a_pass_not_started():
+    first = application()
+    accept(first, start=days_from_today(20))
+    approval = Approval.objects.get()
+    second = application(job_seeker=first.job_seeker, diagnosis=False)
+    accept(second, start=days_from_today(5))
+    approval.refresh_from_db()
+    assert Approval.objects.count() == 1
+    assert (approval.start_at, approval.end_at) == (days_from_today(5), days_from_today(5) + days(729))
+    assert approval.hires.count() == 2
+
+
+def test_a_new_hire_starting_later_leaves_the_pass_start():
+    first = application()
+    accept(first, start=days_from_today(5))
+    second = application(job_seeker=first.job_seeker, diagnosis=False)
+    accept(second, start=days_from_today(20))
+    approval = Approval.objects.get()
+    assert approval.start_at == days_from_today(5)
+
+
+def test_suspension_cannot_start_before_the_last_hire():
+    approval = ApprovalFactory(start_at=days_from_today(-100))
+    last = hire(approval, start_at=days_from_today(-20))
+    kwargs = {
+        "acting_user": member_of(last.company),
+        "company": last.company,
+        "approval": approval,
+        "end_at": days_from_today(5),
+        "reason": SR.CONTRACT_BROKEN,
+    }
+    with pytest.raises(ValidationError, match="avant le début du dernier contrat"):
+        services.suspension_create(start_at=days_from_today(-21), **kwargs)  # first invalid day
+    services.suspension_create(start_at=days_from_today(-20), **kwargs)  # last valid day
+
+
+def test_prolongation_caps_count_every_reason_through_the_service():
+    """800 days of training prolongations, then an RQTH request of 365 days: refused, 295 left."""
+    from itou.approvals.models import Prolongation
+
+    approval = ApprovalFactory(start_at=days_from_today(-700))
+    last = hire(approval)
+    Prolongation.objects.create(
+        approval=approval,
+        start_at=approval.end_at - days(800),
+        end_at=approval.end_at,
+        reason=ProlongationReason.COMPLETE_TRAINING,
+        company=last.company,
+    )
+    organization = PrescriberOrganizationFactory(authorized=True, with_member=True)
+    kwargs = {
+        "acting_user": member_of(last.company),
+        "company": last.company,
+        "approval": approval,
+        "reason": ProlongationReason.RQTH,
+        "prescriber_organization": organization,
+    }
+    with pytest.raises(ValidationError, match="il en reste 295"):
+        services.prolongation_request_create(end_at=approval.end_at + days(365), **kwargs)
+    assert services.prolongation_request_create(end_at=approval.end_at + days(295), **kwargs).pk

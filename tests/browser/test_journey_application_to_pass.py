@@ -1,7 +1,8 @@
 """Issues "Applying and processing" and "Eligibility and PASS IAE", end to end:
-an authorized prescriber applies for a new job seeker (created on the way) to an ACI;
-the ACI employer opens the inbox, processes, makes the eligibility diagnosis inside
-accept, hires with dates and gets a PASS IAE number; the job seeker claims their
+an authorized prescriber applies for a new job seeker (created on the way) to an ACI,
+making the eligibility diagnosis inside the apply flow, one step before sending (saved
+with the application); the ACI employer opens the inbox, processes, sees that diagnosis
+on the accept page, hires with dates and gets a PASS IAE number linked to it; the job seeker claims their
 account from the email in the dev mailbox, sees "Candidature acceptée" and downloads
 the attestation; the public verification page confirms the number. axe on every page."""
 
@@ -68,14 +69,20 @@ def test_application_hire_and_pass_iae(ui, settings):
         {"name": "cv.pdf", "mimeType": "application/pdf", "buffer": make_pdf("Lina Garcia")}
     )
     page.get_by_role("button", name="Continuer").click()
+    # The diagnosis, before sending (the person has no account yet: made with it).
+    expect(page.get_by_text("Étape 4 sur 5 : Diagnostic d'éligibilité")).to_be_visible()
+    ui.check()
+    page.locator("label", has_text="Bénéficiaire du RSA").click()
+    page.get_by_role("button", name="Enregistrer le diagnostic et continuer").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Vérifier puis envoyer la candidature")
+    expect(page.get_by_text("Un nouveau diagnostic sera enregistré à l'envoi")).to_be_visible()
     ui.check()
     page.get_by_role("button", name="Envoyer la candidature").click()
     expect(page.get_by_text("La candidature de Lina GARCIA a été envoyée à Les Jardins de Gerland.")).to_be_visible()
     ui.check()
     log_out(page)
 
-    # The employer: inbox, process, diagnosis inside accept, hire.
+    # The employer: inbox, process, accept on the prescriber's diagnosis, hire.
     page = log_in(ui, employer.email)
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Candidatures reçues").click()
     expect(page.get_by_text("Nouvelle candidature (1)")).to_be_visible()
@@ -84,10 +91,8 @@ def test_application_hire_and_pass_iae(ui, settings):
     page.get_by_role("button", name="Mettre à l'étude").click()
     expect(page.get_by_text("La candidature est à l'étude.")).to_be_visible()
     page.get_by_role("link", name="Accepter la candidature").click()
-    expect(page.get_by_text("Étape 1 sur 2 : Diagnostic d'éligibilité")).to_be_visible()
+    expect(page.get_by_text(re.compile("par France Travail Lyon 7 \\(prescripteur"))).to_be_visible()
     ui.check()
-    page.locator("label", has_text="Bénéficiaire du RSA").click()
-    page.get_by_role("button", name="Enregistrer le diagnostic et continuer").click()
     start = days_from_today(3)
     page.get_by_label(re.compile("^Date de début du contrat")).fill(start.isoformat())
     page.get_by_role("button", name="Confirmer l'embauche").click()
@@ -95,6 +100,7 @@ def test_application_hire_and_pass_iae(ui, settings):
     ui.check()
     approval = Approval.objects.get(job_seeker__email="lina.garcia@example.com")
     assert approval.number.startswith("99999") and approval.start_at == start
+    assert approval.eligibility_diagnosis.author_prescriber_organization.name == "France Travail Lyon 7"
     log_out(page)
 
     # The job seeker claims the account from the email, then sees the hire and the PASS IAE.

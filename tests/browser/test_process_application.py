@@ -62,7 +62,7 @@ def test_employer_processes_and_accepts_an_application(ui):
     expect(dialog.get_by_label(re.compile("^Motif du refus"))).to_be_visible()
     # Let the opening transition end (DSFR: 0.3 s): axe would read the colours mid-fade.
     expect(page.locator("dialog.fr-modal--opened")).to_have_count(1)
-    page.wait_for_timeout(600)
+    expect(page.locator("dialog.fr-modal--opened")).to_have_css("opacity", "1")
     ui.check()
     dialog.get_by_role("button", name="Ne rien changer").click()
     expect(dialog).to_be_hidden()

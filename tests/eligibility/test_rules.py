@@ -133,21 +133,30 @@ DAY_0 = datetime.date(2026, 1, 15)
 
 
 @pytest.mark.parametrize(
-    "author_kind,geiq,created_on,last_valid_day",
+    "author_kind,geiq,created_on,last_valid_day,first_invalid_day",
     [
-        # "92 days": made on day 0, valid on day 92 (inclusive), expired on day 93.
-        (EMPLOYER, False, DAY_0, DAY_0 + datetime.timedelta(days=92)),
-        (PRESCRIBER, False, DAY_0, datetime.date(2026, 7, 15)),
-        (PRESCRIBER, False, datetime.date(2026, 8, 31), datetime.date(2027, 2, 28)),
-        (EMPLOYER, True, DAY_0, datetime.date(2026, 7, 15)),
-        (PRESCRIBER, True, DAY_0, datetime.date(2026, 7, 15)),
+        # 92 days: made on day 0, valid on days 0–91, expired on day 92.
+        (EMPLOYER, False, DAY_0, DAY_0 + datetime.timedelta(days=91), DAY_0 + datetime.timedelta(days=92)),
+        # 6 months, exclusive: made on 15 January, valid through 14 July.
+        (PRESCRIBER, False, DAY_0, datetime.date(2026, 7, 14), datetime.date(2026, 7, 15)),
+        # 31 August → end of February (non-leap 2027: valid through the 27th).
+        (PRESCRIBER, False, datetime.date(2026, 8, 31), datetime.date(2027, 2, 27), datetime.date(2027, 2, 28)),
+        # Leap year 2028: 31 August 2027 → valid through 28 February, expired on the 29th.
+        (PRESCRIBER, False, datetime.date(2027, 8, 31), datetime.date(2028, 2, 28), datetime.date(2028, 2, 29)),
+        (EMPLOYER, True, DAY_0, datetime.date(2026, 7, 14), datetime.date(2026, 7, 15)),
+        (PRESCRIBER, True, DAY_0, datetime.date(2026, 7, 14), datetime.date(2026, 7, 15)),
     ],
 )
-def test_expires_on(author_kind, geiq, created_on, last_valid_day):
-    assert rules.expires_on(author_kind=author_kind, created_on=created_on, geiq=geiq) == last_valid_day
+def test_validity_boundaries(author_kind, geiq, created_on, last_valid_day, first_invalid_day):
+    expires_at = rules.expires_on(author_kind=author_kind, created_on=created_on, geiq=geiq)
+    assert expires_at == first_invalid_day
+    assert rules.is_valid_on(expires_at, created_on)
+    assert rules.is_valid_on(expires_at, last_valid_day)
+    assert not rules.is_valid_on(expires_at, first_invalid_day)
 
 
 def test_92_days_in_dates():
+    # Made on 15 January 2026: valid through 16 April, expired on 17 April.
     assert rules.expires_on(author_kind=EMPLOYER, created_on=DAY_0) == datetime.date(2026, 4, 17)
 
 

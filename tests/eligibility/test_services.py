@@ -155,3 +155,39 @@ def test_inactive_member_cannot():
         eligibility_diagnosis_create(
             acting_user=user, job_seeker=JobSeekerFactory(), author_organization=company, criteria=[criteria()["RSA"]]
         )
+
+
+@pytest.mark.parametrize("geiq", [False, True])
+def test_renewing_a_diagnosis_ends_the_previous_one_of_the_same_author(geiq):
+    create = geiq_eligibility_diagnosis_create if geiq else eligibility_diagnosis_create
+    organization = PrescriberOrganizationFactory(authorized=True, with_member=True)
+    other = PrescriberOrganizationFactory(authorized=True, with_member=True)
+    job_seeker = JobSeekerFactory()
+    day_0 = timezone.make_aware(datetime.datetime(2026, 1, 15, 10))
+    renewal = timezone.make_aware(datetime.datetime(2026, 3, 2, 9))
+    first = create(
+        acting_user=member(organization),
+        job_seeker=job_seeker,
+        author_organization=organization,
+        criteria=[],
+        now=day_0,
+    )
+    other_one = create(
+        acting_user=member(other), job_seeker=job_seeker, author_organization=other, criteria=[], now=day_0
+    )
+    second = create(
+        acting_user=member(organization),
+        job_seeker=job_seeker,
+        author_organization=organization,
+        criteria=[],
+        now=renewal,
+    )
+    first.refresh_from_db()
+    other_one.refresh_from_db()
+    # The previous one expires on the renewal day: valid the day before, not on the day.
+    assert first.expires_at == datetime.date(2026, 3, 2)
+    assert not first.is_expired(at=renewal - datetime.timedelta(days=1))
+    assert first.is_expired(at=renewal)
+    assert second.expires_at == datetime.date(2026, 9, 2)
+    # Another author's diagnosis is left alone.
+    assert other_one.expires_at == datetime.date(2026, 7, 15)

@@ -2,6 +2,7 @@ import pytest
 
 from itou.companies.enums import CompanyKind
 from tests.companies.factories import CompanyFactory, CompanyMembershipFactory
+from tests.helpers import freeze_time
 from tests.job_applications.factories import JobApplicationFactory, employer_of
 from tests.prescribers.factories import PrescriberOrganizationFactory
 from tests.users.factories import JobSeekerFactory, ProfessionalFactory
@@ -29,3 +30,9 @@ class Cast:
 @pytest.fixture
 def cast():
     return Cast()
+
+
+@pytest.fixture(autouse=True)
+def _frozen_time(time_machine):
+    """Every test here runs at tests.helpers.FROZEN_NOW: no wall-clock dependency."""
+    freeze_time(time_machine)

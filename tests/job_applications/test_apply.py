@@ -354,8 +354,10 @@ def test_resume_check_size_limit():
         apply.resume_check(file)
 
 
-def test_resume_drafts_cleanup():
+def test_resume_drafts_cleanup(time_machine):
     old = default_storage.save(apply.resume_draft_name("a" * 24), ContentFile(make_pdf()))
+    # Files carry the real clock's modification time: the test clock moves there.
+    time_machine.move_to(default_storage.get_modified_time(old), tick=True)
     apply.resume_drafts_cleanup(older_than=datetime.timedelta(days=-1))  # everything is "old"
     assert not default_storage.exists(old)
     recent = default_storage.save(apply.resume_draft_name("b" * 24), ContentFile(make_pdf()))
@@ -493,3 +495,98 @@ def test_drafts_cleanup_runs_every_night():
         periodic.task is apply_resume_drafts_cleanup for periodic in app.periodic_registry.periodic_tasks.values()
     )
     apply_resume_drafts_cleanup(timestamp=0)  # nothing to delete: no error
+
+
+# --------------------------------------------------------------------------------------
+# Sending and the sender's diagnosis: one transaction
+# --------------------------------------------------------------------------------------
+
+
+def _send_with_diagnosis(prescriber, organization, job_seeker, company, criteria):
+    return create(
+        acting_user=prescriber,
+        job_seeker=job_seeker,
+        company=company,
+        sender_kind=SenderKind.PRESCRIBER,
+        sender_organization=organization,
+        diagnosis_criteria=criteria,
+    )
+
+
+def test_authorized_prescriber_sends_with_a_new_diagnosis(prescriber, organization, django_capture_on_commit_callbacks):
+    from tests.eligibility.factories import IAEDiagnosisFactory, criteria
+
+    job_seeker = JobSeekerFactory()
+    previous = IAEDiagnosisFactory(job_seeker=job_seeker, author_prescriber_organization=organization)
+    with django_capture_on_commit_callbacks(execute=True):
+        job_application = _send_with_diagnosis(
+            prescriber, organization, job_seeker, make_company(spontaneous=True), [criteria()["RSA"]]
+        )
+    diagnosis = job_application.eligibility_diagnosis
+    assert diagnosis.author_prescriber_organization == organization and diagnosis != previous
+    previous.refresh_from_db()
+    assert previous.is_expired()  # renewed: the previous one ends today
+    assert run_pending_jobs() > 0  # the "new application" emails
+
+
+def test_a_failure_after_the_diagnosis_leaves_nothing_and_queues_no_email(
+    prescriber, organization, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The diagnosis is made, then writing the application's log row fails: the
+    application, the diagnosis, the renewal of the previous one and the emails all go."""
+    from itou.eligibility.models import EligibilityDiagnosis
+    from tests.eligibility.factories import IAEDiagnosisFactory, criteria
+
+    job_seeker = JobSeekerFactory()
+    previous = IAEDiagnosisFactory(job_seeker=job_seeker, author_prescriber_organization=organization)
+    expires_at = previous.expires_at
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(JobApplicationTransitionLog.objects, "create", broken)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
+        _send_with_diagnosis(prescriber, organization, job_seeker, make_company(spontaneous=True), [criteria()["RSA"]])
+    assert callbacks == []
+    assert not JobApplication.objects.exists()
+    assert list(EligibilityDiagnosis.objects.filter(job_seeker=job_seeker)) == [previous]
+    previous.refresh_from_db()
+    assert previous.expires_at == expires_at
+    assert run_pending_jobs() == 0
+
+
+def test_a_diagnosis_rule_error_sends_nothing(prescriber, organization, django_capture_on_commit_callbacks):
+    from tests.eligibility.factories import criteria
+
+    by_kind = criteria()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(ValidationError) as error:
+        _send_with_diagnosis(
+            prescriber,
+            organization,
+            JobSeekerFactory(),
+            make_company(spontaneous=True),
+            [by_kind["SENIOR"], by_kind["JEUNE"]],
+        )
+    assert "administrative_criteria" in error.value.message_dict
+    assert callbacks == [] and not JobApplication.objects.exists()
+
+
+def test_only_an_authorized_prescriber_attaches_a_diagnosis():
+    from tests.eligibility.factories import criteria
+
+    orienteur = ProfessionalFactory()
+    organization = PrescriberOrganizationFactory(authorized=False, with_member=orienteur)
+    with pytest.raises(PermissionDenied):
+        _send_with_diagnosis(
+            orienteur, organization, JobSeekerFactory(), make_company(spontaneous=True), [criteria()["RSA"]]
+        )
+    assert not JobApplication.objects.exists()
+
+
+def test_valid_prescriber_diagnosis_attached_without_new_criteria(prescriber, organization):
+    from tests.eligibility.factories import IAEDiagnosisFactory
+
+    job_seeker = JobSeekerFactory()
+    existing = IAEDiagnosisFactory(job_seeker=job_seeker)
+    job_application = _send_with_diagnosis(prescriber, organization, job_seeker, make_company(spontaneous=True), None)
+    assert job_application.eligibility_diagnosis == existing

@@ -1,11 +1,11 @@
 """Two people acting at the same instant, on the real database (committed data, threads)."""
 
 import threading
-import time
 
 import pytest
 from django.db import connection
 
+from itou.approvals.models import Approval
 from itou.job_applications import services
 from itou.job_applications.enums import JobApplicationState as S
 from itou.job_applications.models import JobApplication, JobApplicationTransitionLog
@@ -39,14 +39,7 @@ def run_in_parallel(*calls):
     return results
 
 
-@pytest.fixture
-def slow_hire(monkeypatch):
-    """The first hire keeps its transaction open a while, as a PASS IAE delivery would:
-    the other one must wait for it instead of deciding on what it read before."""
-    monkeypatch.setattr(services, "on_hire", lambda job_application: time.sleep(0.5))
-
-
-def test_two_employers_hire_the_same_job_seeker_at_once(slow_hire):
+def test_two_employers_hire_the_same_job_seeker_at_once():
     job_seeker = JobSeekerFactory()
     first, second = JobApplicationFactory(job_seeker=job_seeker), JobApplicationFactory(job_seeker=job_seeker)
     employers = {first.pk: employer_of(first), second.pk: employer_of(second)}
@@ -73,9 +66,12 @@ def test_two_employers_hire_the_same_job_seeker_at_once(slow_hire):
     assert loser.state == S.OBSOLETE
     assert list(loser.logs.values_list("transition", flat=True)) == ["render_obsolete"]
     assert JobApplicationTransitionLog.objects.filter(transition="accept").count() == 1
+    # The real PASS IAE issuance ran inside the winner's transaction: one PASS, its hire.
+    approval = Approval.objects.get(job_seeker=job_seeker)
+    assert [hire.job_application_id for hire in approval.hires.all()] == [winner.pk]
 
 
-def test_two_employers_without_a_page_state_are_served_one_after_the_other(slow_hire):
+def test_two_employers_without_a_page_state_are_served_one_after_the_other():
     """Without `expected_state` (no page behind the call), the table allows hiring an
     "embauché ailleurs" application: both hires succeed, one after the other, no deadlock."""
     job_seeker = JobSeekerFactory()
@@ -96,9 +92,12 @@ def test_two_employers_without_a_page_state_are_served_one_after_the_other(slow_
     transitions = sorted(tuple(ja.logs.values_list("transition", flat=True)) for ja in JobApplication.objects.all())
     # The second one served was first made obsolete by the other hire, then hired.
     assert transitions == [("accept",), ("render_obsolete", "accept")]
+    # The second hire reused the PASS the first one issued (real issuance, no stub).
+    approval = Approval.objects.get(job_seeker=job_seeker)
+    assert approval.hires.count() == 2
 
 
-def test_double_click_on_accept(slow_hire):
+def test_double_click_on_accept():
     job_application = JobApplicationFactory()
     employer = employer_of(job_application)
 

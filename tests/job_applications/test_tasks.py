@@ -127,10 +127,21 @@ def test_auto_archive_boundary():
     assert tasks.archive_untouched_job_applications(now=NOW) == 0
 
 
-@pytest.mark.parametrize("state", [S.NEW, S.PROCESSING, S.POSTPONED, S.POOL, S.PRIOR_TO_HIRE, S.ACCEPTED])
-def test_auto_archive_only_closed_applications(state):
+@pytest.mark.parametrize("state", [S.POOL, S.PRIOR_TO_HIRE, S.ACCEPTED])
+def test_auto_archive_leaves_pool_prior_to_hire_and_hires(state):
     idle(JobApplicationFactory(state=state), AUTO_ARCHIVE_AFTER * 2)
     assert tasks.archive_untouched_job_applications(now=NOW) == 0
+
+
+@pytest.mark.parametrize("state", [S.NEW, S.PROCESSING, S.POSTPONED, S.REFUSED, S.CANCELLED, S.OBSOLETE])
+def test_auto_archive_unanswered_and_closed_applications_at_180_days(state):
+    due = idle(JobApplicationFactory(state=state), AUTO_ARCHIVE_AFTER)  # untouched 180 days: archived
+    not_yet = idle(JobApplicationFactory(state=state), AUTO_ARCHIVE_AFTER - SECOND)  # one second less: not yet
+    assert tasks.archive_untouched_job_applications(now=NOW) == 1
+    due.refresh_from_db()
+    not_yet.refresh_from_db()
+    assert due.archived_at == NOW and due.state == state
+    assert not_yet.archived_at is None
 
 
 def test_auto_archive_in_batches(monkeypatch):

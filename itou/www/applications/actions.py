@@ -12,7 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from itou.companies.enums import SIAE_KINDS, CompanyKind
-from itou.eligibility.queries import get_valid_diagnosis, get_valid_geiq_diagnosis
+from itou.eligibility.hiring import hire_eligibility_for_application
 from itou.job_applications import perms, queries, services
 from itou.job_applications.workflow import TransitionNotAllowed, employer_actions
 from itou.organizations.current import Role
@@ -199,31 +199,27 @@ def available_actions(request, job_application) -> list[ActionSpec]:
 
 
 def accept_needs_diagnosis_step(job_application, *, skip_geiq: bool = False) -> bool:
-    """Whether "Accepter" must first go through the diagnosis step: an SIAE without a valid
-    IAE diagnosis, a GEIQ without a valid GEIQ diagnosis (unless it chose to go on without)."""
-    company = job_application.to_company
-    if company.kind in SIAE_KINDS:
-        return get_valid_diagnosis(job_seeker=job_application.job_seeker, for_company=company) is None
-    if company.kind == CompanyKind.GEIQ and not skip_geiq:
-        return get_valid_geiq_diagnosis(job_seeker=job_application.job_seeker, for_company=company) is None
-    return False
+    """Whether "Accepter" must first go through the diagnosis step (the answer of
+    itou.eligibility.hiring): an SIAE that may not hire yet for want of a diagnosis (a PASS
+    IAE still valid is reused without one), a GEIQ without a valid GEIQ diagnosis (unless
+    it chose to go on without)."""
+    eligibility = hire_eligibility_for_application(job_application)
+    if eligibility.geiq:
+        return eligibility.needs_diagnosis and not skip_geiq
+    return eligibility.needs_diagnosis
 
 
 def accept_eligibility_summary(job_application) -> dict | None:
-    """What the accept page says about eligibility (the diagnosis the hire will rely on)."""
+    """What the accept page says about eligibility (the diagnosis the hire will rely on,
+    the PASS IAE it reuses), from itou.eligibility.hiring."""
     company = job_application.to_company
-    if company.kind in SIAE_KINDS:
-        diagnosis = get_valid_diagnosis(job_seeker=job_application.job_seeker, for_company=company)
-        return {
-            "diagnosis": diagnosis,
-            "geiq": False,
-            "step_url": reverse("eligibility:accept", args=[job_application.pk]),
-        }
-    if company.kind == CompanyKind.GEIQ:
-        diagnosis = get_valid_geiq_diagnosis(job_seeker=job_application.job_seeker, for_company=company)
-        return {
-            "diagnosis": diagnosis,
-            "geiq": True,
-            "step_url": reverse("eligibility:accept", args=[job_application.pk]),
-        }
-    return None
+    if company.kind not in SIAE_KINDS and company.kind != CompanyKind.GEIQ:
+        return None
+    eligibility = hire_eligibility_for_application(job_application)
+    return {
+        "diagnosis": eligibility.diagnosis,
+        "approval": eligibility.approval,
+        "error": "" if eligibility.needs_diagnosis else eligibility.error,
+        "geiq": eligibility.geiq,
+        "step_url": reverse("eligibility:accept", args=[job_application.pk]),
+    }

@@ -9,7 +9,7 @@ from django.utils import timezone
 from itou.companies.enums import CompanyKind
 from itou.companies.models import Company
 from itou.job_applications.enums import JobApplicationState, PriorActionKind, RefusalReason, SenderKind
-from itou.job_applications.models import MAX_HIRING_START_BACKDATING_DAYS, MAX_HIRING_START_POSTPONEMENT_DAYS
+from itou.job_applications.models import MAX_HIRING_START_POSTPONEMENT_DAYS
 from itou.job_applications.queries import filter_by_job_seeker_name
 from itou.job_applications.services import NOT_A_COMPANY_JOB_DESCRIPTION
 from itou.job_applications.workflow import MACHINE
@@ -70,7 +70,7 @@ class PriorActionForm(ActionForm):
 def set_start_date_bounds(field) -> None:
     """Say (and let the browser check) the dates allowed by the services' rule."""
     today = timezone.localdate()
-    earliest = today - datetime.timedelta(days=MAX_HIRING_START_BACKDATING_DAYS)
+    earliest = today
     latest = today + datetime.timedelta(days=MAX_HIRING_START_POSTPONEMENT_DAYS)
     field.widget.attrs.update({"min": earliest.isoformat(), "max": latest.isoformat()})
     field.help_text = f"Entre le {earliest:%d/%m/%Y} et le {latest:%d/%m/%Y}."

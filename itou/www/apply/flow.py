@@ -25,6 +25,7 @@ class Step:
     PROFILE = "profile"
     JOBS = "jobs"
     MESSAGE = "message"
+    DIAGNOSIS = "diagnosis"
     SUMMARY = "summary"
 
 
@@ -33,6 +34,7 @@ STEP_TITLES = {
     Step.PROFILE: "Votre profil",
     Step.JOBS: "Fiches de poste",
     Step.MESSAGE: "Message et CV",
+    Step.DIAGNOSIS: "Diagnostic d'éligibilité",
     Step.SUMMARY: "Récapitulatif",
 }
 STEP_URL_NAMES = {
@@ -40,6 +42,7 @@ STEP_URL_NAMES = {
     Step.PROFILE: "apply:complete_profile",
     Step.JOBS: "apply:jobs",
     Step.MESSAGE: "apply:message",
+    Step.DIAGNOSIS: "apply:diagnosis",
     Step.SUMMARY: "apply:summary",
 }
 
@@ -160,6 +163,9 @@ class Flow:
             return bool(self.data.get("jobs_done"))
         if step == Step.MESSAGE:
             return bool(self.data.get("message_done"))
+        if step == Step.DIAGNOSIS:
+            # {"mode": "keep"} (the valid diagnosis), {"mode": "new", "criteria": [pk…]} or {"mode": "none"}
+            return isinstance(self.data.get("diagnosis"), dict)
         return False
 
     def first_incomplete_step(self) -> str:

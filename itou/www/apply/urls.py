@@ -13,6 +13,7 @@ urlpatterns = [
     path("parcours/<str:flow_id>/profil/", views.complete_profile, name="complete_profile"),
     path("parcours/<str:flow_id>/postes/", views.jobs, name="jobs"),
     path("parcours/<str:flow_id>/message/", views.message, name="message"),
+    path("parcours/<str:flow_id>/diagnostic/", views.diagnosis, name="diagnosis"),
     path("parcours/<str:flow_id>/recapitulatif/", views.summary, name="summary"),
     path("parcours/<str:flow_id>/abandonner/", views.cancel, name="cancel"),
 ]

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from itou.companies.enums import CompanyKind
 from itou.companies.models import Company, JobDescription
 from itou.geo.models import Commune
 from itou.job_applications import apply as apply_rules
@@ -226,12 +227,16 @@ def start(request, company_pk):
             job_ids=job_ids,
         )
     else:
+        # An authorized prescriber makes (or keeps) the diagnosis before sending.
+        with_diagnosis = apply_rules.sender_makes_diagnosis(
+            sender_kind=sender.kind, sender_organization=sender.organization, company=company
+        )
         flow = Flow.create(
             request,
             company=company,
             sender_kind=sender.kind,
             organization_key=organization_key,
-            steps=[Step.PERSON, Step.JOBS, Step.MESSAGE, Step.SUMMARY],
+            steps=[Step.PERSON, Step.JOBS, Step.MESSAGE, *([Step.DIAGNOSIS] if with_diagnosis else []), Step.SUMMARY],
             job_ids=job_ids,
         )
     return redirect(_next_url(flow))
@@ -751,25 +756,95 @@ def summary(request, flow, company):
     )
 
 
-def _prescriber_eligibility(request, flow, company, job_seeker) -> dict | None:
-    """For an authorized prescriber: the valid diagnosis that will be attached at sending,
-    and the link to make or renew it (docs/eligibilite.md). None for everyone else."""
-    from itou.companies.enums import CompanyKind
+def _current_prescriber_diagnosis(company, job_seeker):
+    """The job seeker's valid diagnosis by an authorized prescriber (GEIQ for a GEIQ), or None."""
     from itou.eligibility.queries import get_valid_diagnosis, get_valid_geiq_diagnosis
 
-    organization = request.current_organization.prescriber_organization if request.current_organization else None
-    if flow["sender_kind"] != SenderKind.PRESCRIBER or organization is None or not organization.is_authorized:
-        return None
     if job_seeker is None:
-        return {"new_job_seeker": True}
-    geiq = company.kind == CompanyKind.GEIQ
+        return None
+    if company.kind == CompanyKind.GEIQ:
+        return get_valid_geiq_diagnosis(job_seeker=job_seeker)
+    diagnosis = get_valid_diagnosis(job_seeker=job_seeker)
+    return diagnosis if diagnosis is not None and diagnosis.is_by_prescriber else None
+
+
+def _flow_criteria(flow, company) -> list:
+    from itou.eligibility.models import AdministrativeCriteria, GEIQAdministrativeCriteria
+
+    model = GEIQAdministrativeCriteria if company.kind == CompanyKind.GEIQ else AdministrativeCriteria
+    ids = (flow["diagnosis"] or {}).get("criteria") or []
+    return list(model.objects.filter(pk__in=ids).order_by("level", "ui_rank", "pk"))
+
+
+def _prescriber_eligibility(request, flow, company, job_seeker) -> dict | None:
+    """For an authorized prescriber: what the diagnosis step chose (docs/eligibilite.md).
+    None for everyone else."""
+    if Step.DIAGNOSIS not in flow.steps:
+        return None
+    choice = flow["diagnosis"] or {}
     return {
-        "geiq": geiq,
-        "diagnosis": get_valid_geiq_diagnosis(job_seeker=job_seeker)
-        if geiq
-        else get_valid_diagnosis(job_seeker=job_seeker),
-        "url": reverse("eligibility:prescriber_apply_flow", args=[flow.id]),
+        "geiq": company.kind == CompanyKind.GEIQ,
+        "mode": choice.get("mode"),
+        "criteria": _flow_criteria(flow, company) if choice.get("mode") == "new" else [],
+        "diagnosis": _current_prescriber_diagnosis(company, job_seeker) if choice.get("mode") == "keep" else None,
+        "url": flow.url(Step.DIAGNOSIS),
     }
+
+
+@flow_view(Step.DIAGNOSIS)
+def diagnosis(request, flow, company):
+    """An authorized prescriber's diagnosis, one step before sending: keep the valid one,
+    or tick the criteria of a new one (made, with the application, at sending), or go on
+    without (the employer will make it at the hire)."""
+    from itou.eligibility.enums import AuthorKind
+    from itou.www.eligibility.forms import CriteriaForm
+
+    if Step.DIAGNOSIS not in flow.steps:
+        raise Http404
+    geiq = company.kind == CompanyKind.GEIQ
+    job_seeker = _job_seeker(flow)
+    current = _current_prescriber_diagnosis(company, job_seeker)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    choice = flow["diagnosis"] or {}
+    initial = {"administrative_criteria": choice.get("criteria")} if choice.get("mode") == "new" else None
+    profile = getattr(job_seeker, "jobseeker_profile", None) if job_seeker else None
+    form = CriteriaForm(
+        request.POST if action == "new" else None,
+        author_kind=AuthorKind.PRESCRIBER,
+        geiq=geiq,
+        profile=profile,
+        **({"initial": initial} if initial else {}),
+    )
+    if action == "back":
+        return redirect(_back_url(flow, Step.DIAGNOSIS, company))
+    if action == "keep" and current is not None:
+        flow["diagnosis"] = {"mode": "keep"}
+    elif action == "none" and current is None:
+        flow["diagnosis"] = {"mode": "none"}
+    elif action == "new" and form.is_valid():
+        flow["diagnosis"] = {"mode": "new", "criteria": [c.pk for c in form.cleaned_data["administrative_criteria"]]}
+    if action in ("keep", "none", "new") and flow.is_done(Step.DIAGNOSIS) and not form.errors:
+        flow.save()
+        return redirect(_next_url(flow))
+    new_display = flow["new_job_seeker"] or {}
+    return render(
+        request,
+        "apply/diagnosis.html",
+        _context(
+            flow,
+            company,
+            Step.DIAGNOSIS,
+            "Diagnostic d'éligibilité GEIQ" if geiq else "Diagnostic d'éligibilité",
+            job_seeker_name=job_seeker.get_full_name()
+            if job_seeker
+            else f"{new_display.get('first_name', '')} {new_display.get('last_name', '').upper()}".strip(),
+            current=current,
+            form=form,
+            geiq=geiq,
+            back_url=_back_url(flow, Step.DIAGNOSIS, company),
+        ),
+        status=400 if form.errors else 200,
+    )
 
 
 def _send(request, flow, company, job_seeker, chosen):
@@ -791,6 +866,8 @@ def _send(request, flow, company, job_seeker, chosen):
         "sender_kind": flow["sender_kind"],
         "sender_organization": sender_organization,
     }
+    if Step.DIAGNOSIS in flow.steps and (flow["diagnosis"] or {}).get("mode") == "new":
+        application["diagnosis_criteria"] = _flow_criteria(flow, company)
     try:
         if job_seeker is not None:
             job_application = apply_rules.job_application_create(job_seeker=job_seeker, **application)
@@ -806,6 +883,10 @@ def _send(request, flow, company, job_seeker, chosen):
     except apply_rules.ApplyError as error:
         return _back_to(request, flow, error.step or Step.SUMMARY, error.message)
     except ValidationError as error:
+        if hasattr(error, "error_dict") and "administrative_criteria" in error.error_dict:
+            flow["diagnosis"] = None
+            text = " ".join(error.messages)
+            return _back_to(request, flow, Step.DIAGNOSIS, f"Le diagnostic n'a pas pu être enregistré : {text}")
         # The new job seeker's NIR or email was taken meanwhile.
         text = " ".join(error.messages)
         return _back_to(request, flow, Step.PERSON, f"{text} Recherchez à nouveau le candidat.")
@@ -815,10 +896,6 @@ def _send(request, flow, company, job_seeker, chosen):
         if resume_file is not None:
             resume_file.close()
 
-    if flow["sender_kind"] == SenderKind.PRESCRIBER:
-        from itou.eligibility.services import job_application_attach_eligibility_diagnosis
-
-        job_application_attach_eligibility_diagnosis(acting_user=request.user, job_application=job_application)
     name = job_application.job_seeker.get_full_name()
     if flow["sender_kind"] == SenderKind.JOB_SEEKER:
         text = f"Votre candidature a été envoyée à {company.display_name}."

@@ -35,6 +35,17 @@ class SuspensionForm(forms.Form):
     )
 
 
+class SuspensionEndForm(forms.Form):
+    end_at = forms.DateField(
+        label="Nouvelle date de fin de la suspension",
+        widget=DateInput(),
+        help_text=(
+            f"Aujourd'hui ou plus tard, au plus {rules.SUSPENSION_MAX_MONTHS} mois après le début. "
+            "La date de fin du PASS IAE bouge d'autant."
+        ),
+    )
+
+
 class ProlongationForm(forms.Form):
     reason = forms.ChoiceField(label="Motif", choices=ProlongationReason.choices)
     end_at = forms.DateField(label="Nouvelle date de fin du PASS IAE", widget=DateInput())

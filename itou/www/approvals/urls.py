@@ -13,5 +13,8 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/suspendre/", views.suspend, name="suspend"),
     path("<int:pk>/prolonger/", views.prolong, name="prolong"),
+    path("<int:pk>/suspensions/<int:suspension_pk>/modifier/", views.suspension_edit, name="suspension_edit"),
+    path("<int:pk>/suspensions/<int:suspension_pk>/lever/", views.suspension_lift, name="suspension_lift"),
+    path("<int:pk>/suspensions/<int:suspension_pk>/supprimer/", views.suspension_delete, name="suspension_delete"),
     path("<int:pk>/attestation/", views.attestation, name="attestation"),
 ]

@@ -54,11 +54,27 @@ def company_list(request):
 
 
 def _company_detail_context(request, company, approval) -> dict:
+    today = timezone.localdate()
+    can_act = perms.is_last_employer(request.user, company, approval)
+    suspensions = [
+        {
+            "suspension": suspension,
+            "can_edit": can_act and suspension.end_at >= today,
+            "can_lift": can_act
+            and rules.suspension_lift_end(start_at=suspension.start_at, end_at=suspension.end_at, today=today)[1]
+            is None,
+            "can_delete": can_act and rules.suspension_can_be_deleted(suspension.start_at, today=today),
+        }
+        for suspension in approval.suspensions.all()
+    ]
     return {
         "company": company,
         "approval": approval,
-        "status": approval.status(),
-        "can_act": perms.is_last_employer(request.user, company, approval),
+        "status": approval.status(today),
+        "can_act": can_act,
+        # An older PASS of the person is read-only (only the latest one is acted on).
+        "is_latest": approval.cancelled_at is None and perms.is_latest_approval(approval),
+        "suspension_rows": suspensions,
         "window": rules.prolongation_window(approval.end_at),
     }
 
@@ -99,6 +115,79 @@ def suspend(request, pk: int):
             )
             return redirect("approvals:detail", pk=approval.pk)
     return render(request, "approvals/suspend.html", {"approval": approval, "form": form})
+
+
+def _suspension_or_404(approval, suspension_pk):
+    suspension = next((s for s in approval.suspensions.all() if s.pk == suspension_pk), None)
+    if suspension is None:
+        raise Http404
+    return suspension
+
+
+@login_required
+def suspension_edit(request, pk: int, suspension_pk: int):
+    """Change the end date of a suspension (the last employer of the latest PASS only)."""
+    company, approval = _last_employer_approval_or_404(request, pk)
+    suspension = _suspension_or_404(approval, suspension_pk)
+    form = forms.SuspensionEndForm(request.POST or None, initial={"end_at": suspension.end_at})
+    if request.method == "POST" and form.is_valid():
+        try:
+            suspension = services.suspension_update_end(
+                acting_user=request.user, company=company, suspension=suspension, end_at=form.cleaned_data["end_at"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("end_at", message)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            suspension.approval.refresh_from_db()
+            messages.success(
+                request,
+                f"La suspension se termine désormais le {suspension.end_at:%d/%m/%Y}. "
+                f"Le PASS IAE est valable jusqu'au {suspension.approval.end_at:%d/%m/%Y}.",
+            )
+            return redirect("approvals:detail", pk=approval.pk)
+    return render(
+        request, "approvals/suspension_edit.html", {"approval": approval, "suspension": suspension, "form": form}
+    )
+
+
+def _suspension_post_action(request, pk, suspension_pk, *, service, done_message):
+    if request.method != "POST":
+        return redirect("approvals:detail", pk=pk)
+    company, approval = _last_employer_approval_or_404(request, pk)
+    suspension = _suspension_or_404(approval, suspension_pk)
+    try:
+        service(acting_user=request.user, company=company, suspension=suspension)
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        approval.refresh_from_db()
+        messages.success(request, f"{done_message} Le PASS IAE est valable jusqu'au {approval.end_at:%d/%m/%Y}.")
+    return redirect("approvals:detail", pk=approval.pk)
+
+
+@login_required
+def suspension_lift(request, pk: int, suspension_pk: int):
+    """ "Lever la suspension": the employee is back at work today."""
+    return _suspension_post_action(
+        request,
+        pk,
+        suspension_pk,
+        service=services.suspension_lift,
+        done_message="La suspension est levée : le salarié a repris le travail aujourd'hui.",
+    )
+
+
+@login_required
+def suspension_delete(request, pk: int, suspension_pk: int):
+    """Delete a suspension that has not started (an input mistake)."""
+    return _suspension_post_action(
+        request, pk, suspension_pk, service=services.suspension_delete, done_message="La suspension est supprimée."
+    )
 
 
 @login_required

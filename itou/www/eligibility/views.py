@@ -18,14 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from itou.companies.enums import SIAE_KINDS, CompanyKind
-from itou.companies.models import Company
 from itou.eligibility import rules, services
 from itou.eligibility.enums import AuthorKind
 from itou.eligibility.queries import get_valid_diagnosis, get_valid_geiq_diagnosis
 from itou.job_applications.models import JobApplication
 from itou.job_applications.perms import ViewerRole
 from itou.organizations.current import get_current_prescriber_organization_or_404
-from itou.users.models import User
 from itou.www.applications.actions import (
     ACCEPT_SLUG,
     ACTIONS,
@@ -48,7 +46,7 @@ def euros(amount: int) -> str:
 
 
 def _saved_message(diagnosis, *, geiq: bool) -> str:
-    text = f"Diagnostic d'éligibilité enregistré : il est valable jusqu'au {diagnosis.expires_at:%d/%m/%Y}."
+    text = f"Diagnostic d'éligibilité enregistré : il est valable jusqu'au {diagnosis.last_valid_day:%d/%m/%Y}."
     if geiq:
         text += f" Aide de l'État à l'embauche en GEIQ : {euros(diagnosis.aid_amount)}."
     return text
@@ -135,25 +133,9 @@ def prescriber_for_application(request, pk):
 
 @login_required
 def prescriber_for_apply_flow(request, flow_id):
-    """For the job seeker chosen in the user's apply flow (an existing account), then back
-    to the flow's summary, where the diagnosis will be attached at sending."""
-    from itou.www.apply.flow import Flow
-
-    organization = get_current_prescriber_organization_or_404(request)
-    flow = Flow.get_or_404(request, flow_id)
-    if flow.is_sent or flow["organization_key"] != f"prescriber:{organization.pk}" or not flow["job_seeker_id"]:
-        raise Http404
-    job_seeker = get_object_or_404(User.objects.select_related("jobseeker_profile"), pk=flow["job_seeker_id"])
-    company = get_object_or_404(Company, pk=flow["company_id"])
-    summary_url = reverse("apply:summary", args=[flow.id])
-    return _prescriber_diagnosis(
-        request,
-        organization,
-        job_seeker,
-        geiq=company.kind == CompanyKind.GEIQ,
-        back_url=summary_url,
-        done_url=summary_url,
-    )
+    """Old address of the diagnosis made during the apply flow: it is now a step of the
+    flow itself (itou/www/apply/views.py: `diagnosis`), made with the application at sending."""
+    return redirect("apply:diagnosis", flow_id=flow_id)
 
 
 # --- The receiving employer, when accepting ---------------------------------------------

@@ -83,7 +83,7 @@ def test_accept(client, cast):
     assert page.status_code == 200
     content = page.content.decode()
     assert "Accepter la candidature" in content
-    assert f'min="{days_from_today(-3).isoformat()}"' in content
+    assert f'min="{days_from_today(0).isoformat()}"' in content
     response = post(
         client,
         cast.job_application,
@@ -100,7 +100,7 @@ def test_accept(client, cast):
     [
         ({}, "hiring_start_at", "Indiquez la date de début du contrat."),
         ({"hiring_start_at": "pas une date"}, "hiring_start_at", "Saisissez une date valide."),
-        ({"hiring_start_at": days_from_today(-61)}, "hiring_start_at", "ne peut pas être antérieure"),
+        ({"hiring_start_at": days_from_today(-1)}, "hiring_start_at", "ne peut pas être dans le passé"),
         ({"hiring_start_at": days_from_today(45)}, "hiring_start_at", "reporté de plus de 30 jours"),
         (
             {"hiring_start_at": days_from_today(5), "hiring_end_at": days_from_today(1)},
@@ -205,6 +205,8 @@ def test_transfer(client, cast):
 
 def test_update_hiring_dates(client):
     cast = Cast(state=S.ACCEPTED)
+    JobApplication.objects.filter(pk=cast.job_application.pk).update(hiring_start_at=days_from_today(3))
+    cast.job_application.refresh_from_db()
     login(client, cast.employer)
     page = client.get(action_url(cast.job_application, "dates-du-contrat"))
     assert page.context["form"].initial["hiring_start_at"] == cast.job_application.hiring_start_at

@@ -12,6 +12,7 @@ from itou.job_applications.models import JobApplication, JobApplicationTransitio
 from itou.notifications.models import SentEmail
 from itou.users.enums import EducationLevel, UserKind
 from itou.users.models import User
+from tests.eligibility.factories import criteria
 from tests.helpers import extract_link, run_pending_jobs
 from tests.users.factories import JobSeekerFactory, nir_for
 from tests.www.apply.helpers import flow_id_of, make_lyon, make_pdf
@@ -128,7 +129,8 @@ def test_prescriber_applies_for_an_existing_job_seeker(client, company, jobs, jo
     response = client.get(reverse("apply:start", args=[company.pk]))
     flow_id = flow_id_of(response.url)
     assert response.url == reverse("apply:person", args=[flow_id])
-    assert "Étape 1 sur 4" in client.get(response.url).content.decode()
+    # An authorized prescriber's journey has a diagnosis step before the summary.
+    assert "Étape 1 sur 5" in client.get(response.url).content.decode()
 
     response = client.post(
         reverse("apply:person", args=[flow_id]), {"nir": job_seeker.jobseeker_profile.nir, "action": "next"}
@@ -148,8 +150,12 @@ def test_prescriber_applies_for_an_existing_job_seeker(client, company, jobs, jo
     response = client.post(
         reverse("apply:message", args=[flow_id]), {"message": "Camille est très motivée.", "action": "next"}
     )
+    assert response.url == reverse("apply:diagnosis", args=[flow_id])
+    assert "Étape 4 sur 5" in client.get(response.url).content.decode()
+    response = client.post(reverse("apply:diagnosis", args=[flow_id]), {"action": "none"})
     assert response.url == reverse("apply:summary", args=[flow_id])
     html = client.get(response.url).content.decode()
+    assert "Aucun diagnostic ne sera joint" in html
     assert "Candidature spontanée" in html
     assert "CV : aucun" in html
 
@@ -206,7 +212,13 @@ def test_prescriber_creates_a_new_job_seeker_on_the_way(
         reverse("apply:message", args=[flow_id]),
         {"message": "Noé sort d'une formation.", "resume": pdf_upload(), "action": "next"},
     )
+    # The diagnosis, for a person who has no account yet: made with the account, at sending.
+    page = client.get(reverse("apply:diagnosis", args=[flow_id])).content.decode()
+    assert "Noé LEFÈVRE" in page
+    rsa = criteria()["RSA"]
+    client.post(reverse("apply:diagnosis", args=[flow_id]), {"administrative_criteria": [rsa.pk], "action": "new"})
     html = client.get(reverse("apply:summary", args=[flow_id])).content.decode()
+    assert rsa.name in html and "Un nouveau diagnostic sera enregistré à l'envoi" in html
     assert "Nouveau compte" in html
     assert "Noé LEFÈVRE" in html
     assert "20/11/1998" in html
@@ -223,6 +235,8 @@ def test_prescriber_creates_a_new_job_seeker_on_the_way(
     application = JobApplication.objects.get()
     assert application.job_seeker == new
     assert application.sender == prescriber
+    assert application.eligibility_diagnosis.job_seeker == new
+    assert list(application.eligibility_diagnosis.administrative_criteria.all()) == [rsa]
 
     run_pending_jobs()
     email = SentEmail.objects.get(to=["nouveau@example.com"], subject__contains="Votre compte")

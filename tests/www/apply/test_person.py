@@ -160,6 +160,7 @@ def test_nir_taken_between_the_steps_and_the_sending(client, company, flow_id):
     )
     client.post(reverse("apply:jobs", args=[flow_id]), {"spontaneous": "on", "action": "next"})
     client.post(reverse("apply:message", args=[flow_id]), {"message": "Bonjour", "action": "next"})
+    client.post(reverse("apply:diagnosis", args=[flow_id]), {"action": "none"})
     # Meanwhile, someone else registers the same person.
     JobSeekerFactory(with_profile__nir=nir)
     response = client.post(reverse("apply:summary", args=[flow_id]), follow=True)

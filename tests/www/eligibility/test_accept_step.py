@@ -101,7 +101,7 @@ def test_prescriber_diagnosis_skips_the_step_and_is_linked(client):
     login(client, cast.employer)
     page = client.get(accept_url(cast.job_application))
     assert page.status_code == 200
-    assert f"valable jusqu'au {diagnosis.expires_at:%d/%m/%Y}" in page.content.decode()
+    assert f"valable jusqu'au {diagnosis.last_valid_day:%d/%m/%Y}" in page.content.decode()
     accept(client, cast.job_application)
     assert JobApplication.objects.get(pk=cast.job_application.pk).eligibility_diagnosis == diagnosis
 
@@ -188,3 +188,40 @@ def test_step_of_an_already_accepted_application_is_stale(client):
     response = client.get(step_url(cast.job_application), follow=True)
     assert response.redirect_chain[-1][0] == reverse("applications:detail", args=[cast.job_application.pk])
     assert "Cette action a déjà été effectuée" in messages(response)[0]
+
+
+def test_a_valid_pass_iae_is_reused_without_the_diagnosis_step(client):
+    """The screen asks itou.eligibility.hiring: a PASS IAE still valid means no diagnosis step."""
+    from tests.approvals.factories import ApprovalFactory, hire
+
+    cast = cast_without_diagnosis(company_kind=CompanyKind.ACI)
+    approval = ApprovalFactory(job_seeker=cast.job_seeker, start_at=days_from_today(-100))
+    hire(approval)
+    from itou.eligibility.models import EligibilityDiagnosis
+
+    EligibilityDiagnosis.objects.filter(job_seeker=cast.job_seeker).delete()  # the hire's factory made one
+    login(client, cast.employer)
+    response = client.get(accept_url(cast.job_application))
+    assert response.status_code == 200
+    assert "cette embauche le reprendra" in response.content.decode()
+    response = accept(client, cast.job_application)
+    assert JobApplication.objects.get(pk=cast.job_application.pk).state == S.ACCEPTED
+    assert approval.hires.count() == 2
+
+
+def test_waiting_period_is_explained_on_the_accept_page(client):
+    """An employer's own diagnosis during the waiting period: the page says why it cannot hire."""
+    from tests.approvals.factories import ApprovalFactory, hire
+
+    cast = cast_without_diagnosis(company_kind=CompanyKind.ACI, sent_by_prescriber=False)
+    approval = ApprovalFactory(job_seeker=cast.job_seeker, start_at=days_from_today(-800))
+    hire(approval)
+    from itou.eligibility.models import EligibilityDiagnosis
+
+    EligibilityDiagnosis.objects.filter(job_seeker=cast.job_seeker).delete()
+    employer_diagnosis(cast.company, job_seeker=cast.job_seeker)
+    login(client, cast.employer)
+    response = client.get(accept_url(cast.job_application))
+    assert "délai de carence" in response.content.decode()
+    accept(client, cast.job_application)
+    assert JobApplication.objects.get(pk=cast.job_application.pk).state != S.ACCEPTED

@@ -31,7 +31,7 @@ def test_authorized_prescriber_makes_a_diagnosis(client, cast):
     diagnosis = EligibilityDiagnosis.objects.get(job_seeker=cast.job_seeker)
     assert diagnosis.author_kind == AuthorKind.PRESCRIBER
     assert diagnosis.author == cast.prescriber
-    assert f"valable jusqu'au {diagnosis.expires_at:%d/%m/%Y}" in str(list(response.context["messages"])[0])
+    assert f"valable jusqu'au {diagnosis.last_valid_day:%d/%m/%Y}" in str(list(response.context["messages"])[0])
 
 
 def test_renewal_makes_a_new_diagnosis(client, cast):
@@ -84,7 +84,7 @@ def _flow(client, *, user, organization, company, job_seeker):
         "company_id": company.pk,
         "sender_kind": "prescriber",
         "organization_key": f"prescriber:{organization.pk}",
-        "steps": ["person", "jobs", "message", "summary"],
+        "steps": ["person", "jobs", "message", "diagnosis", "summary"],
         "started_at": "2026-11-27T10:00:00+00:00",
         "job_ids": [],
         "spontaneous": True,
@@ -99,7 +99,7 @@ def _flow(client, *, user, organization, company, job_seeker):
     return flow_id
 
 
-def test_from_the_apply_flow_then_attached_at_sending(client):
+def test_in_the_apply_flow_made_with_the_application_at_sending(client):
     cast = cast_without_diagnosis()
     organization = cast.job_application.sender_prescriber_organization
     company = CompanyFactory(with_member=True, spontaneous_applications_open_since=timezone.now())
@@ -108,20 +108,26 @@ def test_from_the_apply_flow_then_attached_at_sending(client):
         client, user=cast.prescriber, organization=organization, company=company, job_seeker=cast.job_seeker
     )
     summary_url = reverse("apply:summary", args=[flow_id])
-    assert "Faire le diagnostic d'éligibilité" in client.get(summary_url).content.decode()
-
-    step = reverse("eligibility:prescriber_apply_flow", args=[flow_id])
-    response = client.post(step, {"administrative_criteria": [criteria()["RSA"].pk]}, follow=True)
+    step = reverse("apply:diagnosis", args=[flow_id])
+    # The summary sends back to the diagnosis step, still to do.
+    assert client.get(summary_url).url == step
+    # The old address leads to the step.
+    assert client.get(reverse("eligibility:prescriber_apply_flow", args=[flow_id])).url == step
+    response = client.post(step, {"administrative_criteria": [criteria()["RSA"].pk], "action": "new"}, follow=True)
     assert response.redirect_chain[-1][0] == summary_url
-    diagnosis = EligibilityDiagnosis.objects.get(job_seeker=cast.job_seeker)
-    assert "sera joint à la candidature" in response.content.decode()
+    assert "Un nouveau diagnostic sera enregistré à l'envoi" in response.content.decode()
+    assert not EligibilityDiagnosis.objects.filter(job_seeker=cast.job_seeker).exists()  # not before sending
 
     client.post(summary_url)
     sent = JobApplication.objects.get(to_company=company)
+    diagnosis = EligibilityDiagnosis.objects.get(job_seeker=cast.job_seeker)
     assert sent.eligibility_diagnosis == diagnosis
+    assert diagnosis.author_prescriber_organization == organization
+    assert [c.kind for c in diagnosis.administrative_criteria.all()] == ["RSA"]
 
 
 def test_apply_flow_of_another_session_is_404(client, cast):
     organization = cast.job_application.sender_prescriber_organization
     login(client, cast.prescriber, organization)
-    assert client.get(reverse("eligibility:prescriber_apply_flow", args=["x" * 24])).status_code == 404
+    assert client.get(reverse("eligibility:prescriber_apply_flow", args=["x" * 24]), follow=True).status_code == 404
+    assert client.get(reverse("apply:diagnosis", args=["x" * 24])).status_code == 404

@@ -12,6 +12,7 @@ import re
 import statistics
 import time
 
+import pytest
 from django.db import connection
 from django.test import RequestFactory
 from django.test.client import ClientHandler
@@ -200,6 +201,7 @@ def report(label: str, measures: tuple[list[float], list[float], list[float]]) -
     )
 
 
+@pytest.mark.slow
 def test_searches_at_france_scale(client, django_assert_num_queries):
     started = time.perf_counter()
     with connection.cursor() as cursor:
