@@ -484,6 +484,10 @@ def hire_approval(job_application):
     it by hand (no NIR nor France Travail id)."""
     if job_application.state != JobApplicationState.ACCEPTED:
         return None, False
+    return _approval_of(job_application)
+
+
+def _approval_of(job_application):
     hire = (
         ApprovalHire.objects.filter(job_application=job_application, cancelled_at__isnull=True)
         .select_related("approval")
@@ -498,7 +502,7 @@ def hire_approval(job_application):
 def hire_message(job_application) -> str:
     """What the success message of a hire says about the PASS IAE (UX.md: the number and
     its dates, right away)."""
-    approval, pending = hire_approval(job_application)
+    approval, pending = _approval_of(job_application)  # `job_application` predates the hire
     if approval is not None:
         return (
             f" PASS IAE n° {approval.display_number}, valable du {approval.start_at:%d/%m/%Y}"
