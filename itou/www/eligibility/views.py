@@ -77,7 +77,9 @@ def _not_authorized(request, *, back_url: str):
 # --- Authorized prescribers -----------------------------------------------------------
 
 
-def _prescriber_diagnosis(request, organization, job_seeker, *, geiq: bool, back_url: str, done_url: str):
+def _prescriber_diagnosis(
+    request, organization, job_seeker, *, geiq: bool, back_url: str, done_url: str, back_label: str = "Candidature"
+):
     if not organization.is_authorized:
         return _not_authorized(request, back_url=back_url)
     current = get_valid_geiq_diagnosis(job_seeker=job_seeker) if geiq else get_valid_diagnosis(job_seeker=job_seeker)
@@ -104,6 +106,7 @@ def _prescriber_diagnosis(request, organization, job_seeker, *, geiq: bool, back
             "form": form,
             "geiq": geiq,
             "back_url": back_url,
+            "back_label": back_label,
             "submit_label": "Renouveler le diagnostic" if current else "Enregistrer le diagnostic",
         },
     )
@@ -149,6 +152,7 @@ def prescriber_for_apply_flow(request, flow_id):
         geiq=company.kind == CompanyKind.GEIQ,
         back_url=summary_url,
         done_url=summary_url,
+        back_label="Récapitulatif de la candidature",
     )
 
 
