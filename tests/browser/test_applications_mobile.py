@@ -41,4 +41,3 @@ def test_first_application_visible_on_a_phone(ui):
     filters_button.click()
     expect(page.get_by_role("checkbox", name=re.compile("^Nouvelle candidature"))).to_be_visible()
     ui.check()
-
