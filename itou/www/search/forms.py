@@ -176,11 +176,23 @@ class EmployerSearchForm(SearchForm):
         invalid_message="Choisissez un domaine professionnel dans la liste.",
     )
 
-    field_order = ["commune", "commune_code", "radius", "kinds", "hiring", "domains"]
+    order = forms.ChoiceField(
+        label="Ordre des résultats",
+        choices=[("", "Recrutent en ce moment d'abord"), ("distance", "Distance : les plus proches d'abord")],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choisissez un ordre dans la liste."},
+    )
+
+    field_order = ["commune", "commune_code", "radius", "order", "kinds", "hiring", "domains"]
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["domains"].choices = rome_domain_choices()
+
+    @property
+    def by_distance(self) -> bool:
+        return self.is_valid() and self.cleaned_data.get("order") == "distance"
 
     def clean(self):
         """`departments` is no form field: its choices are the departments the radius reaches,

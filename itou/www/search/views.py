@@ -77,7 +77,7 @@ def employers(request):
             for code in selected
             if code not in found
         ]
-        paginator = CountedPaginator(companies_results(companies, departments=selected), RESULTS_PER_PAGE, count=count)
+        paginator = CountedPaginator(companies_results(companies, departments=selected, by_distance=form.by_distance), RESULTS_PER_PAGE, count=count)
         page = paginator.get_page(request.GET.get("page"))
     context = _search_context(form, page) | {"department_choices": department_choices}
     return _render(request, "search/employers.html", context)
