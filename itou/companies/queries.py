@@ -117,9 +117,7 @@ def company_department_counts(queryset: QuerySet) -> tuple[list[DepartmentCount]
     return departments, without_department
 
 
-def companies_results(
-    queryset: QuerySet, *, departments: Collection[str] = (), by_distance: bool = False
-) -> QuerySet:
+def companies_results(queryset: QuerySet, *, departments: Collection[str] = (), by_distance: bool = False) -> QuerySet:
     """A `companies_near` set ready for a results page: hiring now first, then the nearest
     (or, `by_distance`, the nearest first whatever they do).
 
