@@ -149,10 +149,7 @@ def employer_counters(company, *, today: datetime.date | None = None) -> list[Co
 
 
 def _approval_counters(company, today) -> list[Counter]:
-    company_approvals = Approval.objects.filter(
-        pk__in=ApprovalHire.objects.filter(company=company, cancelled_at__isnull=True).values("approval_id"),
-        cancelled_at__isnull=True,
-    )
+    company_approvals = Approval.objects.for_company(company).not_cancelled()
     suspension_window = Q(
         suspensions__end_at__gte=today, suspensions__end_at__lte=today + datetime.timedelta(days=SUSPENSION_ENDING_DAYS)
     )
