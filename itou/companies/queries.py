@@ -117,8 +117,9 @@ def company_department_counts(queryset: QuerySet) -> tuple[list[DepartmentCount]
     return departments, without_department
 
 
-def companies_results(queryset: QuerySet, *, departments: Collection[str] = ()) -> QuerySet:
-    """A `companies_near` set ready for a results page: hiring now first, then the nearest.
+def companies_results(queryset: QuerySet, *, departments: Collection[str] = (), by_distance: bool = False) -> QuerySet:
+    """A `companies_near` set ready for a results page: hiring now first, then the nearest
+    (or, `by_distance`, the nearest first whatever they do).
 
     Each employer carries its commune and `open_job_descriptions_count` (a correlated
     count on the job descriptions' company index, computed for the rows of the page only
@@ -135,7 +136,7 @@ def companies_results(queryset: QuerySet, *, departments: Collection[str] = ()) 
                 Subquery(open_count, output_field=IntegerField()), Value(0), output_field=IntegerField()
             )
         )
-        .order_by("-hiring_now", "distance", "pk")
+        .order_by(*(("distance", "pk") if by_distance else ("-hiring_now", "distance", "pk")))
     )
 
 

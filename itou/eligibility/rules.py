@@ -89,7 +89,8 @@ def validate_criteria(*, author_kind: str, company_kind: str | None, criteria: I
     if level_1 < MIN_LEVEL_1_CRITERIA and level_2 < min_level_2:
         errors.append(
             f"Cochez au moins {MIN_LEVEL_1_CRITERIA} critère de niveau 1, ou sinon au moins {min_level_2} critères "
-            f"de niveau 2 (règle pour une {company_kind}). Vous avez coché {level_2} critère(s) de niveau 2."
+            f"de niveau 2 (règle pour une {company_kind}). Vous avez coché {level_2} critère{'s' if level_2 > 1 else ''} "
+            "de niveau 2."
         )
     return errors
 

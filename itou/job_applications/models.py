@@ -216,6 +216,10 @@ class JobApplication(models.Model):
             models.Index(fields=["job_seeker", "-created_at"], name="ja_job_seeker_created_idx"),
             # Daily jobs: idle applications of some states (reminder, auto-refusal, auto-archive).
             models.Index(fields=["state", "updated_at"], name="ja_state_updated_idx"),
+            # Institutions' dashboards: hires of the month, France-wide (itou/www/dashboard/counters.py).
+            models.Index(
+                fields=["hiring_start_at"], name="ja_accepted_start_idx", condition=models.Q(state="accepted")
+            ),
         ]
 
     def __str__(self):

@@ -49,6 +49,12 @@ def get_job_application_for_user_or_404(user, pk) -> JobApplication:
                 "sender_prescriber_organization",
                 "transferred_from",
                 "archived_by",
+                "eligibility_diagnosis__author",
+                "eligibility_diagnosis__author_prescriber_organization",
+                "eligibility_diagnosis__author_company",
+                "geiq_eligibility_diagnosis__author",
+                "geiq_eligibility_diagnosis__author_prescriber_organization",
+                "geiq_eligibility_diagnosis__author_company",
             )
             .get(pk=pk)
         )

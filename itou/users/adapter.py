@@ -1,4 +1,8 @@
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from django.conf import settings
 from django.db import transaction
 
@@ -47,3 +51,23 @@ class AccountAdapter(DefaultAccountAdapter):
         if headers:
             message.extra_headers.update(headers)
         return message
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A password typed at login counts as a reauthentication for the next minutes
+        (REAUTHENTICATION_TIMEOUT): staff who must set up their authenticator app right
+        after logging in are not asked for their password a second time."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        request = self.request or context.request
+        return required and not just_logged_in_with_password(request)
+
+
+def just_logged_in_with_password(request) -> bool:
+    """Whether the session's last authentication is a password typed less than
+    REAUTHENTICATION_TIMEOUT seconds ago (allauth's records, kept in the session)."""
+    if request is None or not getattr(request, "user", None) or not request.user.is_authenticated:
+        return False
+    records = request.session.get("account_authentication_methods") or []
+    if str(request.session.get("account_authentication_methods_user")) != str(request.user.pk):
+        return False
+    passwords = [record for record in records if record.get("method") == "password"]
+    return bool(passwords) and time.time() - passwords[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT

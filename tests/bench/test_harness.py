@@ -44,6 +44,16 @@ def test_pages_are_measured_and_reported(demo_world):
         assert not result.error, (result.page.name, result.error)
         assert len(result.times_ms) == 2
         assert result.queries > 0
+    # Every role's dashboard (issue 18): measured without error, at most 10 queries.
+    dashboards = [page for page in pages if page.name.startswith("Tableau de bord")]
+    assert {"Tableau de bord employeur", "Tableau de bord prescripteur", "Tableau de bord candidat"} <= {
+        page.name for page in dashboards
+    }
+    assert any(page.name.startswith("Tableau de bord institution (DGEFP") for page in dashboards)
+    for result in [run.measure(page, requests=2, warmup=1) for page in dashboards]:
+        assert not result.error, (result.page.name, result.error)
+        assert 0 < result.queries <= 10, (result.page.name, result.queries)
+    assert run.BUDGET_MS["dashboard"] <= 100
     text = run.report(results, ["Exemple"], run.machine_facts(), run.postgresql_facts(), "1", "1", actors, 2, 1.0)
     assert "| Candidatures reçues (employeur)" in text
     assert "Pages sans URL dans ce code (non mesurées) : Exemple." in text

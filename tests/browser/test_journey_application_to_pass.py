@@ -101,6 +101,12 @@ def test_application_hire_and_pass_iae(ui, settings):
     approval = Approval.objects.get(job_seeker__email="lina.garcia@example.com")
     assert approval.number.startswith("99999") and approval.start_at == start
     assert approval.eligibility_diagnosis.author_prescriber_organization.name == "France Travail Lyon 7"
+    # The application page shows the PASS IAE just issued, its dates and its links.
+    expect(page.locator("[data-approval-number]")).to_have_text(approval.display_number)
+    expect(page.get_by_text(f"PASS IAE n° {approval.display_number}, valable du").first).to_be_visible()
+    expect(page.get_by_role("link", name="Voir le PASS IAE")).to_be_visible()
+    # …and the diagnosis the hire relied on, with its criterion.
+    expect(page.locator("#eligibilite").get_by_text("Bénéficiaire du RSA")).to_be_visible()
     log_out(page)
 
     # The job seeker claims the account from the email, then sees the hire and the PASS IAE.
@@ -113,8 +119,12 @@ def test_application_hire_and_pass_iae(ui, settings):
     page.get_by_label(re.compile("^Confirmez")).fill(NEW_PASSWORD)
     page.get_by_role("button").filter(has_text=re.compile("mot de passe", re.I)).last.click()
     page = log_in(ui, "lina.garcia@example.com", NEW_PASSWORD)
+    expect(page.locator("#mon-pass-iae")).to_contain_text(approval.display_number)
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes candidatures").click()
     expect(page.get_by_text(re.compile("Candidature acceptée — le contrat commence le"))).to_be_visible()
+    ui.check()
+    page.get_by_role("link", name=re.compile("Les Jardins de Gerland")).first.click()
+    expect(page.locator("[data-approval-number]")).to_have_text(approval.display_number)
     ui.check()
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mon PASS IAE").click()
     expect(page.get_by_text(approval.display_number).first).to_be_visible()

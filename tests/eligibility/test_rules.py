@@ -61,7 +61,7 @@ def test_employer_minimum_by_kind(company_kind, level_1, level_2, valid):
         minimum = rules.MIN_LEVEL_2_CRITERIA_BY_COMPANY_KIND[company_kind]
         assert errors == [
             f"Cochez au moins 1 critère de niveau 1, ou sinon au moins {minimum} critères de niveau 2 "
-            f"(règle pour une {company_kind}). Vous avez coché {level_2} critère(s) de niveau 2."
+            f"(règle pour une {company_kind}). Vous avez coché {level_2} critère{'s' if level_2 > 1 else ''} de niveau 2."
         ]
 
 

@@ -227,6 +227,7 @@ class ListFilterForm(forms.Form):
     job_seeker = forms.CharField(label="Nom du candidat", required=False, max_length=100)
     start_date = forms.DateField(label="Envoyée à partir du", widget=DATE_INPUT, required=False)
     end_date = forms.DateField(label="Envoyée jusqu'au", widget=DATE_INPUT, required=False)
+    processed_from = forms.DateField(label="Dernière décision à partir du", widget=DATE_INPUT, required=False)
     sort = forms.ChoiceField(label="Ordre", choices=SortChoices.CHOICES, required=False)
 
     def filter(self, queryset, *, skip_states: bool = False):
@@ -239,6 +240,8 @@ class ListFilterForm(forms.Form):
             queryset = queryset.filter(created_at__date__gte=data["start_date"])
         if data.get("end_date"):
             queryset = queryset.filter(created_at__date__lte=data["end_date"])
+        if data.get("processed_from"):
+            queryset = queryset.filter(processed_at__date__gte=data["processed_from"])
         return queryset
 
     def order(self, queryset):
@@ -248,7 +251,7 @@ class ListFilterForm(forms.Form):
     @property
     def is_filtered(self) -> bool:
         return self.is_valid() and any(
-            self.cleaned_data.get(name) for name in ("states", "job_seeker", "start_date", "end_date")
+            self.cleaned_data.get(name) for name in ("states", "job_seeker", "start_date", "end_date", "processed_from")
         )
 
 
@@ -260,8 +263,21 @@ class CompanyListFilterForm(ListFilterForm):
         label="Envoyée par", choices=SenderKind.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
     job_description = forms.ChoiceField(label="Fiche de poste", required=False)
+    hiring_from = forms.DateField(label="Contrat commençant à partir du", widget=DATE_INPUT, required=False)
+    hiring_to = forms.DateField(label="Contrat commençant jusqu'au", widget=DATE_INPUT, required=False)
 
-    field_order = ["states", "sender_kinds", "job_description", "job_seeker", "start_date", "end_date", "sort"]
+    field_order = [
+        "states",
+        "sender_kinds",
+        "job_description",
+        "job_seeker",
+        "start_date",
+        "end_date",
+        "hiring_from",
+        "hiring_to",
+        "processed_from",
+        "sort",
+    ]
 
     def __init__(self, *args, job_descriptions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -280,12 +296,19 @@ class CompanyListFilterForm(ListFilterForm):
             queryset = queryset.filter(selected_jobs__isnull=True)
         elif data.get("job_description"):
             queryset = queryset.filter(selected_jobs__pk=data["job_description"])
+        if data.get("hiring_from"):
+            queryset = queryset.filter(hiring_start_at__gte=data["hiring_from"])
+        if data.get("hiring_to"):
+            queryset = queryset.filter(hiring_start_at__lte=data["hiring_to"])
         return queryset
 
     @property
     def is_filtered(self) -> bool:
         return super().is_filtered or (
-            self.is_valid() and any(self.cleaned_data.get(name) for name in ("sender_kinds", "job_description"))
+            self.is_valid()
+            and any(
+                self.cleaned_data.get(name) for name in ("sender_kinds", "job_description", "hiring_from", "hiring_to")
+            )
         )
 
 

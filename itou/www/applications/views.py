@@ -17,7 +17,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from itou.approvals.models import ApprovalHire, PendingApprovalRequest
+from itou.companies.enums import SIAE_KINDS, CompanyKind
 from itou.companies.models import CompanyMembership, JobDescription
+from itou.eligibility.queries import get_valid_diagnosis, get_valid_geiq_diagnosis
 from itou.job_applications import perms, queries, services
 from itou.job_applications.enums import JobApplicationState
 from itou.job_applications.models import JobApplication, JobApplicationComment
@@ -306,6 +309,63 @@ def _act_for_the_right_organization(request, job_application, role) -> None:
         messages.info(request, f"Vous agissez maintenant pour {chosen.name} ({chosen.role_label}).")
 
 
+def hire_approval(job_application):
+    """The PASS IAE covering this hire (one query), or None; `pending` when staff must issue
+    it by hand (no NIR nor France Travail id)."""
+    if job_application.state != JobApplicationState.ACCEPTED:
+        return None, False
+    return _approval_of(job_application)
+
+
+def _approval_of(job_application):
+    hire = (
+        ApprovalHire.objects.filter(job_application=job_application, cancelled_at__isnull=True)
+        .select_related("approval")
+        .first()
+    )
+    if hire is not None:
+        return hire.approval, False
+    pending = PendingApprovalRequest.objects.filter(job_application=job_application, resolved_at__isnull=True).exists()
+    return None, pending
+
+
+def hire_message(job_application) -> str:
+    """What the success message of a hire says about the PASS IAE (UX.md: the number and
+    its dates, right away)."""
+    approval, pending = _approval_of(job_application)  # `job_application` predates the hire
+    if approval is not None:
+        return (
+            f" PASS IAE n° {approval.display_number}, valable du {approval.start_at:%d/%m/%Y}"
+            f" au {approval.end_at:%d/%m/%Y} : retrouvez-le et son attestation sur cette page."
+        )
+    if pending:
+        return (
+            " Le PASS IAE sera délivré par l'équipe support après vérification de l'identité du candidat"
+            " (ni numéro de sécurité sociale ni identifiant France Travail) : vous serez prévenu par e-mail."
+        )
+    return ""
+
+
+def diagnosis_in_force(job_application, role):
+    """The eligibility diagnosis shown on the application: the one the hire relied on, or
+    the one the employer would rely on now (a prescriber's first; the employer's own only
+    for the employer: DOMAIN.md). The sender sees a prescriber's diagnosis only."""
+    company = job_application.to_company
+    if company.kind == CompanyKind.GEIQ:
+        diagnosis = job_application.geiq_eligibility_diagnosis or get_valid_geiq_diagnosis(
+            job_seeker=job_application.job_seeker, for_company=company if role == ViewerRole.EMPLOYER else None
+        )
+    elif company.kind in SIAE_KINDS:
+        diagnosis = job_application.eligibility_diagnosis or get_valid_diagnosis(
+            job_seeker=job_application.job_seeker, for_company=company if role == ViewerRole.EMPLOYER else None
+        )
+    else:
+        return None
+    if diagnosis is not None and role != ViewerRole.EMPLOYER and not diagnosis.is_by_prescriber:
+        return None
+    return diagnosis
+
+
 @login_required
 def detail(request, pk):
     job_application, role = load_for_viewer(request, pk)
@@ -326,6 +386,9 @@ def detail(request, pk):
             else display.professional_next_step(job_application, employer=role == ViewerRole.EMPLOYER)
         ),
     }
+    context["approval"], context["approval_pending"] = hire_approval(job_application)
+    if role in (ViewerRole.EMPLOYER, ViewerRole.SENDER):
+        context["diagnosis"] = diagnosis_in_force(job_application, role)
     # An authorized prescriber of the sending organization makes or renews the diagnosis here.
     sender_organization = job_application.sender_prescriber_organization
     context["can_make_diagnosis"] = (
@@ -378,7 +441,10 @@ def action(request, pk, slug):
                 else:
                     form.add_error(None, error.messages)
             else:
-                messages.success(request, spec.success)
+                message = spec.success
+                if spec.name == "accept":
+                    message += hire_message(job_application)
+                messages.success(request, message)
                 return redirect(detail_url)
         elif "expected_state" in form.errors:
             messages.warning(request, STALE_MESSAGE)

@@ -22,6 +22,13 @@ class CompanyListFilterForm(forms.Form):
     ]
     status = forms.ChoiceField(label="État du PASS IAE", choices=STATUS_CHOICES, required=False)
     expires_soon = forms.BooleanField(label="Prend fin dans les 3 mois", required=False)
+    suspension_ends_soon = forms.BooleanField(label="Suspension qui se termine dans les 30 jours", required=False)
+    PROLONGATION_CHOICES = [
+        ("", "Toutes"),
+        ("pending", "En attente de réponse"),
+        ("answered", "Répondue dans les 30 derniers jours"),
+    ]
+    prolongation = forms.ChoiceField(label="Demande de prolongation", choices=PROLONGATION_CHOICES, required=False)
     name = forms.CharField(label="Nom du salarié", required=False, max_length=100)
 
 

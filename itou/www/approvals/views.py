@@ -5,6 +5,8 @@ Views load through permission-scoped queries (itou/approvals/queries.py), bind a
 a service, flash a French message and redirect. A stale page becomes a message.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +20,7 @@ from itou.approvals.enums import ProlongationRequestStatus
 from itou.approvals.workflow import TransitionNotAllowed
 from itou.organizations.current import get_current_company_or_404, get_current_prescriber_organization_or_404
 from itou.www.approvals import forms
+from itou.www.dashboard.counters import PROLONGATION_ANSWERED_DAYS, SUSPENSION_ENDING_DAYS
 
 PAGE_SIZE = 20
 
@@ -45,12 +48,39 @@ def company_list(request):
             rows = [row for row in rows if row[1] == status]
         if form.cleaned_data["expires_soon"]:
             rows = [row for row in rows if row[2]]
+        if form.cleaned_data["suspension_ends_soon"]:
+            rows = [row for row in rows if _suspension_ends_soon(row[0], today)]
+        if wanted := form.cleaned_data["prolongation"]:
+            rows = [row for row in rows if _has_prolongation_request(row[0], company, wanted)]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "approvals/company_list.html",
         {"company": company, "form": form, "page": page, "total": len(rows)},
     )
+
+
+def _suspension_ends_soon(approval, today) -> bool:
+    """Same window as the dashboard's counter (itou/www/dashboard/counters.py)."""
+    last_day = today + datetime.timedelta(days=SUSPENSION_ENDING_DAYS)
+    return any(today <= suspension.end_at <= last_day for suspension in approval.suspensions.all())
+
+
+def _has_prolongation_request(approval, company, wanted: str) -> bool:
+    answered_since = timezone.now() - datetime.timedelta(days=PROLONGATION_ANSWERED_DAYS)
+    for prolongation_request in approval.prolongation_requests.all():
+        if prolongation_request.company_id != company.pk:
+            continue
+        if wanted == "pending" and prolongation_request.status == ProlongationRequestStatus.PENDING:
+            return True
+        if (
+            wanted == "answered"
+            and prolongation_request.status != ProlongationRequestStatus.PENDING
+            and prolongation_request.processed_at
+            and prolongation_request.processed_at >= answered_since
+        ):
+            return True
+    return False
 
 
 def _company_detail_context(request, company, approval) -> dict:

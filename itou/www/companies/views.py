@@ -21,6 +21,7 @@ from itou.companies.enums import SIAE_KINDS, CompanyKind
 from itou.companies.models import JOB_DESCRIPTION_STALE_AFTER, Company, JobDescription
 from itou.organizations.current import get_current_company_or_404, remember_current_organization
 from itou.www.companies.forms import AntenneForm, CompanyPublicInfoForm, JobDescriptionForm, add_service_errors
+from itou.www.dashboard.counters import QUIET_JOB_DESCRIPTION_DAYS, quiet_job_descriptions_filter
 
 # One plain sentence per kind, for people who do not know the acronyms.
 KIND_EXPLANATIONS = {
@@ -155,9 +156,12 @@ def job_description_detail(request, pk):
 def job_description_list(request):
     """The current company's job descriptions (open and closed) and its spontaneous applications."""
     company = get_current_company_or_404(request)
-    job_descriptions = list(
-        company.job_descriptions.select_related("appellation", "location").order_by("ui_rank", "pk")
-    )
+    queryset = company.job_descriptions.select_related("appellation", "location").order_by("ui_rank", "pk")
+    # The dashboard's "sans candidature depuis 30 jours" counter links here.
+    quiet_only = bool(request.GET.get("sans_candidature"))
+    if quiet_only:
+        queryset = queryset.filter(quiet_job_descriptions_filter(timezone.localdate()))
+    job_descriptions = list(queryset)
     now = timezone.now()
     for job_description in job_descriptions:
         job_description.stale_on = services.stale_on(job_description)
@@ -170,6 +174,8 @@ def job_description_list(request):
         "spontaneous_stale_on": spontaneous_stale_on,
         "spontaneous_stale_soon": spontaneous_stale_on is not None and spontaneous_stale_on - now <= STALE_WARNING,
         "stale_days": JOB_DESCRIPTION_STALE_AFTER.days,
+        "quiet_only": quiet_only,
+        "quiet_days": QUIET_JOB_DESCRIPTION_DAYS,
     }
     return render(request, "companies/job_description_list.html", context)
 

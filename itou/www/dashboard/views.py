@@ -5,44 +5,36 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from itou.job_applications.enums import JobApplicationState
-from itou.job_applications.models import JobApplication
+from itou.approvals.queries import valid_approval_for
+from itou.eligibility.queries import get_valid_diagnosis
 from itou.organizations.current import Role, set_current_organization
 from itou.users import services
 from itou.users.models import JobSeekerProfile
+from itou.www.dashboard import counters
 from itou.www.dashboard.forms import JobSeekerProfileForm
 
 
 @login_required
 def index(request):
-    user = request.user
-    context = {}
+    """The few things waiting for this person, with figures that link to the filtered lists
+    (itou/www/dashboard/counters.py: one query per kind of counter)."""
+    user, current = request.user, request.current_organization
+    context = {"counters": [], "extra_cards": []}
     if user.is_job_seeker:
         context["profile"] = JobSeekerProfile.objects.select_related("commune").filter(user=user).first()
-    context["counts"] = dashboard_counts(request)
+        context["counters"] = counters.job_seeker_counters(user)
+        context["approval"] = valid_approval_for(user)
+        context["diagnosis"] = get_valid_diagnosis(job_seeker=user)
+        context["extra_cards"] = counters.EXTRA_CARDS["job_seeker"]
+    elif current:
+        if current.role == Role.EMPLOYER:
+            context["counters"] = counters.employer_counters(current.organization)
+        elif current.role == Role.PRESCRIBER:
+            context["counters"] = counters.prescriber_counters(current.organization)
+        else:
+            context["territory"], context["counters"] = counters.institution_counters(current.organization)
+        context["extra_cards"] = counters.EXTRA_CARDS[current.role]
     return render(request, "dashboard/index.html", context)
-
-
-def dashboard_counts(request) -> dict:
-    """What waits for this person, one COUNT each (indexed)."""
-    user, current = request.user, request.current_organization
-    if user.is_job_seeker:
-        return {"applications": JobApplication.objects.for_job_seeker(user).count()}
-    if current and current.role == Role.EMPLOYER:
-        company = current.organization
-        return {
-            "new_applications": JobApplication.objects.for_company(company)
-            .filter(state=JobApplicationState.NEW, archived_at__isnull=True)
-            .count(),
-            "open_job_descriptions": company.job_descriptions.open().count(),
-        }
-    if current and current.role == Role.PRESCRIBER:
-        return {
-            "sent_applications": JobApplication.objects.for_prescriber_organization(current.organization)
-            .pending()
-            .count()
-        }
-    return {}
 
 
 @login_required

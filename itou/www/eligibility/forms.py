@@ -56,6 +56,13 @@ class CriteriaForm(forms.Form):
             )
         for error in errors:
             self.add_error("administrative_criteria", error)
+        # What is wrong, criterion by criterion: the pairs that do not go together.
+        by_kind = {criterion.kind: criterion for criterion in criteria}
+        self.conflicts = {}
+        for a, b in rules.EXCLUSIVE_CRITERIA_PAIRS:
+            if a in by_kind and b in by_kind:
+                self.conflicts[a] = by_kind[b].name
+                self.conflicts[b] = by_kind[a].name
         return cleaned
 
     def _checked_ids(self) -> set[int]:
@@ -78,6 +85,8 @@ class CriteriaForm(forms.Form):
                     "checked": criterion.pk in checked,
                     "id": f"critere-{criterion.pk}",
                     "prefilled": criterion.kind in self.prefilled_kinds,
+                    # Marked as wrong only when it conflicts with another ticked criterion.
+                    "conflicts_with": getattr(self, "conflicts", {}).get(criterion.kind, ""),
                 }
             )
         order = [AdministrativeCriteriaLevel.LEVEL_1, AdministrativeCriteriaLevel.LEVEL_2, ""]

@@ -11,4 +11,6 @@ urlpatterns = [
     path("postuler/<str:flow_id>/", views.prescriber_for_apply_flow, name="prescriber_apply_flow"),
     # The receiving employer (SIAE or GEIQ), first step of "Accepter la candidature".
     path("candidature/<uuid:pk>/embauche/", views.accept_step, name="accept"),
+    # An authorized prescriber: the people whose diagnosis their organization made.
+    path("mes-candidats/", views.prescriber_diagnoses, name="prescriber_diagnoses"),
 ]

@@ -12,6 +12,7 @@ French message and redirect.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,6 +34,7 @@ from itou.www.applications.actions import (
     available_actions,
     load_for_viewer,
 )
+from itou.www.dashboard.counters import DIAGNOSIS_EXPIRING_DAYS, expiring_diagnoses, latest_diagnoses
 from itou.www.eligibility.forms import CriteriaForm
 
 
@@ -79,7 +81,9 @@ def _not_authorized(request, *, back_url: str):
 # --- Authorized prescribers -----------------------------------------------------------
 
 
-def _prescriber_diagnosis(request, organization, job_seeker, *, geiq: bool, back_url: str, done_url: str):
+def _prescriber_diagnosis(
+    request, organization, job_seeker, *, geiq: bool, back_url: str, done_url: str, back_label: str = "Candidature"
+):
     if not organization.is_authorized:
         return _not_authorized(request, back_url=back_url)
     current = get_valid_geiq_diagnosis(job_seeker=job_seeker) if geiq else get_valid_diagnosis(job_seeker=job_seeker)
@@ -106,6 +110,7 @@ def _prescriber_diagnosis(request, organization, job_seeker, *, geiq: bool, back
             "form": form,
             "geiq": geiq,
             "back_url": back_url,
+            "back_label": back_label,
             "submit_label": "Renouveler le diagnostic" if current else "Enregistrer le diagnostic",
         },
     )
@@ -199,5 +204,43 @@ def accept_step(request, pk):
             },
             "aid_amounts": {"full": euros(rules.GEIQ_AID_FULL), "reduced": euros(rules.GEIQ_AID_REDUCED)},
             "today": timezone.localdate(),
+        },
+    )
+
+
+# --- The diagnoses an authorized prescriber made ("Mes candidats") -----------------------
+
+DIAGNOSES_PAGE_SIZE = 20
+
+
+@login_required
+def prescriber_diagnoses(request):
+    """The people whose diagnosis the current (authorized) organization made, newest
+    diagnosis per person, soonest expiry first; `expire_bientot` keeps those expiring within
+    30 days (the dashboard's counter). Constant queries: page, count, criteria prefetch."""
+    organization = get_current_prescriber_organization_or_404(request)
+    if not organization.is_authorized:
+        raise Http404
+    today = timezone.localdate()
+    expiring_only = bool(request.GET.get("expire_bientot"))
+    diagnoses = expiring_diagnoses(organization, today=today) if expiring_only else latest_diagnoses(organization)
+    diagnoses = (
+        diagnoses.select_related("job_seeker", "author", "author_prescriber_organization")
+        .prefetch_related("administrative_criteria")
+        .order_by("-expires_at", "-pk")
+    )
+    if expiring_only:
+        diagnoses = diagnoses.order_by("expires_at", "pk")
+    page = Paginator(diagnoses, DIAGNOSES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "eligibility/prescriber_diagnoses.html",
+        {
+            "organization": organization,
+            "page": page,
+            "today": today,
+            "expiring_only": expiring_only,
+            "expiring_days": DIAGNOSIS_EXPIRING_DAYS,
+            "querystring": "expire_bientot=on" if expiring_only else "",
         },
     )

@@ -15,6 +15,7 @@ from itou.companies.queries import SEARCHABLE_COMPANY_KINDS
 from itou.geo.distance import Point
 from itou.geo.models import Commune
 from itou.jobs.models import RomeDomain
+from itou.prescribers.enums import PrescriberOrganizationKind
 from itou.utils.text import normalize
 from itou.www.autocomplete.search import parse_query
 
@@ -176,11 +177,23 @@ class EmployerSearchForm(SearchForm):
         invalid_message="Choisissez un domaine professionnel dans la liste.",
     )
 
-    field_order = ["commune", "commune_code", "radius", "kinds", "hiring", "domains"]
+    order = forms.ChoiceField(
+        label="Ordre des résultats",
+        choices=[("", "Recrutent en ce moment d'abord"), ("distance", "Distance : les plus proches d'abord")],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choisissez un ordre dans la liste."},
+    )
+
+    field_order = ["commune", "commune_code", "radius", "order", "kinds", "hiring", "domains"]
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["domains"].choices = rome_domain_choices()
+
+    @property
+    def by_distance(self) -> bool:
+        return self.is_valid() and self.cleaned_data.get("order") == "distance"
 
     def clean(self):
         """`departments` is no form field: its choices are the departments the radius reaches,
@@ -234,6 +247,38 @@ class JobDescriptionSearchForm(SearchForm):
 
 class PrescriberSearchForm(SearchForm):
     default_radius = 5
+
+    kinds = CheckboxMultipleChoiceField(
+        label="Type d'organisation",
+        choices=PrescriberOrganizationKind.choices,
+        invalid_message="Choisissez un type d'organisation dans la liste.",
+    )
+
+    field_order = ["commune", "commune_code", "radius", "kinds"]
+
+
+# What each kind of prescriber does for a job seeker, in plain French (UX.md).
+PRESCRIBER_KIND_DESCRIPTIONS = {
+    PrescriberOrganizationKind.FT: "Inscription comme demandeur d'emploi, indemnisation, accompagnement vers l'emploi et la formation.",
+    PrescriberOrganizationKind.ML: "Accompagne les jeunes de 16 à 25 ans : emploi, formation, logement, santé.",
+    PrescriberOrganizationKind.CAP_EMPLOI: "Accompagne vers l'emploi les personnes en situation de handicap.",
+    PrescriberOrganizationKind.DEPT: "Accompagne les personnes au RSA et les familles en difficulté (service social du département).",
+    PrescriberOrganizationKind.SPIP: "Accompagne vers l'insertion les personnes placées sous main de justice.",
+    PrescriberOrganizationKind.PJJ: "Accompagne les mineurs et jeunes majeurs suivis par la justice.",
+    PrescriberOrganizationKind.CCAS: "Aide sociale de la commune : démarches, aides, accompagnement social.",
+    PrescriberOrganizationKind.PLIE: "Accompagnement renforcé et individuel vers l'emploi des personnes qui en sont éloignées.",
+    PrescriberOrganizationKind.CHRS: "Héberge et accompagne vers l'autonomie les personnes en grande difficulté.",
+    PrescriberOrganizationKind.CHU: "Hébergement d'urgence et premier accompagnement social.",
+    PrescriberOrganizationKind.CIDFF: "Informe sur les droits et accompagne les femmes vers l'emploi.",
+    PrescriberOrganizationKind.CAF: "Prestations familiales et accompagnement social des allocataires.",
+    PrescriberOrganizationKind.CADA: "Héberge et accompagne les demandeurs d'asile.",
+    PrescriberOrganizationKind.ASE: "Accompagne les jeunes confiés à l'aide sociale à l'enfance.",
+    PrescriberOrganizationKind.E2C: "Formation et accompagnement des jeunes sortis de l'école sans diplôme.",
+    PrescriberOrganizationKind.EPIDE: "Formation et accompagnement en internat des jeunes de 17 à 25 ans.",
+    PrescriberOrganizationKind.AFPA: "Formations qualifiantes pour adultes.",
+    PrescriberOrganizationKind.PIJ_BIJ: "Informe les jeunes sur l'emploi, la formation et leurs droits.",
+    PrescriberOrganizationKind.PREVENTION: "Éducateurs qui accompagnent les jeunes dans leur quartier.",
+}
 
 
 KIND_DESCRIPTIONS = {

@@ -77,7 +77,11 @@ def employers(request):
             for code in selected
             if code not in found
         ]
-        paginator = CountedPaginator(companies_results(companies, departments=selected), RESULTS_PER_PAGE, count=count)
+        paginator = CountedPaginator(
+            companies_results(companies, departments=selected, by_distance=form.by_distance),
+            RESULTS_PER_PAGE,
+            count=count,
+        )
         page = paginator.get_page(request.GET.get("page"))
     context = _search_context(form, page) | {"department_choices": department_choices}
     return _render(request, "search/employers.html", context)
@@ -120,6 +124,9 @@ def prescribers(request):
     form = PrescriberSearchForm(request.GET)
     page = None
     if form.is_valid() and form.point:
-        paginator = Paginator(authorized_organizations_near(form.point, form.cleaned_data["radius"]), RESULTS_PER_PAGE)
+        paginator = Paginator(
+            authorized_organizations_near(form.point, form.cleaned_data["radius"], kinds=form.cleaned_data["kinds"]),
+            RESULTS_PER_PAGE,
+        )
         page = paginator.get_page(request.GET.get("page"))
     return _render(request, "search/prescribers.html", _search_context(form, page))

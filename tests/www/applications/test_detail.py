@@ -16,7 +16,9 @@ from tests.prescribers.factories import PrescriberMembershipFactory
 from tests.users.factories import StaffFactory
 from tests.www.applications.conftest import login
 
-DETAIL_QUERIES = 10  # session, user, the application (joins), organizations (3), logs, jobs, comments, transfer targets
+# session, user, the application (joins), organizations (3), logs, jobs, comments, transfer targets,
+# and the diagnosis in force (SIAE): valid PASS IAE?, a prescriber's diagnosis, the employer's own.
+DETAIL_QUERIES = 13
 
 
 def url(job_application):

@@ -59,7 +59,11 @@ def test_siae_without_diagnosis_makes_it_inside_accept(client):
     # Two level-2 criteria: one below the ACI threshold.
     page = client.post(step_url(cast.job_application), {"administrative_criteria": ids("CAP_BEP", "TH")})
     assert page.status_code == 200
-    assert "Vous avez coché 2 critère(s) de niveau 2." in page.content.decode()
+    content = page.content.decode()
+    assert "Vous avez coché 2 critères de niveau 2." in content
+    # Nothing in particular is wrong with the ticked criteria: none is marked as an error.
+    assert "fr-checkbox-group--error" not in content
+    assert "fr-fieldset--error" not in content
     assert not JobApplication.objects.get(pk=cast.job_application.pk).eligibility_diagnosis
 
     response = client.post(
@@ -92,7 +96,15 @@ def test_exclusive_pair_refused_on_the_form(client):
     login(client, cast.employer)
     response = client.post(step_url(cast.job_application), {"administrative_criteria": ids("SENIOR", "JEUNE", "RSA")})
     assert response.status_code == 200
-    assert "ne peuvent pas être cochés ensemble" in response.content.decode()
+    content = response.content.decode()
+    assert "ne peuvent pas être cochés ensemble" in content
+    # Only the two conflicting criteria are marked, each saying which one it conflicts with.
+    assert content.count("fr-checkbox-group--error") == 2
+    senior, jeune, rsa = ids("SENIOR", "JEUNE", "RSA")
+    assert f'id="critere-{senior}-erreur"' in content
+    assert f'id="critere-{jeune}-erreur"' in content
+    assert f'id="critere-{rsa}-erreur"' not in content
+    assert "Ne se cumule pas avec" in content
 
 
 def test_prescriber_diagnosis_skips_the_step_and_is_linked(client):

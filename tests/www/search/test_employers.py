@@ -72,6 +72,29 @@ def test_results_hiring_first_then_nearest(client):
     assert f'href="{reverse("companies:detail", kwargs={"pk": far_hiring.pk})}"' in content
 
 
+def test_visitor_chooses_nearest_first_and_the_choice_stays_in_the_url(client):
+    far_hiring = company_near(north_km=12, name="Loin mais recrute")
+    job_description(far_hiring)
+    company_near(north_km=1, name="Proche")
+    company_near(north_km=5, name="Moyen", spontaneous_applications_open_since=timezone.now())
+
+    response = search(client, order="distance")
+
+    assert names(response) == ["Proche", "Moyen", "Loin mais recrute"]
+    content = response.content.decode()
+    assert "Les plus proches d'abord." in content
+    assert re.search(r'value="distance"[^>]*checked', content)
+    # Each result says how far it is.
+    assert "à 1 km" in content and "à 12 km" in content
+    for i in range(25):
+        company_near(north_km=0.5 + i * 0.01, name=f"Structure {i:02d}")
+    content = search(client, order="distance").content.decode()
+    assert "order=distance" in content.split('aria-label="Pagination des résultats"')[1]
+    # An unknown order: a French message, the default order kept.
+    content = search(client, order="n-importe-quoi").content.decode()
+    assert "Choisissez un ordre dans la liste." in content
+
+
 def test_distance_shown_with_a_decimal_comma(client):
     company_near(north_km=3.24, name="À trois kilomètres")
     assert "à 3,2 km" in search(client).content.decode()

@@ -71,3 +71,29 @@ def test_bad_input(client):
     assert names(response) == []
     response = client.get(URL, {"commune": "Nulle part sur terre"})
     assert "Cette commune est inconnue : choisissez-la dans la liste proposée." in response.content.decode()
+
+
+def test_filter_by_kind_and_what_each_organization_does(client, django_assert_num_queries):
+    prescriber_near(north_km=3, name="France Travail Lyon Est")
+    prescriber_near(north_km=1, name="Mission locale de Lyon", kind=PrescriberOrganizationKind.ML)
+    prescriber_near(
+        north_km=2,
+        name="CHRS habilité",
+        kind=PrescriberOrganizationKind.CHRS,
+        description="Accueil de jour, hébergement et ateliers de recherche d'emploi.",
+    )
+
+    with django_assert_num_queries(3):  # commune, COUNT, page
+        response = client.get(URL, {"commune_code": LYON, "kinds": ["ML", "CHRS"]})
+
+    assert names(response) == ["Mission locale de Lyon", "CHRS habilité"]
+    content = html.unescape(response.content.decode())
+    assert "Accompagne les jeunes de 16 à 25 ans" in content
+    assert "Héberge et accompagne vers l'autonomie" in content
+    assert "Accueil de jour, hébergement et ateliers de recherche d'emploi." in content
+    # The choice is kept: ticked boxes, and in the pagination links' query.
+    assert re.search(r'value="CHRS"[^>]*checked', content)
+    assert 'value="FT" id' in content and not re.search(r'value="FT"[^>]*checked', content)
+    # A forged kind: a French message, no results list.
+    content = html.unescape(client.get(URL, {"commune_code": LYON, "kinds": ["XYZ"]}).content.decode())
+    assert "Choisissez un type d'organisation dans la liste." in content

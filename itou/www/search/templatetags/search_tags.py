@@ -1,6 +1,6 @@
 from django import template
 
-from itou.www.search.forms import KIND_DESCRIPTIONS
+from itou.www.search.forms import KIND_DESCRIPTIONS, PRESCRIBER_KIND_DESCRIPTIONS
 
 register = template.Library()
 
@@ -21,3 +21,8 @@ def distance_label(distance_km) -> str:
 @register.filter
 def company_kind_description(kind: str) -> str:
     return KIND_DESCRIPTIONS.get(kind, "")
+
+
+@register.filter
+def prescriber_kind_description(kind: str) -> str:
+    return PRESCRIBER_KIND_DESCRIPTIONS.get(kind, "")
