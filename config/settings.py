@@ -303,6 +303,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "itou.api.errors.exception_handler",
+    # No OPTIONS introspection: 405, as documented.
+    "DEFAULT_METADATA_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_RATES": {
         "public": os.environ.get("API_THROTTLE_PUBLIC", "120/min"),
@@ -328,6 +330,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SORT_OPERATIONS": False,
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "itou.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EtatCandidatureEnum": "itou.job_applications.enums.JobApplicationState",
         "TypeEmployeurEnum": "itou.companies.enums.CompanyKind",

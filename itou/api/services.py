@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -58,7 +59,7 @@ def employer_token_create(*, acting_user, company, name: str) -> NewToken:
         raise PermissionDenied("Seuls les administrateurs de la structure peuvent créer un jeton d'API.")
     name = _clean_name(name)
     # Serialize the admin's creations: the cap below holds under parallel clicks.
-    type(acting_user).objects.select_for_update().only("pk").get(pk=acting_user.pk)
+    get_user_model().objects.select_for_update().only("pk").get(pk=acting_user.pk)
     if ApiToken.objects.usable().filter(user=acting_user).count() >= MAX_TOKENS_PER_USER:
         raise ValidationError(
             {"name": f"Vous avez déjà {MAX_TOKENS_PER_USER} jetons actifs : révoquez ceux qui ne servent plus."}
@@ -130,12 +131,7 @@ def authenticate(secret: str) -> ApiToken | None:
     key_id, _, rest = secret[len(TOKEN_PREFIX) :].partition("_")
     if not key_id or not rest:
         return None
-    token = (
-        ApiToken.objects.usable()
-        .select_related("user", "company", "department")
-        .filter(key_id=key_id)
-        .first()
-    )
+    token = ApiToken.objects.usable().select_related("user", "company", "department").filter(key_id=key_id).first()
     if token is None or not hmac.compare_digest(token.key_hash, _hash(secret)):
         return None
     if token.kind == TokenKind.EMPLOYER and not (

@@ -37,11 +37,13 @@ urlpatterns = [
         views.EmployerApplicationActionView.as_view(),
         name="employer_application_action",
     ),
-    path("employeur/fiches-de-poste/", views.EmployerJobDescriptionListView.as_view(), name="employer_job_descriptions"),
+    path(
+        "employeur/fiches-de-poste/", views.EmployerJobDescriptionListView.as_view(), name="employer_job_descriptions"
+    ),
     path(
         "employeur/fiches-de-poste/<int:pk>/",
         views.EmployerJobDescriptionDetailView.as_view(),
         name="employer_job_description",
     ),
-    re_path(r"^.*$", views.NotFoundView.as_view(), name="not_found"),
+    re_path(r"^[\s\S]*$", views.NotFoundView.as_view(), name="not_found"),
 ]

@@ -13,13 +13,14 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from itou.api import serializers as api_serializers, services
+from itou.api import serializers as api_serializers
+from itou.api import services
 from itou.api.auth import (
     DepartmentThrottle,
     EmployerThrottle,
@@ -32,23 +33,39 @@ from itou.api.auth import (
 )
 from itou.api.pagination import ApplicationCursorPagination, SearchPagination
 from itou.approvals import queries as approval_queries
-from itou.companies import job_descriptions as job_description_services, queries as company_queries
+from itou.companies import job_descriptions as job_description_services
+from itou.companies import queries as company_queries
 from itou.companies.enums import CompanyKind, ContractType
 from itou.companies.models import Company, JobDescription
 from itou.eligibility.models import AdministrativeCriteria
 from itou.geo.distance import Point
 from itou.geo.models import Commune
-from itou.job_applications import perms as application_perms, services as app_services
+from itou.job_applications import perms as application_perms
+from itou.job_applications import services as app_services
 from itou.job_applications.enums import JobApplicationState
 from itou.job_applications.models import JobApplication
 from itou.jobs.models import RomeDomain
 from itou.prescribers import queries as prescriber_queries
+from itou.utils.text import normalize
 from itou.www.autocomplete.search import appellations_autocomplete, communes_autocomplete
 
 RADIUS_CHOICES_KM = (2, 5, 10, 15, 25, 50, 100)
 PUBLIC_CACHE_SECONDS = 60
 # Departments look at the last 3 months of applications (the partner agreement's purpose).
 DEPARTMENT_LOOKBACK_MONTHS = 3
+
+
+def paginated(serializer_class, *, cursor: bool = False):
+    """The documented shape of a page of `serializer_class` rows."""
+    fields = {
+        "next": serializers.URLField(allow_null=True, help_text="La page suivante, ou null."),
+        "previous": serializers.URLField(allow_null=True, help_text="La page précédente, ou null."),
+        "results": serializer_class(many=True),
+    }
+    if not cursor:
+        fields = {"count": serializers.IntegerField(help_text="Nombre total de résultats."), **fields}
+    name = serializer_class.__name__.replace("Serializer", "")
+    return inline_serializer(f"Page{'Curseur' if cursor else ''}{name}", fields=fields)
 
 
 class PublicView(GenericAPIView):
@@ -141,6 +158,7 @@ class EmployerSearchView(PublicView):
         tags=["Public"],
         summary="Rechercher des employeurs solidaires",
         parameters=[_SearchParams, *_FILTER_PARAMETERS],
+        responses=paginated(api_serializers.EmployerSerializer),
     )
     def get(self, request):
         params = _SearchParams(data=request.query_params)
@@ -202,6 +220,7 @@ class JobDescriptionSearchView(PublicView):
         tags=["Public"],
         summary="Rechercher des fiches de poste ouvertes",
         parameters=[_SearchParams, *_FILTER_PARAMETERS],
+        responses=paginated(api_serializers.JobDescriptionSerializer),
     )
     def get(self, request):
         params = _SearchParams(data=request.query_params)
@@ -242,7 +261,13 @@ class JobDescriptionDetailView(PublicView):
         job_description = get_object_or_404(
             JobDescription.objects.filter(is_open=True, company__in=company_queries.searchable_companies())
             .select_related(*company_queries.JOB_DESCRIPTION_CARD_RELATED)
-            .defer(*(f for f in company_queries.JOB_DESCRIPTION_CARD_DEFERRED if f not in ("description", "profile_sought"))),
+            .defer(
+                *(
+                    f
+                    for f in company_queries.JOB_DESCRIPTION_CARD_DEFERRED
+                    if f not in ("description", "profile_sought")
+                )
+            ),
             pk=pk,
         )
         return Response(self.get_serializer(job_description).data)
@@ -266,6 +291,7 @@ class PrescriberSearchView(PublicView):
         tags=["Public"],
         summary="Prescripteurs habilités près d'une commune",
         parameters=[_PrescriberParams],
+        responses=paginated(api_serializers.PrescriberSerializer),
     )
     def get(self, request):
         params = _PrescriberParams(data=request.query_params)
@@ -288,7 +314,11 @@ class CommuneReferenceView(PublicView):
     serializer_class = api_serializers.CommuneSerializer
 
     @extend_schema(
-        operation_id="referentiel_communes", tags=["Référentiels"], summary="Chercher une commune", parameters=[_TextParams]
+        operation_id="referentiel_communes",
+        tags=["Référentiels"],
+        summary="Chercher une commune",
+        parameters=[_TextParams],
+        responses=api_serializers.CommuneSerializer(many=True),
     )
     def get(self, request):
         params = _TextParams(data=request.query_params)
@@ -304,19 +334,31 @@ class AppellationReferenceView(PublicView):
     serializer_class = api_serializers.ReferenceItemSerializer
 
     @extend_schema(
-        operation_id="referentiel_metiers", tags=["Référentiels"], summary="Chercher un métier", parameters=[_TextParams]
+        operation_id="referentiel_metiers",
+        tags=["Référentiels"],
+        summary="Chercher un métier",
+        parameters=[_TextParams],
+        responses=api_serializers.ReferenceItemSerializer(many=True),
     )
     def get(self, request):
         params = _TextParams(data=request.query_params)
         params.is_valid(raise_exception=True)
-        rows = [{"code": row["id"], "libelle": row["label"]} for row in appellations_autocomplete(params.validated_data["q"])]
+        rows = [
+            {"code": row["id"], "libelle": row["label"]}
+            for row in appellations_autocomplete(params.validated_data["q"])
+        ]
         return Response(self.get_serializer(rows, many=True).data)
 
 
 class RomeDomainReferenceView(PublicView):
     serializer_class = api_serializers.ReferenceItemSerializer
 
-    @extend_schema(operation_id="referentiel_domaines_rome", tags=["Référentiels"], summary="Grands domaines ROME")
+    @extend_schema(
+        operation_id="referentiel_domaines_rome",
+        tags=["Référentiels"],
+        summary="Grands domaines ROME",
+        responses=api_serializers.ReferenceItemSerializer(many=True),
+    )
     def get(self, request):
         rows = [{"code": d.code, "libelle": d.name} for d in RomeDomain.objects.order_by("code")]
         return Response(self.get_serializer(rows, many=True).data)
@@ -325,7 +367,12 @@ class RomeDomainReferenceView(PublicView):
 class CriteriaReferenceView(PublicView):
     serializer_class = api_serializers.CriterionSerializer
 
-    @extend_schema(operation_id="referentiel_criteres", tags=["Référentiels"], summary="Critères d'éligibilité IAE")
+    @extend_schema(
+        operation_id="referentiel_criteres",
+        tags=["Référentiels"],
+        summary="Critères d'éligibilité IAE",
+        responses=api_serializers.CriterionSerializer(many=True),
+    )
     def get(self, request):
         criteria = AdministrativeCriteria.objects.order_by("level", "ui_rank", "pk")
         return Response(self.get_serializer(criteria, many=True).data)
@@ -343,7 +390,9 @@ class ApprovalVerificationView(GenericAPIView):
         operation_id="pass_iae_verification",
         tags=["Partenaires"],
         summary="Vérifier un PASS IAE",
-        parameters=[OpenApiParameter("numero", str, OpenApiParameter.PATH, description="12 chiffres, espaces ignorés.")],
+        parameters=[
+            OpenApiParameter("numero", str, OpenApiParameter.PATH, description="12 chiffres, espaces ignorés.")
+        ],
     )
     def get(self, request, numero: str):
         compact = "".join(numero.split())
@@ -388,16 +437,21 @@ class DepartmentApplicationSearchView(GenericAPIView):
             queryset = queryset.filter(job_seeker__jobseeker_profile__nir__startswith=data["nir"])
             lookup_kind, lookup_value = "nir", data["nir"]
         else:
-            queryset = queryset.filter(
-                job_seeker__last_name__unaccent__iexact=data["nom"],
-                job_seeker__first_name__unaccent__iexact=data["prenom"],
-                job_seeker__jobseeker_profile__birthdate=data["date_naissance"],
-            )
+            # Birth date in SQL (indexed), names compared without accents or case in Python.
+            queryset = queryset.filter(job_seeker__jobseeker_profile__birthdate=data["date_naissance"])
             lookup_kind = "nom_date_naissance"
             lookup_value = f"{data['nom']}|{data['prenom']}|{data['date_naissance'].isoformat()}"
         rows = list(
             queryset.select_related("job_seeker", "to_company", "to_company__commune").order_by("-created_at")[:200]
         )
+        if lookup_kind == "nom_date_naissance":
+            last_name, first_name = normalize(data["nom"]), normalize(data["prenom"])
+            rows = [
+                row
+                for row in rows
+                if normalize(row.job_seeker.last_name) == last_name
+                and normalize(row.job_seeker.first_name) == first_name
+            ]
         services.log_access(
             request=request,
             token=request.auth,
@@ -449,6 +503,7 @@ class EmployerApplicationListView(EmployerTokenView):
             OpenApiParameter("etat", str, many=True, enum=JobApplicationState.values),
             OpenApiParameter("archivees", bool),
         ],
+        responses=paginated(api_serializers.EmployerApplicationSerializer, cursor=True),
     )
     def get(self, request):
         params = _ApplicationListParams(
@@ -537,7 +592,7 @@ class EmployerApplicationActionView(EmployerTokenView):
                 app_services.job_application_refuse(
                     **common,
                     refusal_reason=data["motif_refus"],
-                    refusal_reason_shared_with_job_seeker=data.get("motif_partage_avec_candidat", False),
+                    share_reason_with_job_seeker=data.get("motif_partage_avec_candidat", False),
                     answer=data.get("reponse", ""),
                 )
             elif name == "accept":
@@ -563,7 +618,12 @@ class EmployerJobDescriptionListView(EmployerTokenView):
             .order_by("ui_rank", "pk")
         )
 
-    @extend_schema(operation_id="employeur_fiches_de_poste", tags=["Employeurs"], summary="Les fiches de poste")
+    @extend_schema(
+        operation_id="employeur_fiches_de_poste",
+        tags=["Employeurs"],
+        summary="Les fiches de poste",
+        responses=api_serializers.JobDescriptionSerializer(many=True),
+    )
     def get(self, request):
         return Response(self.get_serializer(self._queryset(), many=True).data)
 
@@ -634,4 +694,3 @@ class EmployerJobDescriptionDetailView(EmployerTokenView):
 class NotFoundView(PublicView):
     def get(self, request, *args, **kwargs):
         raise NotFound()
-

@@ -51,7 +51,9 @@ def test_employer_search_constant_queries(api_client, saint_etienne):
         assert len(api_client.get("/api/v1/employeurs/", {"code_insee": "42218"}).json()["results"]) == 7
     assert len(one) == len(seven)
     # Commune, count, page, open job descriptions; the rest is the throttle's database cache.
-    assert len([q for q in seven.captured_queries if "django_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]]) == 4
+    assert (
+        len([q for q in seven.captured_queries if "django_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]]) == 4
+    )
 
 
 def test_employers_in_a_department_with_filters(api_client, saint_etienne, lyon):
