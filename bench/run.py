@@ -338,6 +338,16 @@ def pages(actors: dict) -> tuple[list[Page], list[str]]:
         ),
         Page("Recherche prescripteurs, 5 km", "search", search("search:prescribers", radius=5)),
         Page(
+            "API publique : employeurs, commune + 25 km",
+            "search",
+            [_url("api:employers", code_insee=code, rayon=25) for code in SEARCH_COMMUNES],
+        ),
+        Page(
+            "API publique : fiches de poste, commune + 25 km",
+            "search",
+            [_url("api:job_descriptions", code_insee=code, rayon=25) for code in SEARCH_COMMUNES],
+        ),
+        Page(
             "Autocomplétion communes",
             "search",
             [_url("autocomplete:communes", q=q) for q in ("lyo", "mars", "saint-", "bord", "69001", "paris")],

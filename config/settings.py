@@ -83,6 +83,11 @@ INSTALLED_APPS = [
     "itou.www.autocomplete",
     "itou.www.dev",
     "itou.www.approvals",
+    # Public and partner API (docs/api.md)
+    "rest_framework",
+    "drf_spectacular",
+    "itou.api",
+    "itou.www.api",
 ]
 
 MIDDLEWARE = [
@@ -288,3 +293,52 @@ LOGGING = {
 
 # Content shown by django-dsfr's site configuration helpers.
 DSFR_USE_INTEGRITY_CHECKSUMS = False
+
+
+# API (docs/api.md): every view declares its authentication, scope and throttle; these
+# defaults close whatever forgets to.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["itou.api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "itou.api.errors.exception_handler",
+    # No OPTIONS introspection: 405, as documented.
+    "DEFAULT_METADATA_CLASS": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_RATES": {
+        "public": os.environ.get("API_THROTTLE_PUBLIC", "120/min"),
+        "partner": os.environ.get("API_THROTTLE_PARTNER", "600/min"),
+        "department": os.environ.get("API_THROTTLE_DEPARTMENT", "120/min"),
+        "employer": os.environ.get("API_THROTTLE_EMPLOYER", "300/min"),
+    },
+    # Behind a load balancer, the number of proxies that append to X-Forwarded-For.
+    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if os.environ.get("API_NUM_PROXIES") else None,
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API des emplois de l'inclusion",
+    "DESCRIPTION": (
+        "Employeurs solidaires et fiches de poste (public), vérification des PASS IAE (partenaires), "
+        "candidatures récentes d'une personne (départements), candidatures et fiches de poste d'une "
+        "structure (logiciels des employeurs). Voir la page « API » du site."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SORT_OPERATIONS": False,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "itou.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "EtatCandidatureEnum": "itou.job_applications.enums.JobApplicationState",
+        "TypeEmployeurEnum": "itou.companies.enums.CompanyKind",
+        "TypePrescripteurEnum": "itou.prescribers.enums.PrescriberOrganizationKind",
+        "TypeContratEnum": "itou.companies.enums.ContractType",
+    },
+}

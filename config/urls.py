@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from itou.www.api import views as api_views
+
 admin.site.site_header = "Les emplois de l'inclusion — back-office"
 admin.site.site_title = "Back-office"
 admin.site.index_title = "Administration"
@@ -23,6 +25,9 @@ urlpatterns = [
     path("pass-iae/", include("itou.www.approvals.urls")),
     path("autocomplete/", include("itou.www.autocomplete.urls")),
     path("dev/", include("itou.www.dev.urls")),
+    path("api/v1/docs/", api_views.documentation, name="api_docs"),
+    path("api/jetons/", include("itou.www.api.urls")),
+    path("api/v1/", include("itou.api.urls")),
     path("admin/", admin.site.urls),
 ]
 
