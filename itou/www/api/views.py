@@ -13,7 +13,7 @@ from drf_spectacular.generators import SchemaGenerator
 from itou.api import services
 from itou.api.enums import TokenKind
 from itou.api.models import ApiToken
-from itou.utils.organizations import get_current_company_or_404
+from itou.organizations.current import get_current_company_or_404
 from itou.www.api.forms import TokenCreateForm
 
 AUDIENCES = {
