@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "itou.utils.organizations.CurrentOrganizationMiddleware",
     "itou.utils.middleware.StaffMFARequiredMiddleware",
+    "itou.www.dev.visibility.DemoMailboxMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

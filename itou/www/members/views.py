@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 from itou.invitations import perms, services
 from itou.invitations.models import INVITATION_VALIDITY, Invitation, JoinRequest
 from itou.invitations.organizations import display_name, kind_of, memberships_of
+from itou.users.models import User
+from itou.www.dev.visibility import remember_address
 from itou.www.members.forms import InvitationForm
 
 
@@ -93,6 +95,9 @@ def invite(request):
         except services.ActionError as error:
             form.add_error("email", error.message)
         else:
+            if not User.objects.filter(email__iexact=invitation.email).exists():
+                # Demo mailbox: the inviter may read the invitation sent to a new address.
+                remember_address(request, invitation.email)
             messages.success(
                 request,
                 f"Invitation envoyée à {invitation.email}. Le lien est valable {INVITATION_VALIDITY.days} jours ; "
