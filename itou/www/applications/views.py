@@ -12,10 +12,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from itou.companies.enums import CompanyKind
@@ -32,6 +31,7 @@ from itou.utils.organizations import (
     set_current_organization,
 )
 from itou.utils.pagination import CountedPaginator
+from itou.utils.redirects import safe_redirect_target
 from itou.www.applications import display, forms
 from itou.www.eligibility import views as eligibility_views
 
@@ -132,10 +132,7 @@ def job_seeker_list(request):
 
 
 def _safe_next(request, default: str) -> str:
-    url = request.POST.get("next", "")
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
-        return url
-    return default
+    return safe_redirect_target(request, request.POST.get("next"), default)
 
 
 def _batch_service(action: str, data: dict) -> Callable:
@@ -190,7 +187,7 @@ def company_batch(request):
         for field in ("ids", "action"):
             for error in form.errors.get(field, []):
                 messages.error(request, error)
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     ids = form.cleaned_data["ids"]
     found = {
         job_application.pk: job_application
@@ -224,7 +221,7 @@ def company_batch(request):
         )
     if missing := len(ids) - len(selected):
         messages.warning(request, f"{_count(missing, 'introuvable{s}')} dans vos candidatures reçues.")
-    return redirect(next_url)
+    return HttpResponseRedirect(next_url)
 
 
 # --- The member's email settings -------------------------------------------------------
