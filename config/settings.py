@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "itou.utils.staticfiles.StaticFilesConfig",  # django.contrib.staticfiles, without unused DSFR files
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django.forms",

@@ -287,6 +287,13 @@ def _memberships(request) -> tuple[set, set]:
     return companies, organizations
 
 
+# 403 (not 404): whoever sees the application (its sender, the job seeker) knows it exists.
+EMPLOYER_ONLY = (
+    "Seul l'employeur qui a reçu cette candidature peut la traiter ou la commenter. "
+    "Vous pouvez suivre son état depuis la page de la candidature."
+)
+
+
 def _load(request, pk):
     """The application if the user is involved (404 otherwise), and their role."""
     job_application = queries.get_job_application_for_user_or_404(request.user, pk)
@@ -528,7 +535,7 @@ def action(request, pk, slug):
         raise Http404
     job_application, role = _load(request, pk)
     if role != ViewerRole.EMPLOYER:
-        raise Http404
+        raise PermissionDenied(EMPLOYER_ONLY)
     detail_url = reverse("applications:detail", args=[job_application.pk])
     data = request.POST if request.method == "POST" else None
     form = spec.form_class(data, job_application=job_application, user=request.user)
@@ -570,7 +577,7 @@ def action(request, pk, slug):
 def add_comment(request, pk):
     job_application, role = _load(request, pk)
     if role != ViewerRole.EMPLOYER:
-        raise Http404
+        raise PermissionDenied(EMPLOYER_ONLY)
     form = forms.CommentForm(request.POST)
     if form.is_valid():
         try:

@@ -186,11 +186,11 @@ def accept_eligibility_summary(job_application) -> dict | None:
 
 @login_required
 def accept_step(request, pk):
-    from itou.www.applications.views import ACTIONS, STALE_MESSAGE, _available_actions, _load
+    from itou.www.applications.views import ACTIONS, EMPLOYER_ONLY, STALE_MESSAGE, _available_actions, _load
 
     job_application, role = _load(request, pk)
     if role != ViewerRole.EMPLOYER:
-        raise Http404
+        raise PermissionDenied(EMPLOYER_ONLY)
     company = job_application.to_company
     accept_url = reverse("applications:action", args=[job_application.pk, ACCEPT_SLUG])
     if ACTIONS[ACCEPT_SLUG] not in _available_actions(request, job_application):

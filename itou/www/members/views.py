@@ -7,6 +7,7 @@ requests or invitations answer 404.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -18,6 +19,12 @@ from itou.users.models import User
 from itou.www.dev.visibility import remember_address
 from itou.www.members.forms import InvitationForm
 
+# 403 (not 404): the member knows their organization exists; they are told why and whom to ask.
+ADMIN_ONLY = (
+    "Seuls les administrateurs de votre structure peuvent gérer ses membres et inviter des collègues. "
+    "Demandez à l'un d'eux de le faire, ou de vous donner le rôle d'administrateur."
+)
+
 
 def _organization_or_404(request, *, manage: bool = False):
     """The organization the user acts for; with `manage`, only if they may manage its members."""
@@ -26,7 +33,7 @@ def _organization_or_404(request, *, manage: bool = False):
         raise Http404
     organization = current.organization
     if manage and not perms.can_manage_members(request.user, organization):
-        raise Http404
+        raise PermissionDenied(ADMIN_ONLY)
     return organization
 
 
@@ -85,7 +92,7 @@ def index(request):
 def invite(request):
     organization = _organization_or_404(request)
     if not perms.can_invite(request.user, organization):
-        raise Http404
+        raise PermissionDenied(ADMIN_ONLY)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
