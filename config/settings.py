@@ -87,6 +87,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed (static files come pre-compressed from WhiteNoise, above). Django's
+    # BREACH mitigations apply: masked CSRF tokens, random gzip header padding.
+    "django.middleware.gzip.GZipMiddleware",
     "itou.utils.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
