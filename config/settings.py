@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "itou.utils.staticfiles.StaticFilesConfig",  # django.contrib.staticfiles, without unused DSFR files
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django.forms",
@@ -93,6 +93,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed (static files come pre-compressed from WhiteNoise, above). Django's
+    # BREACH mitigations apply: masked CSRF tokens, random gzip header padding.
+    "django.middleware.gzip.GZipMiddleware",
     "itou.utils.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -105,6 +108,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "itou.organizations.current.CurrentOrganizationMiddleware",
     "itou.utils.middleware.StaffMFARequiredMiddleware",
+    "itou.www.dev.visibility.DemoMailboxMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,6 +140,8 @@ if not DATABASE_URL:
     DATABASE_URL = local_database_url()
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# dj_database_url only adds OPTIONS when the URL has a query string.
+DATABASES["default"].setdefault("OPTIONS", {})
 # Web queries are short: parallel workers cost more to start than they save (bench/).
 # Off with DATABASE_PARALLEL_QUERIES=1, e.g. behind a pooler that rejects startup options.
 if not env_bool("DATABASE_PARALLEL_QUERIES"):
@@ -263,8 +269,42 @@ APPROVAL_NUMBER_PREFIX = os.environ.get("APPROVAL_NUMBER_PREFIX", "99999")
 # SIRENE company lookup (INSEE API): off when unset, names and addresses are then typed.
 SIRENE_API_URL = os.environ.get("SIRENE_API_URL", "")
 SIRENE_API_TOKEN = os.environ.get("SIRENE_API_TOKEN", "")
-# The dev mailbox is only reachable with DEBUG on.
-DEV_MAILBOX_ENABLED = DEBUG
+# The dev mailbox (/dev/emails/) comes with the demo, not with DEBUG.
+DEV_MAILBOX_ENABLED = DEMO_MODE
+
+# The demo (its login list and its mailbox showing codes and reset links) must never run
+# on a production-looking configuration (docs/configuration.md, "Mode démonstration").
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "testserver"}
+
+
+def production_signs() -> list[str]:
+    """What makes this configuration look like production, in French (empty when none)."""
+    signs = []
+    if APPROVAL_NUMBER_PREFIX != "99999":
+        signs.append(f"APPROVAL_NUMBER_PREFIX={APPROVAL_NUMBER_PREFIX} (de vrais PASS IAE)")
+    if EMAIL_HOST:
+        signs.append("EMAIL_HOST (de vrais e-mails envoyés)")
+    public_hosts = sorted(host for host in ALLOWED_HOSTS if host.lstrip(".") not in LOCAL_HOSTS)
+    if public_hosts:
+        signs.append(f"ALLOWED_HOSTS={','.join(public_hosts)} (un domaine public)")
+    site_host = SITE_URL.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+    if site_host not in LOCAL_HOSTS:
+        signs.append(f"SITE_URL={SITE_URL} (une adresse publique)")
+    return signs
+
+
+# A public demo server is possible, but only when said so: DEMO_PUBLIC=1 lifts the
+# "public host" signs, never the real PASS prefix nor real email delivery.
+DEMO_PUBLIC = env_bool("DEMO_PUBLIC")
+if DEMO_MODE:
+    _blocking = [
+        sign for sign in production_signs() if not (DEMO_PUBLIC and sign.startswith(("ALLOWED_HOSTS", "SITE_URL")))
+    ]
+    if _blocking:
+        raise ImproperlyConfigured(
+            "DEMO_MODE (comptes de démonstration et boîte mail /dev/emails/) est refusé sur une "
+            "configuration de production : " + " ; ".join(_blocking) + ". Voir docs/configuration.md."
+        )
 
 
 # Security headers. In production (DEBUG off) everything is strict by default.
@@ -277,6 +317,7 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "itou.www.home.views.csrf_failure"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "

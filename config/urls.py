@@ -33,3 +33,5 @@ urlpatterns = [
 
 handler404 = "itou.www.home.views.page_not_found"
 handler500 = "itou.www.home.views.server_error"
+handler403 = "itou.www.home.views.permission_denied"
+handler400 = "itou.www.home.views.bad_request"

@@ -10,6 +10,7 @@
 
 import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -50,11 +51,38 @@ def manage(env: dict, *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 
 
-def run() -> int:
-    env = dict(os.environ)
-    env.setdefault("DEBUG", "1")
+def is_true(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def dev_secret_key() -> str:
+    """A random key kept in .data/ (never committed), so that sessions survive a restart."""
+    path = BASE_DIR / ".data" / "dev-secret-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def demo_environment(env: dict) -> dict:
+    """`make run`: the production settings (DEBUG off) with the demo on, over plain HTTP
+    on localhost. `DEBUG=1 make run` keeps the development mode (detailed error pages,
+    static files read from their source folders)."""
     env.setdefault("DEMO_MODE", "1")
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if not is_true(env.get("DEBUG")):
+        env.setdefault("SECRET_KEY", dev_secret_key())
+        env.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+        # http://localhost: no HTTPS redirect, no HSTS, cookies sent without TLS.
+        for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS"):
+            env.setdefault(name, "0")
+    return env
+
+
+def run() -> int:
+    env = demo_environment(dict(os.environ))
+    debug = is_true(env.get("DEBUG"))
     env["PYTHONUNBUFFERED"] = "1"
     started_db = ensure_database(env)
     children: list[subprocess.Popen] = []
@@ -75,11 +103,19 @@ def run() -> int:
         manage(env, "import_criteria")
         log("Monde de démonstration")
         manage(env, "load_demo")
+        serve = ["runserver"]
+        if not debug:
+            # DEBUG off: WhiteNoise serves the hashed, pre-compressed files of STATIC_ROOT
+            # (as in production); runserver's own static view is left out.
+            log("Fichiers statiques (collectstatic, seulement si quelque chose a changé)")
+            manage(env, "collectstatic_if_changed")
+            serve.append("--nostatic")
         port = env.get("PORT", "8000")
-        log(f"Serveur sur http://localhost:{port} et worker de tâches (Ctrl-C pour tout arrêter)")
+        mode = "DEBUG activé" if debug else "DEBUG désactivé, comme en production"
+        log(f"Serveur sur http://localhost:{port} ({mode}) et worker de tâches (Ctrl-C pour tout arrêter)")
         # Each child leads its own process group, so that stopping it also reaches the
         # runserver autoreloader's inner process.
-        for command in (["runserver", f"localhost:{port}"], ["procrastinate", "worker"]):
+        for command in ([*serve, f"localhost:{port}"], ["procrastinate", "worker"]):
             children.append(
                 subprocess.Popen([PYTHON, "manage.py", *command], cwd=BASE_DIR, env=env, start_new_session=True)
             )

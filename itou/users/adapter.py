@@ -39,6 +39,13 @@ class AccountAdapter(DefaultAccountAdapter):
         with transaction.atomic():
             return super().save_user(request, user, form, commit=commit)
 
+    def is_safe_url(self, url):
+        """`next` of login, logout, signup…: the same rule as every other redirect
+        (itou/utils/redirects.py)."""
+        from itou.utils.redirects import is_safe_redirect_target
+
+        return is_safe_redirect_target(context.request, url)
+
     def get_login_redirect_url(self, request):
         return settings.LOGIN_REDIRECT_URL and super().get_login_redirect_url(request)
 

@@ -157,3 +157,26 @@ def test_job_descriptions_and_prescribers_pages(ui, employers):
     expect(page.locator("#search-results-title")).to_contain_text("1 prescripteur habilité trouvé")
     expect(page.get_by_role("link", name="04 72 00 00 00")).to_be_visible()
     ui.check()
+
+
+def test_search_results_pages_keep_the_csp(ui, employers):
+    """Following the pagination (htmx-boosted links) swaps results without any CSP violation."""
+    lyon = Commune.objects.get(code="69123")
+    for i in range(25):
+        CompanyFactory(
+            name=f"Structure {i:02d}",
+            kind=CompanyKind.EI,
+            commune=lyon,
+            latitude=lyon.latitude,
+            longitude=lyon.longitude,
+        )
+    page = ui.goto("/rechercher/employeurs/?commune=Lyon")
+    expect(page.locator("#search-results-title")).to_contain_text("employeurs trouvés")
+    ui.check()
+    page.get_by_role("link", name="Page suivante").click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(page.locator(".fr-pagination__link[aria-current=page]")).to_have_text("2")
+    ui.check()
+    page.get_by_role("link", name="Première page").click()
+    expect(page.locator(".fr-pagination__link[aria-current=page]")).to_have_text("1")
+    ui.check()

@@ -23,6 +23,13 @@ ACCEPT_SLUG = "accepter"
 SKIP_GEIQ_PARAM = "sans_diagnostic"
 
 
+# 403 (not 404): whoever sees the application (its sender, the job seeker) knows it exists.
+EMPLOYER_ONLY = (
+    "Seul l'employeur qui a reçu cette candidature peut la traiter ou la commenter. "
+    "Vous pouvez suivre son état depuis la page de la candidature."
+)
+
+
 # --- Who looks at the application -------------------------------------------------------
 
 

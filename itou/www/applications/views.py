@@ -11,10 +11,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from itou.approvals.models import ApprovalHire, PendingApprovalRequest
@@ -32,9 +31,11 @@ from itou.organizations.current import (
     set_current_organization,
 )
 from itou.utils.pagination import CountedPaginator
+from itou.utils.redirects import safe_redirect_target
 from itou.www.applications import display, forms
 from itou.www.applications.actions import (
     ACTIONS,
+    EMPLOYER_ONLY,
     SKIP_GEIQ_PARAM,
     STALE_MESSAGE,
     accept_eligibility_summary,
@@ -139,10 +140,7 @@ def job_seeker_list(request):
 
 
 def _safe_next(request, default: str) -> str:
-    url = request.POST.get("next", "")
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
-        return url
-    return default
+    return safe_redirect_target(request, request.POST.get("next"), default)
 
 
 def _batch_service(action: str, data: dict) -> Callable:
@@ -197,7 +195,7 @@ def company_batch(request):
         for field in ("ids", "action"):
             for error in form.errors.get(field, []):
                 messages.error(request, error)
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     ids = form.cleaned_data["ids"]
     found = {
         job_application.pk: job_application
@@ -231,7 +229,7 @@ def company_batch(request):
         )
     if missing := len(ids) - len(selected):
         messages.warning(request, f"{_count(missing, 'introuvable{s}')} dans vos candidatures reçues.")
-    return redirect(next_url)
+    return HttpResponseRedirect(next_url)
 
 
 # --- The member's email settings -------------------------------------------------------
@@ -423,7 +421,7 @@ def action(request, pk, slug):
         raise Http404
     job_application, role = load_for_viewer(request, pk)
     if role != ViewerRole.EMPLOYER:
-        raise Http404
+        raise PermissionDenied(EMPLOYER_ONLY)
     detail_url = reverse("applications:detail", args=[job_application.pk])
     data = request.POST if request.method == "POST" else None
     form = spec.form_class(data, job_application=job_application, user=request.user)
@@ -468,7 +466,7 @@ def action(request, pk, slug):
 def add_comment(request, pk):
     job_application, role = load_for_viewer(request, pk)
     if role != ViewerRole.EMPLOYER:
-        raise Http404
+        raise PermissionDenied(EMPLOYER_ONLY)
     form = forms.CommentForm(request.POST)
     if form.is_valid():
         try:

@@ -42,6 +42,7 @@ from itou.www.apply.forms import (
     ProfileCompletionForm,
     profile_fields_to_complete,
 )
+from itou.www.dev.visibility import remember_address
 
 # A request carrying more than this is refused before its body is read: the CV limit plus
 # room for the message and the multipart envelope.
@@ -875,6 +876,7 @@ def _send(request, flow, company, job_seeker, chosen):
             job_application = apply_rules.job_application_create_for_new_job_seeker(
                 job_seeker_fields=_new_job_seeker_fields(flow["new_job_seeker"]), **application
             )
+            remember_address(request, job_application.job_seeker.email)
     except apply_rules.CompanyNotOpen:
         raise Http404
     except apply_rules.ApplicationTooSoon as error:

@@ -120,7 +120,11 @@ def _last_employer_approval_or_404(request, pk):
     company = get_current_company_or_404(request)
     approval = queries.get_approval_for_company_or_404(request.user, company, pk)
     if not perms.is_last_employer(request.user, company, approval):
-        raise Http404
+        # 403: the company sees this PASS IAE (it hired the person before).
+        raise PermissionDenied(
+            "Seul le dernier employeur de la personne peut suspendre ou prolonger ce PASS IAE. "
+            "Vous pouvez le consulter depuis la liste des PASS IAE de votre structure."
+        )
     return company, approval
 
 
@@ -268,7 +272,10 @@ def prolong(request, pk: int):
 def prescriber_requests(request):
     organization = get_current_prescriber_organization_or_404(request)
     if not organization.is_authorized:
-        raise Http404
+        raise PermissionDenied(
+            "Seuls les prescripteurs habilités traitent les demandes de prolongation des PASS IAE, "
+            "et votre organisation ne l'est pas. Vos candidatures restent sur votre tableau de bord."
+        )
     page = Paginator(queries.prescriber_requests(organization), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "approvals/prescriber_requests.html", {"organization": organization, "page": page})
 

@@ -28,6 +28,7 @@ from itou.organizations.current import get_current_prescriber_organization_or_40
 from itou.www.applications.actions import (
     ACCEPT_SLUG,
     ACTIONS,
+    EMPLOYER_ONLY,
     SKIP_GEIQ_PARAM,
     STALE_MESSAGE,
     accept_needs_diagnosis_step,
@@ -150,7 +151,7 @@ def prescriber_for_apply_flow(request, flow_id):
 def accept_step(request, pk):
     job_application, role = load_for_viewer(request, pk)
     if role != ViewerRole.EMPLOYER:
-        raise Http404
+        raise PermissionDenied(EMPLOYER_ONLY)
     company = job_application.to_company
     accept_url = reverse("applications:action", args=[job_application.pk, ACCEPT_SLUG])
     if ACTIONS[ACCEPT_SLUG] not in available_actions(request, job_application):

@@ -85,6 +85,23 @@ def page_not_found(request, exception=None):
     return render(request, "home/404.html", status=404)
 
 
+def permission_denied(request, exception=None):
+    """403: the user may know the object exists; say why (the PermissionDenied message,
+    written in French for the user) and where to go."""
+    reason = str(exception) if exception is not None and exception.args else ""
+    return render(request, "home/403.html", {"reason": reason}, status=403)
+
+
+def bad_request(request, exception=None):
+    return render(request, "home/400.html", status=400)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: Django's own page has inline styles (blocked by the CSP)."""
+    reason = "Le formulaire a expiré ou a été envoyé depuis une autre page. Rechargez la page, puis réessayez."
+    return render(request, "home/403.html", {"reason": reason}, status=403)
+
+
 def server_error(request):
     """Render without the request's context.
 

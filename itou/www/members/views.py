@@ -7,6 +7,7 @@ requests or invitations answer 404.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -14,7 +15,15 @@ from django.views.decorators.http import require_POST
 from itou.invitations import perms, services
 from itou.invitations.models import INVITATION_VALIDITY, Invitation, JoinRequest
 from itou.invitations.organizations import display_name, kind_of, memberships_of
+from itou.users.models import User
+from itou.www.dev.visibility import remember_address
 from itou.www.members.forms import InvitationForm
+
+# 403 (not 404): the member knows their organization exists; they are told why and whom to ask.
+ADMIN_ONLY = (
+    "Seuls les administrateurs de votre structure peuvent gérer ses membres et inviter des collègues. "
+    "Demandez à l'un d'eux de le faire, ou de vous donner le rôle d'administrateur."
+)
 
 
 def _organization_or_404(request, *, manage: bool = False):
@@ -24,7 +33,7 @@ def _organization_or_404(request, *, manage: bool = False):
         raise Http404
     organization = current.organization
     if manage and not perms.can_manage_members(request.user, organization):
-        raise Http404
+        raise PermissionDenied(ADMIN_ONLY)
     return organization
 
 
@@ -83,7 +92,7 @@ def index(request):
 def invite(request):
     organization = _organization_or_404(request)
     if not perms.can_invite(request.user, organization):
-        raise Http404
+        raise PermissionDenied(ADMIN_ONLY)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,6 +102,9 @@ def invite(request):
         except services.ActionError as error:
             form.add_error("email", error.message)
         else:
+            if not User.objects.filter(email__iexact=invitation.email).exists():
+                # Demo mailbox: the inviter may read the invitation sent to a new address.
+                remember_address(request, invitation.email)
             messages.success(
                 request,
                 f"Invitation envoyée à {invitation.email}. Le lien est valable {INVITATION_VALIDITY.days} jours ; "

@@ -234,7 +234,12 @@ def test_archive_and_unarchive(client):
 @pytest.mark.parametrize("slug", ["etudier", "accepter", "decliner", "archiver"])
 def test_others_cannot_act(client, cast, role, slug):
     login(client, getattr(cast, role))
-    assert client.get(action_url(cast.job_application, slug)).status_code == 404
+    # Those who see the application (its sender, the job seeker) get 403 saying why; others 404.
+    expected = 403 if role in ("prescriber", "job_seeker") else 404
+    response = client.get(action_url(cast.job_application, slug))
+    assert response.status_code == expected
+    if expected == 403:
+        assert "Seul l&#x27;employeur qui a reçu cette candidature" in response.content.decode()
     response = post(
         client,
         cast.job_application,
@@ -242,7 +247,7 @@ def test_others_cannot_act(client, cast, role, slug):
         {"hiring_start_at": days_from_today(0), "refusal_reason": "other"},
         follow=False,
     )
-    assert response.status_code == 404
+    assert response.status_code == expected
     assert state_of(cast.job_application) == S.NEW
 
 
@@ -259,8 +264,8 @@ def test_comments(client, cast):
     response = client.post(comment_url, {"message": "Appelée ce matin."}, follow=True)
     assert "Commentaire ajouté." in messages(response)[0]
     assert "Appelée ce matin." in response.content.decode()
-    for user in (cast.prescriber, cast.job_seeker, cast.other_employer):
+    for user, expected in ((cast.prescriber, 403), (cast.job_seeker, 403), (cast.other_employer, 404)):
         login(client, user)
-        assert client.post(comment_url, {"message": "Intrus"}).status_code == 404
+        assert client.post(comment_url, {"message": "Intrus"}).status_code == expected
     assert JobApplicationComment.objects.count() == 1
     assert client.get(comment_url).status_code in (404, 405)

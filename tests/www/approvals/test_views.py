@@ -91,8 +91,11 @@ def test_previous_employer_sees_but_cannot_suspend(client, employed):
     login(client, member_of(company), company)
     response = client.get(reverse("approvals:detail", args=[approval.pk]))
     assert "seul son dernier employeur" in response.text
-    assert client.get(reverse("approvals:suspend", args=[approval.pk])).status_code == 404
-    assert client.get(reverse("approvals:prolong", args=[approval.pk])).status_code == 404
+    # 403, not 404: the company sees this PASS IAE; the page says who may act.
+    for name in ("approvals:suspend", "approvals:prolong"):
+        response = client.get(reverse(name, args=[approval.pk]))
+        assert response.status_code == 403
+        assert "Seul le dernier employeur de la personne" in response.content.decode()
 
 
 def test_suspend(client, employed):
@@ -196,7 +199,9 @@ def test_only_the_chosen_prescriber_sees_the_request(client, pending_request):
     assert client.post(url, {"action": "grant"}).status_code == 404
     orienteur = PrescriberOrganizationFactory(with_member=True)
     login(client, member_of(orienteur), orienteur)
-    assert client.get(reverse("approvals:prescriber_requests")).status_code == 404
+    response = client.get(reverse("approvals:prescriber_requests"))
+    assert response.status_code == 403
+    assert "Seuls les prescripteurs habilités" in response.content.decode()
     company = pending_request.company
     login(client, member_of(company), company)
     assert client.get(url).status_code == 404

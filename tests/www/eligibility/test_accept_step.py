@@ -190,8 +190,10 @@ def test_geiq_prescriber_diagnosis_is_linked(client):
 def test_only_the_receiving_employer_reaches_the_step(client, who):
     cast = cast_without_diagnosis(company_kind=CompanyKind.ACI)
     login(client, getattr(cast, who))
-    assert client.get(step_url(cast.job_application)).status_code == 404
-    assert client.post(step_url(cast.job_application), {"administrative_criteria": ids("RSA")}).status_code == 404
+    # Those who see the application (its sender, the job seeker) get 403 saying why; others 404.
+    expected = 403 if who in ("prescriber", "job_seeker") else 404
+    assert client.get(step_url(cast.job_application)).status_code == expected
+    assert client.post(step_url(cast.job_application), {"administrative_criteria": ids("RSA")}).status_code == expected
 
 
 def test_step_of_an_already_accepted_application_is_stale(client):

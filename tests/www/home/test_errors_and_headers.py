@@ -1,4 +1,5 @@
 from html import unescape
+from pathlib import Path
 
 import pytest
 from django.test import Client, RequestFactory
@@ -84,3 +85,47 @@ def test_strict_content_security_policy(client, url):
     html = unescape(response.content.decode())
     assert " style=" not in html
     assert "<style" not in html
+
+
+def test_403_page_says_why(client, settings):
+    """PermissionDenied's French message is the reason shown; a way back is offered."""
+    from django.core.exceptions import PermissionDenied
+
+    request = RequestFactory().get("/")
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    response = views.permission_denied(request, PermissionDenied("Seuls les administrateurs peuvent inviter."))
+    html = unescape(response.content.decode())
+    assert response.status_code == 403
+    assert "<h1>Accès refusé</h1>" in html
+    assert "Seuls les administrateurs peuvent inviter." in html
+    assert "Se connecter" in html
+    assert " style=" not in html and "<style" not in html
+
+
+def test_400_page(settings):
+    request = RequestFactory().get("/")
+    response = views.bad_request(request)
+    assert response.status_code == 400
+    assert "<h1>Demande incorrecte</h1>" in unescape(response.content.decode())
+
+
+def test_csrf_failure_is_the_styled_403_page(settings):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("account_login"), {"login": "a@example.com", "password": "x"})
+    html = unescape(response.content.decode())
+    assert response.status_code == 403
+    assert "<h1>Accès refusé</h1>" in html
+    assert "Le formulaire a expiré" in html
+    assert "<style" not in html
+
+
+def test_error_artwork_has_no_inline_style():
+    """The DSFR pictograms used by the error pages, without their <style> element."""
+    from django.contrib.staticfiles import finders
+
+    for name in ("ovoid", "technical-error", "padlock"):
+        svg = Path(finders.find(f"itou/artwork/{name}.svg")).read_text()
+        assert "<style" not in svg, name
+        assert 'id="artwork-' in svg, name

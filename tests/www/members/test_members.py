@@ -152,6 +152,10 @@ def test_actions_are_denied(client, world, role):
         if role == "anonymous":
             assert response.status_code == 302, url
             assert response["Location"].startswith(reverse("account_login")), url
+        elif role == "member":
+            # A member without the admin role knows their organization: 403 saying why.
+            assert response.status_code == 403, (url, method)
+            assert "Seuls les administrateurs de votre structure" in response.content.decode(), url
         else:
             assert response.status_code == 404, (url, method)
     member = world["member"]
