@@ -33,7 +33,7 @@ def test_prescriber_applies_for_a_new_job_seeker(ui):
     # The "Postuler" link of the company's page.
     page = ui.goto(f"/postuler/{company.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Rechercher le candidat")
-    expect(page.get_by_text("Étape 1 sur 4")).to_be_visible()
+    expect(page.get_by_text("Étape 1 sur 5")).to_be_visible()
     ui.check()
 
     page.get_by_role("textbox", name=re.compile("^Numéro de sécurité sociale")).fill(NIR)
@@ -50,7 +50,7 @@ def test_prescriber_applies_for_a_new_job_seeker(ui):
     page.get_by_role("button", name="Continuer").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Choisir les postes")
-    expect(page.get_by_text("Étape 2 sur 4")).to_be_visible()
+    expect(page.get_by_text("Étape 2 sur 5")).to_be_visible()
     ui.check()
     # Nothing chosen: a French message (spontaneous applications are closed here).
     page.get_by_role("button", name="Continuer").click()
@@ -67,8 +67,14 @@ def test_prescriber_applies_for_a_new_job_seeker(ui):
     )
     page.get_by_role("button", name="Continuer").click()
 
+    # An authorized prescriber: the diagnosis step, before sending; here, left to the employer.
+    expect(page.get_by_text("Étape 4 sur 5 : Diagnostic d'éligibilité")).to_be_visible()
+    ui.check()
+    page.get_by_role("button", name=re.compile("^Continuer sans diagnostic")).click()
+
     expect(page.get_by_role("heading", level=1)).to_contain_text("Vérifier puis envoyer la candidature")
-    expect(page.get_by_text("Étape 4 sur 4")).to_be_visible()
+    expect(page.get_by_text("Étape 5 sur 5")).to_be_visible()
+    expect(page.get_by_text("Aucun diagnostic ne sera joint")).to_be_visible()
     main = page.locator("main")
     expect(main).to_contain_text("Lina GARCIA")
     expect(main).to_contain_text(f"{NIR[:5]} •• ••• ••• ••")

@@ -34,6 +34,15 @@ def test_employer_suspends_and_job_seeker_sees_it(ui):
     page.get_by_role("button", name="Suspendre").click()
     expect(page.get_by_text("Le PASS IAE est suspendu du")).to_be_visible()
     assert Suspension.objects.filter(approval=approval).exists()
+    ui.check()
+    # The employer moves the end of the suspension, from the PASS page.
+    page.get_by_role("link", name="Modifier la date de fin").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Modifier la suspension")
+    ui.check()
+    page.get_by_label(re.compile("^Nouvelle date de fin")).fill(days_from_today(40).isoformat())
+    page.get_by_role("button", name="Enregistrer la nouvelle date de fin").click()
+    expect(page.get_by_text("La suspension se termine désormais le")).to_be_visible()
+    assert Suspension.objects.get(approval=approval).end_at == days_from_today(40)
     log_out(page)
 
     page = log_in(ui, job_seeker.email)
@@ -41,6 +50,15 @@ def test_employer_suspends_and_job_seeker_sees_it(ui):
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon PASS IAE")
     expect(page.get_by_text("Votre PASS IAE est suspendu")).to_be_visible()
     ui.check()
+    log_out(page)
+
+    # Back at work: the employer lifts the suspension; the PASS is valid again.
+    page = log_in(ui, employer.email)
+    page = ui.goto(f"/pass-iae/{approval.pk}/")
+    page.get_by_role("button", name=re.compile("^Lever la suspension")).click()
+    expect(page.get_by_text("La suspension est levée")).to_be_visible()
+    ui.check()
+    assert Suspension.objects.get(approval=approval).end_at == days_from_today(-1)
     log_out(page)
 
     page = ui.goto("/pass-iae/verifier/")
