@@ -550,8 +550,8 @@ def report(results, skipped, facts, pg, load_before, load_after, actors, request
         "`bench/run.py` (`make bench`) : client de test de Django, réglages réels avec `DEBUG` désactivé, "
         f"{requests} requêtes par page après 10 de mise en route ; temps serveur (intergiciels, vue, SQL, gabarits), "
         "temps SQL vu de Django, nombre de requêtes SQL (`CaptureQueriesContext`, le plus grand des URL de la page) "
-        "et poids du HTML. Budgets de `DESIGN.md` : recherche p95 ≤ 50 ms, listes p95 ≤ 100 ms, "
-        "tableaux de bord p95 ≤ 300 ms, 20 requêtes SQL au plus.",
+        f"et poids du HTML. Budgets : recherche p95 ≤ {BUDGET_MS['search']} ms, listes p95 ≤ {BUDGET_MS['list']} ms, "
+        f"tableaux de bord p95 ≤ {BUDGET_MS['dashboard']} ms, {BUDGET_QUERIES} requêtes SQL au plus.",
         "",
         "## La machine",
         "",
