@@ -1,5 +1,6 @@
 """Serve the local SFTP server until Ctrl-C (started by `make run`; never in production)."""
 
+import contextlib
 import signal
 import threading
 
@@ -23,8 +24,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Serveur SFTP local (ASP) sur {server.host}:{server.port}, dossier {root}")
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
-        except KeyboardInterrupt:
-            pass
         server.stop()
