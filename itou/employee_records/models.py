@@ -265,7 +265,7 @@ class EmployeeRecordTransitionLog(models.Model):
         blank=True,
         related_name="logs",
     )
-    transition = models.CharField("transition", max_length=30)
+    transition = models.CharField("transition", max_length=40)
     from_status = models.CharField("état de départ", max_length=10)
     to_status = models.CharField("état d'arrivée", max_length=10)
     user = models.ForeignKey(

@@ -75,3 +75,73 @@ def complete_record(company=None, *, status=Status.NEW, approval_hire=None, **fi
 
 def member_of(company):
     return company.memberships.order_by("pk").first().user
+
+
+def bulk_records(n: int, *, company=None, status=Status.READY) -> list[EmployeeRecord]:
+    """`n` complete records of one company in a few bulk queries (batch-size tests)."""
+    from itou.approvals import rules
+    from itou.approvals.models import Approval, ApprovalHire
+    from itou.job_applications.models import JobApplication
+    from itou.users.models import User
+
+    asp_reference_data()
+    company = company or CompanyFactory(with_member=True)
+    today = timezone.localdate()
+    users = User.objects.bulk_create(
+        [User(kind="job_seeker", first_name=f"Prénom{i}", last_name=f"Nom{i}") for i in range(n)]
+    )
+    approvals = Approval.objects.bulk_create(
+        [
+            Approval(number=next_number(), job_seeker=user, start_at=today, end_at=rules.approval_end_for_start(today))
+            for user in users
+        ]
+    )
+    applications = JobApplication.objects.bulk_create(
+        [
+            JobApplication(
+                job_seeker=user, to_company=company, sender_kind="job_seeker", state="accepted", hiring_start_at=today
+            )
+            for user in users
+        ]
+    )
+    ApprovalHire.objects.bulk_create(
+        [
+            ApprovalHire(approval=a, job_application=j, company=company, hiring_start_at=today)
+            for a, j in zip(approvals, applications, strict=True)
+        ]
+    )
+    now = timezone.now()
+    return EmployeeRecord.objects.bulk_create(
+        [
+            EmployeeRecord(
+                company=company,
+                job_application=j,
+                approval=a,
+                approval_number=a.number,
+                asp_siret=asp_company(company).siret,
+                asp_measure=refs.MEASURE_BY_KIND[company.kind],
+                status=status,
+                civility="M",
+                last_name=f"Nom{i}",
+                first_name=f"Prénom{i}",
+                birthdate=datetime.date(1985, 1, 1),
+                birth_country_id="102",
+                ntt="1" + company.siren + f"X{i}",
+                lane_number=str(i + 1),
+                lane_type="AV",
+                lane_name="de la République",
+                post_code="69007",
+                commune_code="69387",
+                education_level="50",
+                created_at=now,
+                updated_at=now + datetime.timedelta(microseconds=i),
+            )
+            for i, (a, j) in enumerate(zip(approvals, applications, strict=True))
+        ]
+    )
+
+
+def next_number():
+    from itou.approvals.models import next_approval_number
+
+    return next_approval_number()
