@@ -311,3 +311,39 @@ def counters(company) -> dict:
         "new": by_status.get(Status.NEW, 0),
         "rejected": by_status.get(Status.REJECTED, 0),
     }
+
+
+@transaction.atomic
+def batch_resend(*, acting_user, batch) -> int:
+    """Staff: the records of a batch that the ASP never integrated (SENT, REJECTED) go back
+    to READY for the next upload, with a new file. Returns how many."""
+    if not (acting_user is None or acting_user.is_staff):
+        raise PermissionDenied
+    count = 0
+    for record in (
+        EmployeeRecord.objects.select_for_update(of=("self",))
+        .select_related("company__parent", "approval", "job_application")
+        .filter(batch=batch, status__in=(Status.SENT, Status.REJECTED))
+    ):
+        _refresh_asp_identity(record)
+        workflow.fire_record(record, "resend", user=acting_user, batch=batch, line_number=record.line_number)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def resend_after_siret_change(*, acting_user, company) -> int:
+    """Staff (ASP.md §8): PROCESSED records whose SIRET differs from the convention's
+    current SIRET go back to READY with the new SIRET."""
+    current = asp_company(company).siret
+    count = 0
+    for record in (
+        EmployeeRecord.objects.select_for_update(of=("self",))
+        .select_related("company__parent", "approval", "job_application")
+        .filter(company=company, status=Status.PROCESSED)
+        .exclude(asp_siret=current)
+    ):
+        _refresh_asp_identity(record)
+        workflow.fire_record(record, "resend", user=acting_user)
+        count += 1
+    return count

@@ -32,6 +32,10 @@ RECORD_MACHINE = StateMachine(
             "ready", frozenset({S.NEW, S.REJECTED, S.DISABLED, S.PROCESSED}), S.READY, "Fiche validée", _ready_guard
         ),
         Transition("wait_for_asp_response", frozenset({S.READY}), S.SENT, "Fiche envoyée à l'ASP", _complete),
+        # Staff: resend a batch, or records after a SIRET change (no employer check of the hire date).
+        Transition(
+            "resend", frozenset({S.SENT, S.REJECTED, S.PROCESSED}), S.READY, "Fiche renvoyée par le support", _complete
+        ),
         Transition("process", frozenset({S.SENT}), S.PROCESSED, "Fiche intégrée par l'ASP"),
         Transition("reject", frozenset({S.SENT}), S.REJECTED, "Fiche rejetée par l'ASP"),
         Transition("disable", frozenset({S.NEW, S.REJECTED, S.PROCESSED}), S.DISABLED, "Fiche désactivée"),
