@@ -73,13 +73,22 @@ def run() -> int:
         manage(env, "import_geo")
         manage(env, "import_rome")
         manage(env, "import_criteria")
+        manage(env, "import_asp")
         log("Monde de démonstration")
         manage(env, "load_demo")
         port = env.get("PORT", "8000")
         log(f"Serveur sur http://localhost:{port} et worker de tâches (Ctrl-C pour tout arrêter)")
         # Each child leads its own process group, so that stopping it also reaches the
         # runserver autoreloader's inner process.
-        for command in (["runserver", f"localhost:{port}"], ["procrastinate", "worker"]):
+        # The ASP side of employee records: a local SFTP server and the simulator, which
+        # also runs the upload/download jobs every minute (docs/fiches-salarie.md).
+        env.setdefault("ASP_TRANSFER_ENABLED", "1")
+        for command in (
+            ["runserver", f"localhost:{port}"],
+            ["procrastinate", "worker"],
+            ["asp_sftp_server"],
+            ["asp_simulator", "--loop", "60", "--with-jobs"],
+        ):
             children.append(
                 subprocess.Popen([PYTHON, "manage.py", *command], cwd=BASE_DIR, env=env, start_new_session=True)
             )

@@ -1,6 +1,7 @@
 import pytest
 
 from itou.employee_records.sftp_server import LocalSFTPServer
+from tests.demo.conftest import demo_communes  # noqa: F401 (fixture)
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         countries = _countries()
         communes = _communes()
-        if Country.objects.count() == len(countries) and AspCommune.objects.count() == len(communes):
+        if Country.objects.count() == len({c.code for c in countries}) and AspCommune.objects.count() == len(communes):
             self.stdout.write("Référentiels ASP déjà à jour.")
             return
         for country in countries:
