@@ -15,6 +15,7 @@ import paramiko
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
+logging.getLogger("paramiko").setLevel(logging.WARNING)
 
 UPLOAD_DIR = "depot"
 DOWNLOAD_DIR = "retrait"

@@ -8,6 +8,7 @@ Never used in production.
 """
 
 import asyncio
+import logging
 import threading
 import warnings
 from pathlib import Path
@@ -15,6 +16,8 @@ from pathlib import Path
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     import asyncssh
+
+logging.getLogger("asyncssh").setLevel(logging.WARNING)
 
 
 class LocalSFTPServer:
