@@ -22,7 +22,7 @@ import re
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from itou.employee_records import serializers, sftp, workflow
@@ -98,6 +98,27 @@ def _fit(lines: list[dict]) -> tuple[list[dict], bytes]:
     return lines, content
 
 
+def _number_lines(model, batch, ids: list[int]) -> None:
+    """Attach the rows to the batch, line n for ids[n-1], in one UPDATE (bulk_update's
+    CASE WHEN is quadratic); `updated_at` is left alone."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {model._meta.db_table} SET batch_id = %s, line_number = array_position(%s::bigint[], id)"
+            " WHERE id = ANY(%s::bigint[])",
+            [batch.pk, ids, ids],
+        )
+
+
+def _mark_rows_sent(model, ids: list[int], lines: list[str], status: str, now) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {model._meta.db_table} AS t SET status = %s, updated_at = %s, archived_json = data.line"
+            " FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::text[])::jsonb AS line) AS data"
+            " WHERE t.id = data.id",
+            [status, now, ids, lines],
+        )
+
+
 def build_record_batch(*, now=None) -> EmployeeRecordBatch | None:
     """Step 1 for records: one batch of at most MAX_LINES READY records, or None. Call in a transaction."""
     now = now or timezone.now()
@@ -118,9 +139,7 @@ def build_record_batch(*, now=None) -> EmployeeRecordBatch | None:
         line_count=len(lines),
         created_at=now,
     )
-    for number, record in enumerate(records, start=1):
-        record.batch, record.line_number = batch, number
-    EmployeeRecord.objects.bulk_update(records, ["batch", "line_number"])
+    _number_lines(EmployeeRecord, batch, [record.pk for record in records])
     return batch
 
 
@@ -140,9 +159,7 @@ def build_notification_batch(*, now=None) -> EmployeeRecordBatch | None:
         line_count=len(lines),
         created_at=now,
     )
-    for number, notification in enumerate(notifications, start=1):
-        notification.batch, notification.line_number = batch, number
-    UpdateNotification.objects.bulk_update(notifications, ["batch", "line_number"])
+    _number_lines(UpdateNotification, batch, [notification.pk for notification in notifications])
     return batch
 
 
@@ -157,30 +174,40 @@ def mark_sent(batch: EmployeeRecordBatch, *, now=None) -> int:
     logs = []
     if batch.movement_type == MovementType.CREATION:
         items = list(EmployeeRecord.objects.select_for_update().filter(batch=batch, status=Status.READY))
-        machine, fields = workflow.RECORD_MACHINE, ["status", "archived_json", "updated_at"]
+        machine = workflow.RECORD_MACHINE
     else:
         items = list(UpdateNotification.objects.select_for_update().filter(batch=batch, status=NotificationStatus.NEW))
-        machine, fields = workflow.NOTIFICATION_MACHINE, ["status", "archived_json", "updated_at"]
+        machine = workflow.NOTIFICATION_MACHINE
+    transition = machine.transitions["wait_for_asp_response"]
+    is_record = batch.movement_type == MovementType.CREATION
+    checked = []
     for item in items:
-        previous = item.status
-        transition = machine.transitions["wait_for_asp_response"]
-        item.status = transition.target
-        item.archived_json = lines.get(item.line_number)
-        item.updated_at = now
-        is_record = batch.movement_type == MovementType.CREATION
+        try:
+            machine.check(item, transition.name)  # the declared table and its guard
+        except workflow.TransitionNotAllowed as error:
+            logger.error("Ligne %s de %s non marquée envoyée : %s", item.line_number, batch.filename, error.message)
+            continue
+        checked.append(item)
         logs.append(
             EmployeeRecordTransitionLog(
                 employee_record_id=item.pk if is_record else item.employee_record_id,
                 notification=None if is_record else item,
                 transition=transition.name if is_record else f"notification_{transition.name}",
-                from_status=previous,
+                from_status=item.status,
                 to_status=transition.target,
                 batch=batch,
                 line_number=item.line_number,
                 created_at=now,
             )
         )
-    type(items[0]).objects.bulk_update(items, fields) if items else None
+    items = checked
+    _mark_rows_sent(
+        type(items[0]) if items else EmployeeRecord,
+        [item.pk for item in items],
+        [json.dumps(lines.get(item.line_number)) for item in items],
+        transition.target,
+        now,
+    )
     EmployeeRecordTransitionLog.objects.bulk_create(logs)
     batch.status = BatchStatus.UPLOADED
     batch.uploaded_at = now
