@@ -38,6 +38,10 @@ class Command(BaseCommand):
                     transfer.download()
             except sftp.SFTPError as error:
                 self.stderr.write(f"Serveur SFTP indisponible : {error}")
+            except Exception as error:  # noqa: BLE001 — in a loop (make run), one bad turn must not stop everything
+                if not loop:
+                    raise
+                self.stderr.write(f"Tour du simulateur en échec : {error!r}")
             if not loop:
                 return
             time.sleep(loop)
