@@ -74,3 +74,36 @@ def archive_employee_records(*, today=None) -> int:
 @app.task(name="archive_employee_records", queue="maintenance", queueing_lock="archive_employee_records")
 def archive_employee_records_task(timestamp: int) -> None:
     archive_employee_records()
+
+UNARCHIVE_PER_RUN = 10
+
+
+@transaction.atomic
+def unarchive_employee_records(*, today=None) -> int:
+    """At most UNARCHIVE_PER_RUN archived records whose PASS runs again (prolonged, ASP.md §8)
+    come back: PROCESSED after 0000/3436 (with an update notification), REJECTED after a
+    32xx/33xx/34xx code, NEW otherwise."""
+    from itou.employee_records.models import UpdateNotification
+
+    today = today or timezone.localdate()
+    count = 0
+    for record in (
+        EmployeeRecord.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(status="ARCHIVED", approval__end_at__gte=today, approval__cancelled_at__isnull=True)
+        .order_by("pk")[:UNARCHIVE_PER_RUN]
+    ):
+        if record.asp_code in ("0000", "3436"):
+            workflow.fire_record(record, "unarchive_processed")
+            UpdateNotification.objects.get_or_create(employee_record=record, status="NEW")
+        elif record.asp_code[:2] in ("32", "33", "34"):
+            workflow.fire_record(record, "unarchive_rejected")
+        else:
+            workflow.fire_record(record, "unarchive_new")
+        count += 1
+    return count
+
+
+@app.periodic(cron="15 * * * *")
+@app.task(name="unarchive_employee_records", queue="maintenance", queueing_lock="unarchive_employee_records")
+def unarchive_employee_records_task(timestamp: int) -> None:
+    unarchive_employee_records()
