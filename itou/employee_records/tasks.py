@@ -75,6 +75,7 @@ def archive_employee_records(*, today=None) -> int:
 def archive_employee_records_task(timestamp: int) -> None:
     archive_employee_records()
 
+
 UNARCHIVE_PER_RUN = 10
 
 
