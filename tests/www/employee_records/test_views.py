@@ -245,3 +245,36 @@ def test_dashboard_card_counts(client):
     hire_with_pass(company)
     response = client.get(reverse("dashboard:index"))
     assert "3 fiches à compléter" in page(response)
+
+
+def test_eiti_situation_asks_the_independent_worker_fields(client):
+    company = CompanyFactory(with_member=True, kind="EITI")
+    record = complete_record(approval_hire=hire_with_pass(company))
+    _login_owner(client, company)
+    url = reverse("employee_records:step", args=[record.pk, 3])
+    response = client.post(url, {"education_level": "40", "rsa": "NON", "mean_monthly_income": "100000"})
+    text = page(response)
+    assert "acteur de la création d'entreprise" in text.lower()
+    assert "5 chiffres avant la virgule" in text
+    response = client.post(
+        url,
+        {
+            "education_level": "40",
+            "rsa": "NON",
+            "business_creator_name": "Couveuse du Rhône",
+            "mean_monthly_income": "850.5",
+        },
+    )
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.business_creator_name == "Couveuse du Rhône" and str(record.mean_monthly_income) == "850.50"
+
+
+def test_siret_change_is_announced_in_the_list(client):
+    parent = CompanyFactory()
+    antenna = CompanyFactory(with_member=True, parent=parent, source="USER_CREATED")
+    complete_record(status=Status.PROCESSED, approval_hire=hire_with_pass(antenna))
+    antenna.parent = CompanyFactory()
+    antenna.save()
+    _login_owner(client, antenna)
+    assert "Actualisation du numéro SIRET" in page(client.get(reverse("employee_records:list")))
