@@ -1915,3 +1915,100 @@ def users_count(url: str) -> int:
         if exists is None:
             return 0
         return connection.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(T_USER))).fetchone()[0]
+
+
+# ---------------------------------------------------------------------------------------
+# Employee records ("fiches salarié"), from the PASS IAE hires of the SIAE with a convention
+# ---------------------------------------------------------------------------------------
+
+from django.db.models import BooleanField  # noqa: E402
+
+from itou.employee_records.models import EmployeeRecord  # noqa: E402
+
+T_EMPLOYEE_RECORD = EmployeeRecord._meta.db_table
+EMPLOYEE_RECORD_STATUS_WEIGHTS = {
+    "PROCESSED": 55,
+    "NEW": 12,
+    "READY": 6,
+    "SENT": 5,
+    "REJECTED": 8,
+    "DISABLED": 8,
+    "ARCHIVED": 6,
+}
+EMPLOYEE_RECORD_MEASURES = {"ACI": "ACI_DC", "AI": "AI_DC", "EI": "EI_DC", "EITI": "EITI_DC", "ETTI": "ETTI_DC"}
+EMPLOYEE_RECORD_REJECTIONS = [("3435", "Annexe financiere absente"), ("3417", "Commune inconnue"), ("3308", "Commune")]
+
+
+def _employee_record_row(g, rng, record_id, hire, status) -> str:
+    """One COPY line of EmployeeRecord: every concrete column, in model order."""
+    approval_id, number, company_id, kind, siret, application_id, first, last = hire
+    rejected = status == "REJECTED"
+    code, label = rng.choice(EMPLOYEE_RECORD_REJECTIONS) if rejected else ("0000", "OK")
+    created = ts(g.now - rng.randrange(DAY, 300 * DAY))
+    values = {
+        "id": record_id,
+        "status": status,
+        "company": company_id,
+        "job_application": application_id,
+        "approval": approval_id,
+        "approval_number": number,
+        "asp_siret": siret,
+        "asp_measure": EMPLOYEE_RECORD_MEASURES[kind],
+        "civility": rng.choice(["M", "MME"]),
+        "last_name": copy_text(last),
+        "first_name": copy_text(first),
+        "birthdate": datetime.date(1970 + rng.randrange(35), 1 + rng.randrange(12), 1 + rng.randrange(28)).isoformat(),
+        "birth_country": "\\N",
+        "ntt": f"1{siret[:9]}X{record_id}",
+        "lane_number": str(1 + rng.randrange(120)),
+        "lane_type": "RUE",
+        "lane_name": "DE LA REPUBLIQUE",
+        "post_code": "69007",
+        "commune_code": "69387",
+        "education_level": "" if status == "NEW" else rng.choice(["50", "51", "40", "60", "70"]),
+        "unemployed_since": rng.choice(["01", "02", "03", "04"]),
+        "rsa": "NON",
+        "asp_code": code if status in ("PROCESSED", "REJECTED") else "",
+        "asp_label": label if status in ("PROCESSED", "REJECTED") else "",
+        "processed_at": created if status == "PROCESSED" else "\\N",
+        "created_at": created,
+        "updated_at": created,
+    }
+    line = []
+    for field in EmployeeRecord._meta.concrete_fields:
+        name = field.name
+        if name in values:
+            line.append(str(values[name]))
+        elif field.null:
+            line.append("\\N")
+        elif isinstance(field, BooleanField):
+            line.append("t" if field.default else "f")
+        else:
+            line.append(str(field.default) if field.has_default() and not callable(field.default) else "")
+    return "\t".join(line) + "\n"
+
+
+@register_step("employee_records", T_EMPLOYEE_RECORD)
+def generate_employee_records(g: Generation) -> None:
+    """A record in every status for the PASS IAE hires of SIAE (one per PASS, SIRET and measure),
+    read from the PASS IAE tables the approvals step filled. Without them, no record."""
+    rng = g.rng("employee_records")
+    g.cursor.execute(
+        "SELECT DISTINCT ON (a.number, c.siret, c.kind) a.id, a.number, c.id, c.kind, c.siret, h.job_application_id,"
+        " u.first_name, u.last_name"
+        " FROM approvals_approvalhire h JOIN approvals_approval a ON a.id = h.approval_id"
+        " JOIN companies_company c ON c.id = h.company_id JOIN users_user u ON u.id = a.job_seeker_id"
+        " WHERE h.cancelled_at IS NULL AND a.cancelled_at IS NULL AND c.kind = ANY(%s)"
+        " ORDER BY a.number, c.siret, c.kind, h.hiring_start_at DESC",
+        [list(EMPLOYEE_RECORD_MEASURES)],
+    )
+    hires = g.cursor.fetchall()
+    first_id = g.reserve_ids(T_EMPLOYEE_RECORD, len(hires))
+    statuses = Picker(list(EMPLOYEE_RECORD_STATUS_WEIGHTS), EMPLOYEE_RECORD_STATUS_WEIGHTS.values())
+    columns = [field.column for field in EmployeeRecord._meta.concrete_fields]
+    g.copy(
+        T_EMPLOYEE_RECORD,
+        columns,
+        (_employee_record_row(g, rng, first_id + i, hire, statuses.pick(rng)) for i, hire in enumerate(hires)),
+        total=len(hires),
+    )

@@ -424,6 +424,7 @@ def pages(actors: dict) -> tuple[list[Page], list[str]]:
             company_key,
             "aucun PASS IAE généré pour l'instant",
         ),
+        *employee_records_pages(),
         Page("Tableau de bord employeur", "dashboard", [_url("dashboard:index")], employer, company_key),
         Page("Tableau de bord prescripteur", "dashboard", [_url("dashboard:index")], prescriber, prescriber_key),
         Page("Tableau de bord candidat", "dashboard", [_url("dashboard:index")], job_seeker),
@@ -439,6 +440,46 @@ def pages(actors: dict) -> tuple[list[Page], list[str]]:
         else:
             kept.append(page)
     return kept, skipped
+
+
+def employee_records_pages() -> list[Page]:
+    """The list of "fiches salarié" of the SIAE with the most records (skipped when none)."""
+    from itou.companies.models import CompanyMembership
+
+    row = _one("SELECT company_id, count(*) FROM employee_records_employeerecord GROUP BY 1 ORDER BY 2 DESC LIMIT 1")
+    if not row:
+        return [Page("Fiches salarié (employeur)", "list", [None])]
+    company_id, count = row
+    membership = CompanyMembership.objects.filter(company_id=company_id, is_active=True).select_related("user")
+    user = membership.order_by("-is_admin", "pk").first().user
+    key = f"company:{company_id}"
+    return [
+        Page("Fiches salarié (employeur)", "list", [_url("employee_records:list")], user, key, f"{count} fiches"),
+        Page(
+            "Fiches salarié, en erreur",
+            "list",
+            [_url("employee_records:list", status="REJECTED")],
+            user,
+            key,
+        ),
+    ]
+
+
+def measure_asp_batch() -> str:
+    """Build and serialize one ASP file of 700 READY records, rolled back: time and queries."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from itou.employee_records import transfer
+
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            batch = transfer.build_record_batch()
+            elapsed = (time.perf_counter() - started) * 1000
+        transaction.set_rollback(True)
+    lines = batch.line_count if batch else 0
+    return f"Fichier ASP de {lines} fiches salarié : {fr(elapsed)} ms, {len(queries)} requêtes (budget 2 000 ms, 10)"
 
 
 # --- Measuring --------------------------------------------------------------------------
@@ -626,6 +667,7 @@ def main(argv=None) -> int:
         results.append(result)
         status = result.error or f"p50 {fr(result.p50)} ms, p95 {fr(result.p95)} ms, {result.queries} requêtes"
         print(f"{page.name}: {status}", flush=True)
+    print(measure_asp_batch(), flush=True)
     elapsed = time.perf_counter() - started
     load_after = load_average()
     explained = plans(results) if not args.no_explain else []

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "itou.notifications",
     "itou.approvals",
     "itou.demo",
+    "itou.asp",
+    "itou.employee_records",
     # Screens
     "itou.www.home",
     "itou.www.signup",
@@ -79,6 +81,7 @@ INSTALLED_APPS = [
     "itou.www.invitations",
     "itou.www.apply",
     "itou.www.applications",
+    "itou.www.employee_records",
     "itou.www.eligibility",
     "itou.www.autocomplete",
     "itou.www.dev",
@@ -265,6 +268,22 @@ SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@inclusion.gouv.fr")
 
 # The 5-character issuer prefix of every PASS IAE number (docs/pass-iae.md).
 APPROVAL_NUMBER_PREFIX = os.environ.get("APPROVAL_NUMBER_PREFIX", "99999")
+
+# Employee records sent to the ASP by SFTP (docs/fiches-salarie.md). Upload and download
+# jobs run only when ASP_TRANSFER_ENABLED; the host key must be in ASP_SFTP_KNOWN_HOSTS.
+ASP_TRANSFER_ENABLED = env_bool("ASP_TRANSFER_ENABLED")
+ASP_SFTP_HOST = os.environ.get("ASP_SFTP_HOST", "127.0.0.1")
+ASP_SFTP_PORT = int(os.environ.get("ASP_SFTP_PORT", "2222"))
+ASP_SFTP_USER = os.environ.get("ASP_SFTP_USER", "itou")
+ASP_SFTP_PRIVATE_KEY_PATH = os.environ.get(
+    "ASP_SFTP_PRIVATE_KEY_PATH", str(BASE_DIR / ".data" / "asp-sftp" / "client_key")
+)
+ASP_SFTP_KNOWN_HOSTS = os.environ.get("ASP_SFTP_KNOWN_HOSTS", str(BASE_DIR / ".data" / "asp-sftp" / "known_hosts"))
+ASP_SFTP_TIMEOUT = float(os.environ.get("ASP_SFTP_TIMEOUT", "20"))
+# Secret of the stable `idItou` of each job seeker (defaults to SECRET_KEY: never change it once used).
+ASP_ID_ITOU_SECRET = os.environ.get("ASP_ID_ITOU_SECRET", "")
+# Who hears about unreadable feedback files.
+ASP_OPERATORS_EMAIL = os.environ.get("ASP_OPERATORS_EMAIL", "support@inclusion.gouv.fr")
 
 # SIRENE company lookup (INSEE API): off when unset, names and addresses are then typed.
 SIRENE_API_URL = os.environ.get("SIRENE_API_URL", "")

@@ -101,6 +101,7 @@ def run() -> int:
         manage(env, "import_geo")
         manage(env, "import_rome")
         manage(env, "import_criteria")
+        manage(env, "import_asp")
         log("Monde de démonstration")
         manage(env, "load_demo")
         serve = ["runserver"]
@@ -115,7 +116,15 @@ def run() -> int:
         log(f"Serveur sur http://localhost:{port} ({mode}) et worker de tâches (Ctrl-C pour tout arrêter)")
         # Each child leads its own process group, so that stopping it also reaches the
         # runserver autoreloader's inner process.
-        for command in ([*serve, f"localhost:{port}"], ["procrastinate", "worker"]):
+        # The ASP side of employee records: a local SFTP server and the simulator, which
+        # also runs the upload/download jobs every minute (docs/fiches-salarie.md).
+        env.setdefault("ASP_TRANSFER_ENABLED", "1")
+        for command in (
+            [*serve, f"localhost:{port}"],
+            ["procrastinate", "worker"],
+            ["asp_sftp_server"],
+            ["asp_simulator", "--loop", "60", "--with-jobs"],
+        ):
             children.append(
                 subprocess.Popen([PYTHON, "manage.py", *command], cwd=BASE_DIR, env=env, start_new_session=True)
             )

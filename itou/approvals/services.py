@@ -23,11 +23,21 @@ from itou.approvals.models import (
 )
 from itou.approvals.workflow import check_transition
 from itou.companies.enums import SIAE_KINDS
+from itou.employee_records import services as employee_records
 from itou.users.models import User
 
 
 def _lock_approval(approval: Approval) -> Approval:
     return Approval.objects.select_for_update(no_key=True).get(pk=approval.pk)
+
+
+def _save_dates(approval: Approval) -> None:
+    """Save a new end date; when it really changed, the employee records known to the ASP
+    get an update notification in this same transaction (itou/employee_records)."""
+    previous = Approval.objects.filter(pk=approval.pk).values_list("end_at", flat=True).first()
+    approval.save(update_fields=["end_at"])
+    if previous != approval.end_at:
+        employee_records.notify_approval_dates_changed(approval)
 
 
 def _end_ongoing_suspension(approval: Approval, *, hiring_start_at: datetime.date) -> None:
@@ -41,7 +51,7 @@ def _end_ongoing_suspension(approval: Approval, *, hiring_start_at: datetime.dat
             suspension.end_at = new_end
             suspension.save(update_fields=["end_at"])
         approval.end_at -= datetime.timedelta(days=removed)
-    approval.save(update_fields=["end_at"])
+    _save_dates(approval)
 
 
 def _create_approval(*, job_seeker, start_at, origin, created_by, eligibility_diagnosis=None) -> Approval:
@@ -190,6 +200,7 @@ def approval_hire_cancelled(job_application) -> None:
     if not approval.hires.filter(cancelled_at__isnull=True).exists():
         approval.cancelled_at = now
         approval.save(update_fields=["cancelled_at"])
+        employee_records.disable_for_cancelled_approval(approval)
 
 
 def _check_last_employer(acting_user, company, approval) -> None:
@@ -222,7 +233,7 @@ def suspension_create(
         approval=approval, start_at=start_at, end_at=end_at, reason=reason, company=company, created_by=acting_user
     )
     approval.end_at += datetime.timedelta(days=suspension.days)
-    approval.save(update_fields=["end_at"])
+    _save_dates(approval)
     return suspension
 
 
@@ -311,7 +322,7 @@ def _prolong(approval, *, reason, end_at, company, declared_by, validated_by) ->
         validated_by=validated_by,
     )
     approval.end_at = end_at
-    approval.save(update_fields=["end_at"])
+    _save_dates(approval)
     return prolongation
 
 

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from itou.approvals.models import Approval
 from itou.companies.enums import SIAE_KINDS
 from itou.companies.models import Company
+from itou.demo import world as demo
 from itou.job_applications.models import JobApplication
-from itou.utils import demo
 from tests.demo.conftest import demo_communes  # noqa: F401 — the fixture, shared
 
 

@@ -48,7 +48,7 @@ def own_addresses(request) -> list[str]:
 
 
 def visible_addresses(request) -> list[str]:
-    from itou.utils import demo
+    from itou.demo import world as demo
 
     return sorted({_normalize(account["email"]) for account in demo.demo_accounts()} | set(own_addresses(request)))
 

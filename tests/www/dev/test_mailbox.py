@@ -4,8 +4,8 @@ accounts and of the accounts created from their own browser."""
 import pytest
 from django.urls import reverse
 
+from itou.demo import world as demo
 from itou.notifications.models import SentEmail
-from itou.utils import demo
 from itou.www.dev import visibility
 from tests.www.signup.test_signup import signup_data
 
