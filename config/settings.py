@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "itou.job_applications",
     "itou.notifications",
     "itou.approvals",
+    "itou.control",
     # Screens
     "itou.www.home",
     "itou.www.signup",
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "itou.www.autocomplete",
     "itou.www.dev",
     "itou.www.approvals",
+    "itou.www.control",
 ]
 
 MIDDLEWARE = [

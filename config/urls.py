@@ -21,6 +21,7 @@ urlpatterns = [
     path("candidatures/", include("itou.www.applications.urls")),
     path("eligibilite/", include("itou.www.eligibility.urls")),
     path("pass-iae/", include("itou.www.approvals.urls")),
+    path("controle/", include("itou.www.control.urls")),
     path("autocomplete/", include("itou.www.autocomplete.urls")),
     path("dev/", include("itou.www.dev.urls")),
     path("admin/", admin.site.urls),

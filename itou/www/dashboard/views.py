@@ -10,6 +10,7 @@ from itou.job_applications.models import JobApplication
 from itou.users import services
 from itou.users.models import JobSeekerProfile
 from itou.utils.organizations import Role, set_current_organization
+from itou.www.control.context import dashboard_card as control_dashboard_card
 from itou.www.dashboard.forms import JobSeekerProfileForm
 
 
@@ -20,6 +21,7 @@ def index(request):
     if user.is_job_seeker:
         context["profile"] = JobSeekerProfile.objects.select_related("commune").filter(user=user).first()
     context["counts"] = dashboard_counts(request)
+    context.update(control_dashboard_card(request))
     return render(request, "dashboard/index.html", context)
 
 
