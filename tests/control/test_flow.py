@@ -282,11 +282,8 @@ def test_criteria_not_in_the_diagnosis_and_items_not_selected(client, world):
     assert "Choisissez parmi les critères du diagnostic" in response.text
     assert not ControlledCriterion.objects.exists()
     # A criterion of another SIAE's hire: not one of its items.
-    _other_campaign, other = (
-        drawn_campaign(hires=2, institution=_campaign.institution.__class__.objects.get(pk=_campaign.institution.pk))
-        if False
-        else (None, None)
-    )
+    # A hire not drawn (another hire of the same SIAE): no criterion to justify, nothing to upload to.
+    assert client.post(reverse("control:select_criteria", args=[999999]), {"criteria": []}).status_code == 404
     assert client.post(reverse("control:upload", args=[999999]), {"proof": pdf_file()}).status_code == 404
 
 
@@ -368,8 +365,6 @@ def test_ddets_list_constant_queries(client, world, django_assert_max_num_querie
     with django_assert_max_num_queries(14) as ctx:
         client.get(url)
     baseline = len(ctx.captured_queries)
-    for _ in range(3):
-        drawn_campaign(hires=2, institution=campaign.institution) if False else None
     from itou.control.models import ControlledHire, ControlledSiae
     from tests.control.factories import self_prescribed_hire
 

@@ -12,8 +12,8 @@ class RatioForm(forms.Form):
         help_text=f"Un nombre entier entre {RATIO_MIN} et {RATIO_MAX} : la part des structures éligibles qui seront "
         "contrôlées.",
         error_messages={
-            "min_value": f"Le pourcentage doit être d'au moins {RATIO_MIN} %.",
-            "max_value": f"Le pourcentage doit être d'au plus {RATIO_MAX} %.",
+            "min_value": f"Le pourcentage doit être d'au moins {RATIO_MIN} %%.",
+            "max_value": f"Le pourcentage doit être d'au plus {RATIO_MAX} %%.",
             "required": "Indiquez un pourcentage.",
             "invalid": "Indiquez un nombre entier.",
         },
