@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "itou.notifications",
     "itou.approvals",
     "itou.control",
+    "itou.activity",
     # Screens
     "itou.www.home",
     "itou.www.signup",
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "itou.www.dev",
     "itou.www.approvals",
     "itou.www.control",
+    "itou.www.activity",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("eligibilite/", include("itou.www.eligibility.urls")),
     path("pass-iae/", include("itou.www.approvals.urls")),
     path("controle/", include("itou.www.control.urls")),
+    path("activite/", include("itou.www.activity.urls")),
     path("autocomplete/", include("itou.www.autocomplete.urls")),
     path("dev/", include("itou.www.dev.urls")),
     path("admin/", admin.site.urls),

@@ -42,8 +42,7 @@ def test_staff_creates_campaigns_and_runs_the_draw_job(client, django_capture_on
     run_pending_jobs()
     assert SentEmail.objects.filter(
         to=[member_of(ddets).email],
-        subject="Lancement du contrôle a posteriori : Vous disposez de 4 semaines pour sélectionner votre "
-        "échantillon.",
+        subject="Lancement du contrôle a posteriori : Vous disposez de 4 semaines pour sélectionner votre échantillon.",
     ).exists()
     # Again: nothing new.
     response = client.post(url, data, follow=True)
