@@ -24,3 +24,16 @@ def test_control_step_gives_a_drawable_country(demo_world):
     assert ControlledSiae.objects.count() >= min(eligible, 1)
     assert ControlledHire.objects.count() >= 2 * ControlledSiae.objects.count()
     assert draw_period(campaign.period_start, campaign.period_end)["drawn"] == 0
+
+
+def test_control_and_report_pages_are_measured(demo_world):
+    from bench import run
+
+    pages = run.control_pages()
+    names = [page.name for page in pages]
+    assert "Rapport d'activité annuel (page)" in names
+    assert "tirage national" in " ".join(page.note for page in pages) or not any("DDETS" in name for name in names)
+    for page in pages:
+        result = run.measure(page, requests=2, warmup=1)
+        assert not result.error, (page.name, result.error)
+        assert result.queries > 0

@@ -200,6 +200,9 @@ def test_refused_siae_gets_sanction(client, world, commit):
         assert "Décision notifiée" in response.text
         assert subjects(employer)[-1] == "Décision de sanction"
         assert client.get(url).status_code == 302  # already notified
+        client.force_login(employer)
+        page = client.get(reverse("control:siae_detail", args=[siae.pk]))
+        assert "Participation à une session de présentation de l&#x27;auto-prescription" in page.text
 
 
 def test_no_response_then_close(client, world, commit):

@@ -19,7 +19,14 @@ from django.views.decorators.http import require_POST
 
 from itou.control import services, workflow
 from itou.control.draw import hire_sample_size, siae_sample_size
-from itou.control.enums import SANCTIONABLE_HIRE_STATES, CampaignPhase, CriterionState, HireState, SiaeState
+from itou.control.enums import (
+    SANCTIONABLE_HIRE_STATES,
+    CampaignPhase,
+    CriterionState,
+    HireState,
+    SanctionKind,
+    SiaeState,
+)
 from itou.control.models import Campaign, ControlledCriterion, ControlledHire, ControlledSiae, ControlLog
 from itou.control.queries import criteria_visible_to, with_states
 from itou.control.statemachine import TransitionNotAllowed
@@ -111,6 +118,8 @@ def siae_detail(request, pk):
         "proof_form": ProofForm(),
         "sanction": getattr(siae, "sanction", None) if siae.notified_at else None,
     }
+    if context["sanction"]:
+        context["sanction_labels"] = [SanctionKind(kind).label for kind in context["sanction"].kinds]
     return render(request, "control/siae_detail.html", context)
 
 
