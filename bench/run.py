@@ -598,13 +598,6 @@ def main(argv=None) -> int:
     return 0 if all(not r.error for r in results) else 1
 
 
-if __name__ == "__main__":
-    # `python bench/run.py`: import the project's packages, not bench/'s modules as top-level ones.
-    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
-    sys.path.insert(0, str(ROOT))
-    sys.exit(main())
-
-
 # --- Control and yearly report (itou/control, itou/activity) ------------------------------
 
 DRAW_BUDGET_SECONDS = 30
@@ -694,3 +687,10 @@ def control_pages() -> list[Page]:
                 )
             )
     return pages
+
+
+if __name__ == "__main__":
+    # `python bench/run.py`: import the project's packages, not bench/'s modules as top-level ones.
+    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())

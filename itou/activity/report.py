@@ -127,7 +127,9 @@ def build_report(company, year: int) -> Report:
     people = list(
         accepted.filter(employed_q)
         .select_related("job_seeker__jobseeker_profile", "eligibility_diagnosis", "contract_end")
-        .prefetch_related("eligibility_diagnosis__administrative_criteria", "selected_jobs__rome_domain")
+        .prefetch_related(
+            "eligibility_diagnosis__administrative_criteria", "selected_jobs__rome_domain", "selected_jobs__appellation"
+        )
         .order_by("hiring_start_at", "pk")
     )
     hired = [ja for ja in people if ja.hiring_start_at >= first]

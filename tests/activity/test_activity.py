@@ -157,3 +157,15 @@ def test_ddets_sees_submitted_reports_of_its_department_only(client):
     assert "Charlie" in client.get(reverse("activity:ddets_reports", args=[2025])).text
     client.force_login(member_of(a))
     assert client.get(reverse("activity:ddets_reports", args=[2025])).status_code == 404
+
+
+def test_report_pages_need_an_employer(client):
+    for name in ("activity:report", "activity:report_pdf", "activity:report_xlsx"):
+        url = reverse(name, args=[2025])
+        response = client.get(url)
+        assert response.status_code == 302 and "/comptes/" in response["Location"]
+    client.force_login(member_of(InstitutionFactory(with_member=True)))
+    for name in ("activity:report", "activity:report_pdf", "activity:report_xlsx"):
+        assert client.get(reverse(name, args=[2025])).status_code == 404
+    client.logout()
+    assert client.get(reverse("activity:ddets_reports", args=[2025])).status_code == 302
