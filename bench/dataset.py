@@ -2012,3 +2012,116 @@ def generate_employee_records(g: Generation) -> None:
         (_employee_record_row(g, rng, first_id + i, hire, statuses.pick(rng)) for i, hire in enumerate(hires)),
         total=len(hires),
     )
+
+
+# After-the-fact control (itou/control, docs/controle.md)
+# ---------------------------------------------------------------------------------------
+
+
+def _control_tables():
+    from itou.approvals.models import Approval, ApprovalHire
+    from itou.control.models import Campaign
+    from itou.eligibility.models import EligibilityDiagnosis
+
+    return (
+        EligibilityDiagnosis._meta.db_table,
+        EligibilityDiagnosis.administrative_criteria.through._meta.db_table,
+        Approval._meta.db_table,
+        ApprovalHire._meta.db_table,
+        Campaign._meta.db_table,
+    )
+
+
+@register_step("control", *_control_tables())
+def generate_control(g: Generation) -> None:
+    """What the control needs, in SQL from the hires of the applications step: for each
+    self-prescribed hire in an AI, EI, ACI or ETTI that has none, the SIAE's own diagnosis
+    (criterion RSA) and the PASS IAE created by the hire; then one campaign per DDETS IAE
+    for the last full year, in its sampling phase (bench/run.py times the national draw)."""
+    from django.conf import settings
+
+    from itou.control.enums import CONTROLLED_KINDS
+    from itou.control.services import campaign_name
+
+    t_diagnosis, t_criteria, t_approval, t_hire, t_campaign = _control_tables()
+    cur = g.cursor
+    cur.execute("DROP TABLE IF EXISTS bench_control_hires")
+    cur.execute(
+        sql.SQL(
+            "CREATE TEMP TABLE bench_control_hires ON COMMIT DROP AS"
+            " SELECT ja.id AS ja_id, ja.job_seeker_id, ja.to_company_id, ja.sender_id, ja.created_at,"
+            " ja.hiring_start_at,"
+            " nextval(pg_get_serial_sequence({diag}, 'id')) AS diagnosis_id,"
+            " nextval(pg_get_serial_sequence({appr}, 'id')) AS approval_id"
+            " FROM {ja} ja JOIN {company} c ON c.id = ja.to_company_id"
+            " WHERE ja.state = 'accepted' AND ja.sender_kind = 'employer' AND c.kind = ANY(%s)"
+            " AND ja.eligibility_diagnosis_id IS NULL AND ja.hiring_start_at IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM {hire} h WHERE h.job_application_id = ja.id)"
+        ).format(
+            diag=sql.Literal(t_diagnosis),
+            appr=sql.Literal(t_approval),
+            ja=sql.Identifier(T_APPLICATION),
+            company=sql.Identifier(T_COMPANY),
+            hire=sql.Identifier(t_hire),
+        ),
+        [list(CONTROLLED_KINDS)],
+    )
+    cur.execute(
+        sql.SQL(
+            "INSERT INTO {} (id, job_seeker_id, author_id, author_kind, author_company_id, created_at, expires_at)"
+            " SELECT diagnosis_id, job_seeker_id, sender_id, 'employer', to_company_id, created_at,"
+            " (created_at + interval '6 months')::date FROM bench_control_hires"
+        ).format(sql.Identifier(t_diagnosis))
+    )
+    cur.execute(
+        sql.SQL(
+            "INSERT INTO {} (eligibilitydiagnosis_id, administrativecriteria_id)"
+            " SELECT h.diagnosis_id, c.id FROM bench_control_hires h"
+            " JOIN eligibility_administrativecriteria c ON c.kind = 'RSA'"
+        ).format(sql.Identifier(t_criteria))
+    )
+    cur.execute(
+        sql.SQL(
+            "UPDATE {} ja SET eligibility_diagnosis_id = h.diagnosis_id FROM bench_control_hires h"
+            " WHERE ja.id = h.ja_id"
+        ).format(sql.Identifier(T_APPLICATION))
+    )
+    cur.execute(
+        sql.SQL(
+            "INSERT INTO {} (id, number, job_seeker_id, start_at, end_at, origin, created_by_id, created_at)"
+            " SELECT approval_id, %s || lpad(nextval('approvals_approval_number_seq')::text, 7, '0'),"
+            " job_seeker_id, hiring_start_at, (hiring_start_at + interval '2 years' - interval '1 day')::date,"
+            " 'auto', sender_id, created_at FROM bench_control_hires"
+        ).format(sql.Identifier(t_approval)),
+        [settings.APPROVAL_NUMBER_PREFIX],
+    )
+    cur.execute(
+        sql.SQL(
+            "INSERT INTO {} (approval_id, job_application_id, company_id, hiring_start_at, created_at)"
+            " SELECT approval_id, ja_id, to_company_id, hiring_start_at, created_at FROM bench_control_hires"
+        ).format(sql.Identifier(t_hire))
+    )
+    cur.execute("SELECT count(*) FROM bench_control_hires")
+    hires = cur.fetchone()[0]
+    for table in (t_diagnosis, t_approval, t_hire):
+        g.report.table(table).rows += hires
+    year = g.today.year - 1
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    cur.execute(
+        sql.SQL(
+            "INSERT INTO {} (institution_id, name, period_start, period_end, phase, ratio_deadline,"
+            " submission_deadline, adversarial_deadline, sanctions_deadline, created_at)"
+            " SELECT id, %s, %s, %s, 'sampling', %s, %s, %s, %s, now() FROM {} WHERE kind = %s"
+        ).format(sql.Identifier(t_campaign), sql.Identifier(T_INSTITUTION)),
+        [
+            campaign_name(start, end),
+            start,
+            end,
+            g.today + datetime.timedelta(days=28),
+            g.today + datetime.timedelta(days=70),
+            g.today + datetime.timedelta(days=140),
+            g.today + datetime.timedelta(days=320),
+            InstitutionKind.DDETS_IAE.value,
+        ],
+    )
+    g.report.table(t_campaign).rows += cur.rowcount

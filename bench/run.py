@@ -32,9 +32,9 @@ BENCH_DATABASE_NAME = "bench_france"
 FORBIDDEN_DATABASES = {"itou", "postgres", "template0", "template1"}
 
 # Budgets of DESIGN.md ("France scale"), p95 of the server time in ms.
-BUDGET_MS = {"search": 50, "list": 100, "dashboard": 100}
+BUDGET_MS = {"search": 50, "list": 100, "dashboard": 100, "report": 1000}
 BUDGET_QUERIES = 20
-BUDGET_LABEL = {"search": "recherche", "list": "liste", "dashboard": "tableau de bord"}
+BUDGET_LABEL = {"search": "recherche", "list": "liste", "dashboard": "tableau de bord", "report": "rapport"}
 
 
 # --- Environment ------------------------------------------------------------------------
@@ -433,6 +433,7 @@ def pages(actors: dict) -> tuple[list[Page], list[str]]:
             for user, key, name in (actors[k] for k in ("ddets", "dreets", "dgefp") if k in actors)
         ),
     ]
+    candidates += control_pages()
     kept = []
     for page in candidates:
         if any(url is None for url in page.urls):
@@ -677,6 +678,97 @@ def main(argv=None) -> int:
     output.write_text(text)
     print(f"→ {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
     return 0 if all(not r.error for r in results) else 1
+
+
+# --- Control and yearly report (itou/control, itou/activity) ------------------------------
+
+DRAW_BUDGET_SECONDS = 30
+
+
+def control_pages() -> list[Page]:
+    """The DDETS review pages and an employer's yearly report. The national draw of the
+    dataset's campaigns runs here once (timed against its 30 s budget, in the note)."""
+    from django.db.models import Count
+
+    from itou.control.draw import draw_period
+    from itou.control.models import Campaign, ControlledSiae, ControlLog
+    from itou.institutions.models import InstitutionMembership
+    from itou.job_applications.models import JobApplication
+
+    campaign = Campaign.objects.order_by("-period_end").first()
+    if campaign is None:
+        return []
+    if Campaign.objects.filter(period_end=campaign.period_end, drawn_at__isnull=True).exists():
+        draw_period(campaign.period_start, campaign.period_end)
+    progress = ControlLog.objects.filter(object_kind="draw", transition="progress").order_by("-pk").first()
+    seconds = progress.details.get("seconds", 0) if progress else 0
+    verdict = "dans le budget" if seconds <= DRAW_BUDGET_SECONDS else "HORS BUDGET"
+    draw_note = f"tirage national : {seconds} s ({verdict} de {DRAW_BUDGET_SECONDS} s)"
+    busiest = (
+        Campaign.objects.filter(period_end=campaign.period_end).annotate(n=Count("siaes")).order_by("-n", "pk").first()
+    )
+    membership = InstitutionMembership.objects.filter(institution_id=busiest.institution_id, is_active=True).first()
+    pages = []
+    if membership:
+        key = f"institution:{busiest.institution_id}"
+        pages.append(
+            Page(
+                "Contrôle a posteriori : campagne de la DDETS",
+                "list",
+                [_url("control:ddets_campaign", busiest.pk)],
+                membership.user,
+                key,
+                f"{busiest.n} structures contrôlées ; {draw_note}",
+            )
+        )
+        siae = ControlledSiae.objects.filter(campaign=busiest).order_by("-hire_count", "pk").first()
+        if siae:
+            pages.append(
+                Page(
+                    "Contrôle a posteriori : justificatifs d'une structure",
+                    "list",
+                    [_url("control:ddets_siae", siae.pk)],
+                    membership.user,
+                    key,
+                    f"{siae.hire_count} embauches",
+                )
+            )
+    year = campaign.period_start.year
+    top = (
+        JobApplication.objects.filter(state="accepted", hiring_start_at__year=year)
+        .values("to_company_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    if top:
+        from itou.companies.models import CompanyMembership
+
+        employer = CompanyMembership.objects.filter(company_id=top["to_company_id"], is_active=True).first()
+        if employer:
+            key = f"company:{top['to_company_id']}"
+            note = f"{top['n']} embauches en {year}"
+            pages.append(
+                Page(
+                    "Rapport d'activité annuel (page)",
+                    "report",
+                    [_url("activity:report", year)],
+                    employer.user,
+                    key,
+                    note,
+                )
+            )
+            pages.append(
+                Page(
+                    "Rapport d'activité annuel (XLSX)",
+                    "report",
+                    [_url("activity:report_xlsx", year)],
+                    employer.user,
+                    key,
+                    note,
+                )
+            )
+    return pages
 
 
 if __name__ == "__main__":

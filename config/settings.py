@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "itou.demo",
     "itou.asp",
     "itou.employee_records",
+    "itou.control",
+    "itou.activity",
     # Screens
     "itou.www.home",
     "itou.www.signup",
@@ -91,6 +93,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "itou.api",
     "itou.www.api",
+    "itou.www.control",
+    "itou.www.activity",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,8 @@ urlpatterns = [
     path("eligibilite/", include("itou.www.eligibility.urls")),
     path("pass-iae/", include("itou.www.approvals.urls")),
     path("fiches-salarie/", include("itou.www.employee_records.urls")),
+    path("controle/", include("itou.www.control.urls")),
+    path("activite/", include("itou.www.activity.urls")),
     path("autocomplete/", include("itou.www.autocomplete.urls")),
     path("dev/", include("itou.www.dev.urls")),
     path("api/v1/docs/", api_views.documentation, name="api_docs"),

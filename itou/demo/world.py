@@ -23,6 +23,7 @@ from itou.approvals.demo import load_demo_approvals
 from itou.companies.enums import SIAE_KINDS, CompanyKind, CompanySource
 from itou.companies.job_descriptions import job_descriptions_load_demo
 from itou.companies.models import Company, CompanyMembership
+from itou.control.demo import load_demo_control
 from itou.eligibility.demo import load_demo_eligibility_diagnoses
 from itou.employee_records.demo import load_demo_employee_records
 from itou.geo.models import Commune, Department
@@ -766,6 +767,7 @@ def load_demo(*, reset_passwords: bool = False) -> DemoSummary:
     summary.tally("candidatures").created += load_demo_job_applications()
     summary.tally("PASS IAE").created += load_demo_approvals()
     summary.tally("fiches salarié").created += load_demo_employee_records()
+    summary.tally("contrôle a posteriori, fins de contrat et rapports d'activité").created += load_demo_control()
     return summary
 
 

@@ -68,9 +68,9 @@ def test_running_twice_changes_nothing(demo_communes):
     # 19 declared accounts, plus what the services create: a member and a second admin of
     # the ACI, a person asking to join the Mission locale, the CHRS waiting for its authorization.
     assert after_first == {
-        "User": 28,
+        "User": 31,  # + 3 employees of the demo ACI under control (itou/control/demo.py), without login
         "EmailAddress": 28,
-        "JobSeekerProfile": 11,  # 6 applicants + 5 employees with a PASS IAE in each situation
+        "JobSeekerProfile": 14,  # 6 applicants + 5 employees with a PASS IAE in each situation + 3 under control
         "Company": 20,  # 8 with members + 12 of the sample official list, waiting for signup
         "CompanyMembership": 10,
         "PrescriberOrganization": 4,
@@ -136,7 +136,7 @@ def test_the_demo_world(demo_communes):
             assert organization.memberships.filter(is_admin=True, is_active=True, user__kind=UserKind.PROFESSIONAL)
     # Job seekers with complete profiles and valid NIRs matching their birthdate.
     profiles = JobSeekerProfile.objects.select_related("user")
-    assert len(profiles) == 11
+    assert len(profiles) == 14
     for profile in profiles:
         assert profile.missing_fields == []
         assert stdnum_nir.is_valid(profile.nir)

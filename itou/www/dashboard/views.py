@@ -10,6 +10,7 @@ from itou.eligibility.queries import get_valid_diagnosis
 from itou.organizations.current import Role, set_current_organization
 from itou.users import services
 from itou.users.models import JobSeekerProfile
+from itou.www.control.context import dashboard_card as control_dashboard_card
 from itou.www.dashboard import counters
 from itou.www.dashboard.forms import JobSeekerProfileForm
 
@@ -34,6 +35,7 @@ def index(request):
         else:
             context["territory"], context["counters"] = counters.institution_counters(current.organization)
         context["extra_cards"] = counters.EXTRA_CARDS[current.role]
+    context.update(control_dashboard_card(request))
     return render(request, "dashboard/index.html", context)
 
 

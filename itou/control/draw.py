@@ -1,0 +1,157 @@
+"""The draw of a campaign (CONTROL.md §3), reproducible from its recorded seed.
+
+Algorithm, as explained on the DDETS page:
+1. the eligible SIAE (≥ 2 self-prescribed hires in the period) are sorted by identifier;
+2. a pseudo-random generator (Python's `random.Random`, Mersenne Twister) is seeded with
+   the campaign's seed; it draws round(eligible × ratio / 100) SIAE (at least 1);
+3. for each drawn SIAE, in identifier order, it draws 20 % of its hires (integer part,
+   at least 2, at most 20) among them sorted by (hiring start, identifier).
+The same seed and the same data give the same sample: anyone can check it again.
+
+A campaign is drawn once: the row is locked and `drawn_at` checked, and unique constraints
+forbid a second ControlledSiae/ControlledHire for the same pair.
+"""
+
+import logging
+import random
+import secrets
+import time
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+
+from itou.control import notifications, workflow
+from itou.control.enums import (
+    HIRES_MAX,
+    HIRES_MIN,
+    HIRES_RATIO,
+    MIN_HIRES_FOR_ELIGIBILITY,
+    RATIO_DEFAULT,
+    CampaignPhase,
+)
+from itou.control.models import Campaign, ControlledHire, ControlledSiae
+from itou.control.queries import company_department_expression, in_scope_hires
+from itou.control.services import log
+
+logger = logging.getLogger(__name__)
+
+
+def siae_sample_size(eligible: int, ratio: int) -> int:
+    if not eligible:
+        return 0
+    return min(eligible, max(1, round(eligible * ratio / 100)))
+
+
+def hire_sample_size(hires: int) -> int:
+    return min(hires, max(HIRES_MIN, min(HIRES_MAX, hires * HIRES_RATIO // 100)))
+
+
+def draw_sample(seed: int, ratio: int, hires_by_company: dict) -> tuple[int, dict]:
+    """(number of eligible SIAE, {company_id: [job_application_id, …]}) — pure, reproducible."""
+    rng = random.Random(seed)
+    eligible = sorted(c for c, hires in hires_by_company.items() if len(hires) >= MIN_HIRES_FOR_ELIGIBILITY)
+    chosen = sorted(rng.sample(eligible, siae_sample_size(len(eligible), ratio)))
+    result = {}
+    for company_id in chosen:
+        hires = sorted(hires_by_company[company_id])
+        picked = rng.sample(hires, hire_sample_size(len(hires)))
+        result[company_id] = [job_application_id for _start, job_application_id in sorted(picked)]
+    return len(eligible), result
+
+
+def hires_by_department(period_start, period_end, department_codes=None) -> dict:
+    """{department: {company_id: [(hiring_start, job_application_id as str)]}} in one query."""
+    rows = in_scope_hires(period_start, period_end).annotate(department=company_department_expression())
+    if department_codes is not None:
+        rows = rows.filter(department__in=department_codes)
+    result = defaultdict(lambda: defaultdict(list))
+    for department, company_id, start, pk in rows.values_list("department", "to_company_id", "hiring_start_at", "pk"):
+        result[department][company_id].append((start, str(pk)))
+    return result
+
+
+def draw_campaign(campaign_id: int, hires_by_company: dict | None = None, *, user=None) -> bool:
+    """Draw one campaign; False when it was already drawn (nothing changes)."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().select_related("institution").get(pk=campaign_id)
+        if campaign.drawn_at or campaign.phase != CampaignPhase.SAMPLING:
+            log(campaign.pk, "draw", campaign.pk, "draw_skipped", user=user, reason="déjà tiré")
+            return False
+        transition = workflow.CAMPAIGN.check("draw", campaign)
+        if hires_by_company is None:
+            code = campaign.institution.department_id
+            hires_by_company = hires_by_department(campaign.period_start, campaign.period_end, [code]).get(code, {})
+        now = timezone.now()
+        if campaign.seed is None:
+            campaign.seed = secrets.randbits(48)
+        if campaign.ratio is None:
+            campaign.ratio, campaign.ratio_set_at = RATIO_DEFAULT, now
+        eligible, drawn = draw_sample(campaign.seed, campaign.ratio, hires_by_company)
+        siaes = ControlledSiae.objects.bulk_create(
+            [ControlledSiae(campaign=campaign, company_id=c, hire_count=len(hires)) for c, hires in drawn.items()]
+        )
+        ControlledHire.objects.bulk_create(
+            [
+                ControlledHire(controlled_siae=siae, job_application_id=pk)
+                for siae in siaes
+                for pk in drawn[siae.company_id]
+            ]
+        )
+        campaign.phase = transition.target
+        campaign.drawn_at = now
+        campaign.eligible_siae_count = eligible
+        campaign.save(update_fields=["seed", "ratio", "ratio_set_at", "phase", "drawn_at", "eligible_siae_count"])
+        log(
+            campaign.pk,
+            "campaign",
+            campaign.pk,
+            "draw",
+            CampaignPhase.SAMPLING,
+            campaign.phase,
+            user=user,
+            seed=campaign.seed,
+            ratio=campaign.ratio,
+            eligible=eligible,
+            drawn=len(siaes),
+            hires=sum(len(v) for v in drawn.values()),
+        )
+        for siae in siaes:
+            siae.campaign = campaign
+            transaction.on_commit(lambda s=siae: notifications.siae_drawn(s))
+        transaction.on_commit(lambda: notifications.ddets_submission_opened(campaign))
+    return True
+
+
+def draw_period(period_start, period_end, *, user=None) -> dict:
+    """The national draw: every campaign of the period still to draw, one transaction
+    each (a failure leaves the others drawn; running it again draws only the rest).
+    The in-scope hires of the whole country are read once."""
+    started = time.monotonic()
+    campaigns = list(
+        Campaign.objects.filter(period_start=period_start, period_end=period_end, drawn_at__isnull=True)
+        .select_related("institution")
+        .order_by("institution__department_id", "pk")
+    )
+    if not campaigns:
+        return {"drawn": 0, "skipped": 0, "seconds": 0.0}
+    data = hires_by_department(period_start, period_end)
+    drawn = skipped = 0
+    for index, campaign in enumerate(campaigns, start=1):
+        code = campaign.institution.department_id
+        if draw_campaign(campaign.pk, data.get(code, {}), user=user):
+            drawn += 1
+        else:
+            skipped += 1
+        log(
+            campaign.pk,
+            "draw",
+            campaign.pk,
+            "progress",
+            user=user,
+            done=index,
+            total=len(campaigns),
+            seconds=round(time.monotonic() - started, 2),
+        )
+        logger.info("Tirage %s/%s : %s", index, len(campaigns), campaign)
+    return {"drawn": drawn, "skipped": skipped, "seconds": round(time.monotonic() - started, 2)}

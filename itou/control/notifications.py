@@ -1,0 +1,171 @@
+"""Every email of the control (CONTROL.md §8), plain French text with a link.
+
+DDETS: the active members of the institution; SIAE: the active admin members. One message
+per recipient. Sent through Django's email API: the project's queued backend sends them
+only when the transaction commits (itou.notifications.backends.QueuedEmailBackend).
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, translation
+
+from itou.companies.models import CompanyMembership
+from itou.institutions.models import InstitutionMembership
+
+
+def _d(day) -> str:
+    with translation.override("fr"):
+        return formats.date_format(day, "j F Y")
+
+
+def _send(users, *, subject: str, template: str, context: dict) -> int:
+    sent = 0
+    with translation.override("fr"):
+        for user in users:
+            if not (user.is_active and user.email):
+                continue
+            body = render_to_string(
+                f"control/emails/{template}.txt",
+                {"recipient": user, "site_url": settings.SITE_URL, **context},
+            )
+            EmailMessage(subject=" ".join(subject.split()), body=body, to=[user.email]).send()
+            sent += 1
+    return sent
+
+
+def ddets_members(institution):
+    return [
+        m.user
+        for m in InstitutionMembership.objects.filter(institution=institution, is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    ]
+
+
+def siae_admins(company):
+    return [
+        m.user
+        for m in CompanyMembership.objects.filter(company=company, is_active=True, is_admin=True)
+        .select_related("user")
+        .order_by("pk")
+    ]
+
+
+def _ddets_url(campaign):
+    return settings.SITE_URL + reverse("control:ddets_campaign", args=[campaign.pk])
+
+
+def _siae_url(siae):
+    return settings.SITE_URL + reverse("control:siae_detail", args=[siae.pk])
+
+
+def _siae_label(siae):
+    return f"{siae.company.kind} {siae.company.display_name}"
+
+
+def campaign_created(campaign):
+    return _send(
+        ddets_members(campaign.institution),
+        subject="Lancement du contrôle a posteriori : Vous disposez de 4 semaines pour sélectionner votre échantillon.",
+        template="campaign_created",
+        context={"campaign": campaign, "url": _ddets_url(campaign)},
+    )
+
+
+def siae_drawn(siae):
+    campaign = siae.campaign
+    return _send(
+        siae_admins(siae.company),
+        subject=f"Contrôle a posteriori sur vos embauches réalisées du {_d(campaign.period_start)} "
+        f"au {_d(campaign.period_end)}",
+        template="siae_drawn",
+        context={"campaign": campaign, "siae": siae, "url": _siae_url(siae)},
+    )
+
+
+def ddets_submission_opened(campaign):
+    return _send(
+        ddets_members(campaign.institution),
+        subject="[Contrôle a posteriori] Ouverture de la phase de transmission des justificatifs",
+        template="ddets_submission_opened",
+        context={"campaign": campaign, "url": _ddets_url(campaign)},
+    )
+
+
+def siae_submitted(siae):
+    return _send(
+        ddets_members(siae.campaign.institution),
+        subject=f"[Contrôle a posteriori] La structure {_siae_label(siae)} a transmis ses pièces justificatives.",
+        template="siae_submitted",
+        context={
+            "siae": siae,
+            "url": settings.SITE_URL + reverse("control:ddets_siae", args=[siae.pk]),
+        },
+    )
+
+
+def siae_reminder(siae):
+    return _send(
+        siae_admins(siae.company),
+        subject="Contrôle a posteriori des auto-prescriptions : Plus que quelques jours pour transmettre vos "
+        f"justificatifs à la {siae.campaign.institution.name}",
+        template="siae_reminder",
+        context={"siae": siae, "campaign": siae.campaign, "url": _siae_url(siae)},
+    )
+
+
+def ddets_review_before_close(campaign, *, reminder=False):
+    subject = (
+        "[Contrôle a posteriori] Rappel : Contrôle des justificatifs à finaliser"
+        if reminder
+        else "[Contrôle a posteriori] Contrôle des justificatifs à réaliser avant la clôture de phase"
+    )
+    return _send(
+        ddets_members(campaign.institution),
+        subject=subject,
+        template="ddets_review_reminder",
+        context={"campaign": campaign, "url": _ddets_url(campaign)},
+    )
+
+
+def siae_result(siae, *, outcome: str):
+    """outcome: accepted, adversarial, forced_adversarial, force_accepted, refused, no_response."""
+    if outcome == "no_response":
+        subject = f"[Contrôle a posteriori] Absence de réponse de la structure {_siae_label(siae)} ID-{siae.company_id}"
+    else:
+        subject = f"Résultat du contrôle - {_siae_label(siae)} ID-{siae.company_id}"
+    return _send(
+        siae_admins(siae.company),
+        subject=subject,
+        template=f"siae_result_{outcome}",
+        context={"siae": siae, "campaign": siae.campaign, "url": _siae_url(siae)},
+    )
+
+
+def ddets_adversarial(campaign, *, forced, defaulted):
+    return _send(
+        ddets_members(campaign.institution),
+        subject="[Contrôle a posteriori] Passage en phase contradictoire",
+        template="ddets_adversarial",
+        context={"campaign": campaign, "forced": forced, "defaulted": defaulted, "url": _ddets_url(campaign)},
+    )
+
+
+def ddets_sanctions_to_notify(campaign, refused):
+    return _send(
+        ddets_members(campaign.institution),
+        subject="[Contrôle a posteriori] Notification des sanctions",
+        template="ddets_sanctions",
+        context={"campaign": campaign, "refused": refused, "url": _ddets_url(campaign)},
+    )
+
+
+def sanction_decision(siae, sanction):
+    return _send(
+        siae_admins(siae.company),
+        subject="Décision de sanction",
+        template="sanction_decision",
+        context={"siae": siae, "sanction": sanction, "url": _siae_url(siae)},
+    )

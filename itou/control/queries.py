@@ -1,0 +1,76 @@
+"""Which hires are in scope, and querysets limited to what a user may see."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Case, F, Prefetch, When
+from django.db.models.functions import Coalesce, Substr
+
+from itou.control.enums import CONTROLLED_KINDS
+from itou.control.models import ControlledCriterion, ControlledHire, ControlledSiae
+from itou.eligibility.enums import AuthorKind
+from itou.job_applications.enums import JobApplicationState
+from itou.job_applications.models import JobApplication
+
+
+def company_department_expression(prefix: str = "to_company__"):
+    """The department code of a company: its commune's, else from its postal code."""
+    post_code = F(f"{prefix}post_code")
+    return Coalesce(
+        F(f"{prefix}commune__department_id"),
+        Case(
+            When(**{f"{prefix}post_code__startswith": "97"}, then=Substr(post_code, 1, 3)),
+            default=Substr(post_code, 1, 2),
+        ),
+    )
+
+
+def in_scope_hires(period_start: datetime.date, period_end: datetime.date):
+    """The self-prescribed hires of CONTROL.md §1: accepted, with a PASS IAE of the platform
+    created by this hire (PASS start = hiring start), a diagnosis made by the hiring SIAE
+    itself, hiring start within the period (inclusive), in a controlled SIAE kind."""
+    return JobApplication.objects.filter(
+        state=JobApplicationState.ACCEPTED,
+        hiring_start_at__gte=period_start,
+        hiring_start_at__lte=period_end,
+        to_company__kind__in=CONTROLLED_KINDS,
+        eligibility_diagnosis__author_kind=AuthorKind.EMPLOYER,
+        eligibility_diagnosis__author_company=F("to_company"),
+        approval_hire__cancelled_at__isnull=True,
+        approval_hire__approval__number__startswith=settings.APPROVAL_NUMBER_PREFIX,
+        approval_hire__approval__start_at=F("hiring_start_at"),
+        approval_hire__approval__cancelled_at__isnull=True,
+    )
+
+
+def with_states(siae_queryset):
+    """Prefetch what the computed states read: a constant number of queries per list."""
+    return siae_queryset.select_related("campaign__institution", "company").prefetch_related(
+        Prefetch(
+            "hires",
+            queryset=ControlledHire.objects.select_related("job_application__job_seeker").prefetch_related(
+                Prefetch("criteria", queryset=ControlledCriterion.objects.select_related("administrative_criteria"))
+            ),
+        )
+    )
+
+
+def siaes_for_institution(institution):
+    return ControlledSiae.objects.filter(campaign__institution=institution)
+
+
+def siaes_for_company(company):
+    return ControlledSiae.objects.filter(company=company)
+
+
+def criteria_visible_to(request):
+    """Criteria whose proof the current organization may read: the controlled SIAE's
+    members, the DDETS running the campaign."""
+    current = request.current_organization
+    if not current:
+        return ControlledCriterion.objects.none()
+    if current.company:
+        return ControlledCriterion.objects.filter(hire__controlled_siae__company=current.company)
+    if current.institution:
+        return ControlledCriterion.objects.filter(hire__controlled_siae__campaign__institution=current.institution)
+    return ControlledCriterion.objects.none()
