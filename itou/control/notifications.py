@@ -1,18 +1,18 @@
 """Every email of the control (CONTROL.md §8), plain French text with a link.
 
 DDETS: the active members of the institution; SIAE: the active admin members. One message
-per recipient. Sent through Django's email API: the project's queued backend sends them
-only when the transaction commits (itou.notifications.backends.QueuedEmailBackend).
+per recipient. Sent in the common layout (itou.notifications.emails), queued: they leave only when the
+transaction commits (itou.notifications.backends.QueuedEmailBackend).
 """
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, translation
 
 from itou.companies.models import CompanyMembership
 from itou.institutions.models import InstitutionMembership
+from itou.notifications.emails import Button, send_text_email
 
 
 def _d(day) -> str:
@@ -30,7 +30,8 @@ def _send(users, *, subject: str, template: str, context: dict) -> int:
                 f"control/emails/{template}.txt",
                 {"recipient": user, "site_url": settings.SITE_URL, **context},
             )
-            EmailMessage(subject=" ".join(subject.split()), body=body, to=[user.email]).send()
+            button = Button("Ouvrir la page du contrôle", context["url"]) if context.get("url") else None
+            send_text_email(subject=" ".join(subject.split()), text=body, to=user.email, button=button)
             sent += 1
     return sent
 

@@ -21,7 +21,6 @@ import logging
 import re
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -34,6 +33,7 @@ from itou.employee_records.models import (
     EmployeeRecordTransitionLog,
     UpdateNotification,
 )
+from itou.notifications.emails import send_text_email
 
 logger = logging.getLogger(__name__)
 
@@ -343,7 +343,7 @@ def apply_feedback(batch: EmployeeRecordBatch, filename: str, raw: bytes, *, pro
 
 
 def report_to_operators(subject: str, body: str) -> None:
-    send_mail(f"[Fiches salarié ASP] {subject}", body, None, [settings.ASP_OPERATORS_EMAIL])
+    send_text_email(subject=f"Fiches salarié ASP : {subject}", text=body, to=settings.ASP_OPERATORS_EMAIL)
 
 
 def _set_aside(client, filename, reason, batch=None):

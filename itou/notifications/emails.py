@@ -115,6 +115,18 @@ def send_email(template: str, *, to: str | list[str], context: dict, button: But
     return True
 
 
+def send_text_email(*, subject: str, text: str, to: str, button: Button | None = None) -> bool:
+    """An email whose subject and text the caller rendered itself, in the common layout
+    (text and HTML parts, service name, button), queued after commit."""
+    if not to:
+        return False
+    subject, text, html = render_parts(subject=subject, text=text, button=button)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return True
+
+
 def send_emails(messages: list) -> int:
     """Several messages at once (one per recipient: nobody sees the others' addresses)."""
     return get_connection().send_messages(messages) if messages else 0
