@@ -19,3 +19,15 @@ class ApplicationCursorPagination(CursorPagination):
     max_page_size = 200
     ordering = ("-created_at", "-id")
     invalid_cursor_message = "Curseur invalide."
+
+
+class UpdatedCursorPagination(CursorPagination):
+    page_size = 50
+    page_size_query_param = "taille"
+    max_page_size = 200
+    ordering = ("-updated_at", "-id")
+    invalid_cursor_message = "Curseur invalide."
+
+
+class CreatedCursorPagination(UpdatedCursorPagination):
+    ordering = ("-created_at", "-id")

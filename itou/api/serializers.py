@@ -285,3 +285,47 @@ class CriterionSerializer(serializers.Serializer):
     niveau = serializers.CharField(source="level")
     libelle = serializers.CharField(source="name")
     justificatif = serializers.CharField(source="written_proof")
+
+
+class EmployeeRecordSerializer(serializers.Serializer):
+    """An employee record as the employer's software sees it: its state on the platform and at
+    the ASP, and `ligne_asp`, the very line the ASP file carries (itou.employee_records.serializers)."""
+
+    id = serializers.IntegerField()
+    statut = serializers.CharField(source="status")
+    statut_libelle = serializers.CharField(source="get_status_display")
+    numero_pass = serializers.CharField(source="approval_number")
+    siret = serializers.CharField(source="asp_siret")
+    candidature_id = serializers.UUIDField(source="job_application_id")
+    fichier = serializers.SerializerMethodField()
+    ligne = serializers.IntegerField(source="line_number", allow_null=True)
+    code_traitement = serializers.CharField(source="asp_code")
+    libelle_traitement = serializers.CharField(source="asp_label")
+    integree_le = serializers.DateTimeField(source="processed_at", allow_null=True)
+    mise_a_jour = serializers.DateTimeField(source="updated_at")
+    ligne_asp = serializers.SerializerMethodField(
+        help_text="La ligne du fichier envoyé à l'ASP (mêmes champs et formats), numLigne compris."
+    )
+
+    def get_fichier(self, obj) -> str | None:
+        return obj.batch.filename if obj.batch_id else None
+
+    def get_ligne_asp(self, obj) -> dict:
+        from itou.employee_records.serializers import record_line
+
+        return obj.archived_json or record_line(obj, obj.line_number or 0)
+
+
+class UpdateNotificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    fiche_salarie_id = serializers.IntegerField(source="employee_record_id")
+    statut = serializers.CharField(source="status")
+    statut_libelle = serializers.CharField(source="get_status_display")
+    fichier = serializers.SerializerMethodField()
+    ligne = serializers.IntegerField(source="line_number", allow_null=True)
+    code_traitement = serializers.CharField(source="asp_code")
+    libelle_traitement = serializers.CharField(source="asp_label")
+    creee_le = serializers.DateTimeField(source="created_at")
+
+    def get_fichier(self, obj) -> str | None:
+        return obj.batch.filename if obj.batch_id else None

@@ -45,5 +45,20 @@ urlpatterns = [
         views.EmployerJobDescriptionDetailView.as_view(),
         name="employer_job_description",
     ),
+    path(
+        "employeur/fiches-salarie/",
+        views.EmployerEmployeeRecordListView.as_view(),
+        name="employer_employee_records",
+    ),
+    path(
+        "employeur/fiches-salarie/notifications/",
+        views.EmployerUpdateNotificationListView.as_view(),
+        name="employer_update_notifications",
+    ),
+    path(
+        "employeur/fiches-salarie/<int:pk>/",
+        views.EmployerEmployeeRecordDetailView.as_view(),
+        name="employer_employee_record",
+    ),
     re_path(r"^[\s\S]*$", views.NotFoundView.as_view(), name="not_found"),
 ]

@@ -31,13 +31,20 @@ from itou.api.auth import (
     PublicThrottle,
     TokenAuthentication,
 )
-from itou.api.pagination import ApplicationCursorPagination, SearchPagination
+from itou.api.pagination import (
+    ApplicationCursorPagination,
+    CreatedCursorPagination,
+    SearchPagination,
+    UpdatedCursorPagination,
+)
 from itou.approvals import queries as approval_queries
 from itou.companies import job_descriptions as job_description_services
 from itou.companies import queries as company_queries
 from itou.companies.enums import CompanyKind, ContractType
 from itou.companies.models import Company, JobDescription
 from itou.eligibility.models import AdministrativeCriteria
+from itou.employee_records.enums import Status as EmployeeRecordStatus
+from itou.employee_records.models import EmployeeRecord, UpdateNotification
 from itou.geo.distance import Point
 from itou.geo.models import Commune
 from itou.job_applications import perms as application_perms
@@ -688,6 +695,64 @@ class EmployerJobDescriptionDetailView(EmployerTokenView):
             acting_user=request.user, company=self.company, job_description=job_description
         )
         return Response(self.get_serializer(self._get(pk)).data)
+
+
+class _EmployeeRecordParams(serializers.Serializer):
+    statut = serializers.MultipleChoiceField(choices=EmployeeRecordStatus.choices, required=False)
+
+
+class EmployerEmployeeRecordListView(EmployerTokenView):
+    """The structure's employee records, with the line each one carries in the ASP file."""
+
+    serializer_class = api_serializers.EmployeeRecordSerializer
+    pagination_class = UpdatedCursorPagination
+
+    @extend_schema(
+        operation_id="employeur_fiches_salarie",
+        tags=["Employeurs"],
+        summary="Les fiches salarié de la structure",
+        parameters=[OpenApiParameter("statut", str, many=True, enum=EmployeeRecordStatus.values)],
+        responses=paginated(api_serializers.EmployeeRecordSerializer, cursor=True),
+    )
+    def get(self, request):
+        params = _EmployeeRecordParams(data={"statut": request.query_params.getlist("statut")})
+        params.is_valid(raise_exception=True)
+        queryset = EmployeeRecord.objects.for_company(self.company).for_asp_file().select_related("batch")
+        if statuses := params.validated_data.get("statut"):
+            queryset = queryset.filter(status__in=statuses)
+        page = self.paginate_queryset(queryset)
+        services.log_access(request=request, token=request.auth, rows=len(page), status_code=200)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class EmployerEmployeeRecordDetailView(EmployerTokenView):
+    serializer_class = api_serializers.EmployeeRecordSerializer
+
+    @extend_schema(operation_id="employeur_fiche_salarie_detail", tags=["Employeurs"], summary="Une fiche salarié")
+    def get(self, request, pk: int):
+        record = get_object_or_404(
+            EmployeeRecord.objects.for_company(self.company).for_asp_file().select_related("batch"), pk=pk
+        )
+        services.log_access(request=request, token=request.auth, rows=1, status_code=200)
+        return Response(self.get_serializer(record).data)
+
+
+class EmployerUpdateNotificationListView(EmployerTokenView):
+    """Notifications sent to the ASP when a PASS IAE's dates change after its record was accepted."""
+
+    serializer_class = api_serializers.UpdateNotificationSerializer
+    pagination_class = CreatedCursorPagination
+
+    @extend_schema(
+        operation_id="employeur_notifications_fiches_salarie",
+        tags=["Employeurs"],
+        summary="Les notifications de mise à jour des fiches salarié",
+        responses=paginated(api_serializers.UpdateNotificationSerializer, cursor=True),
+    )
+    def get(self, request):
+        queryset = UpdateNotification.objects.filter(employee_record__company=self.company).select_related("batch")
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 @extend_schema(exclude=True)
