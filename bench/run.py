@@ -171,6 +171,8 @@ class Page:
     user: object = None
     organization_key: str | None = None  # what the session stores as the current organization
     note: str = ""
+    api_token: str | None = None  # sent as "Authorization: Token …" (API pages)
+    post_json: dict | None = None  # POST this JSON body instead of a GET
 
 
 @dataclass
@@ -434,6 +436,7 @@ def pages(actors: dict) -> tuple[list[Page], list[str]]:
         ),
     ]
     candidates += control_pages()
+    candidates += api_token_pages(actors)
     kept = []
     for page in candidates:
         if any(url is None for url in page.urls):
@@ -492,6 +495,8 @@ def client_for(page: Page):
     from itou.organizations.current import SESSION_KEY
 
     client = Client()
+    if page.api_token:
+        client.defaults["HTTP_AUTHORIZATION"] = f"Token {page.api_token}"
     if page.user is not None:
         client.force_login(page.user, backend="django.contrib.auth.backends.ModelBackend")
         if page.organization_key:
@@ -499,6 +504,12 @@ def client_for(page: Page):
             session[SESSION_KEY] = page.organization_key
             session.save()
     return client
+
+
+def _request(client, page: Page, url: str):
+    if page.post_json is not None:
+        return client.post(url, page.post_json, content_type="application/json")
+    return client.get(url)
 
 
 def measure(page: Page, requests: int, warmup: int = 10) -> Result:
@@ -518,13 +529,13 @@ def measure(page: Page, requests: int, warmup: int = 10) -> Result:
 
     try:
         for i in range(warmup):
-            response = client.get(page.urls[i % len(page.urls)])
+            response = _request(client, page, page.urls[i % len(page.urls)])
         with connection.execute_wrapper(timer):
             for i in range(requests):
                 url = page.urls[i % len(page.urls)]
                 sql_elapsed[0] = 0.0
                 start = time.perf_counter()
-                response = client.get(url)
+                response = _request(client, page, url)
                 elapsed = time.perf_counter() - start
                 if response.status_code != 200:
                     raise RuntimeError(f"{url} : statut {response.status_code}")
@@ -533,7 +544,7 @@ def measure(page: Page, requests: int, warmup: int = 10) -> Result:
         counts = []
         for url in page.urls:
             with CaptureQueriesContext(connection) as captured:
-                response = client.get(url)
+                response = _request(client, page, url)
             counts.append(len(captured.captured_queries))
             for query in captured.captured_queries:
                 if float(query["time"]) * 1000 > result.slowest_sql_ms:
@@ -683,6 +694,64 @@ def main(argv=None) -> int:
 # --- Control and yearly report (itou/control, itou/activity) ------------------------------
 
 DRAW_BUDGET_SECONDS = 30
+
+
+def _bench_api_token(kind: str, **fields) -> str:
+    """A token of the bench database for the API pages (created like the back-office does)."""
+    from django.utils import timezone
+
+    from itou.api import services
+    from itou.api.models import ApiToken
+
+    key_id, secret, key_hash = services._new_key()
+    ApiToken.objects.create(
+        kind=kind,
+        name=f"make bench {kind}",
+        key_id=key_id,
+        key_hash=key_hash,
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+        **fields,
+    )
+    return secret
+
+
+def api_token_pages(actors: dict) -> list[Page]:
+    """The API calls made with a token: a department's search of a person by NIR, an employer's
+    software listing its applications (docs/api.md)."""
+    from itou.api.enums import TokenKind
+    from itou.companies.models import Company
+
+    pages = []
+    row = _one(
+        "SELECT p.nir, c.department_id FROM job_applications_jobapplication a"
+        " JOIN users_jobseekerprofile p ON p.user_id = a.job_seeker_id"
+        " JOIN companies_company co ON co.id = a.to_company_id JOIN geo_commune c ON c.code = co.commune_id"
+        " WHERE p.nir <> '' ORDER BY a.created_at DESC LIMIT 1"
+    )
+    if row:
+        nir, department = row
+        pages.append(
+            Page(
+                "API départements : candidatures d'une personne par NIR",
+                "search",
+                [_url("api:department_applications")],
+                api_token=_bench_api_token(TokenKind.DEPARTMENT, department_id=department),
+                post_json={"nir": nir},
+            )
+        )
+    employer = actors["employer"]
+    company = Company.objects.get(pk=actors["company_id"])
+    if company.memberships.admins().filter(user=employer).exists():
+        pages.append(
+            Page(
+                "API employeur : candidatures reçues (première page)",
+                "list",
+                [_url("api:employer_applications")],
+                api_token=_bench_api_token(TokenKind.EMPLOYER, user=employer, company=company),
+                note=f"{actors['received']} candidatures reçues",
+            )
+        )
+    return pages
 
 
 def control_pages() -> list[Page]:

@@ -54,6 +54,10 @@ def test_pages_are_measured_and_reported(demo_world):
         assert not result.error, (result.page.name, result.error)
         assert 0 < result.queries <= 10, (result.page.name, result.queries)
     assert run.BUDGET_MS["dashboard"] <= 100
+    # The API calls made with a token (docs/api.md): a department's search, an employer's list.
+    api_pages = [page for page in pages if page.api_token]
+    for result in [run.measure(page, requests=2, warmup=1) for page in api_pages]:
+        assert not result.error, (result.page.name, result.error)
     text = run.report(results, ["Exemple"], run.machine_facts(), run.postgresql_facts(), "1", "1", actors, 2, 1.0)
     assert "| Candidatures reçues (employeur)" in text
     assert "Pages sans URL dans ce code (non mesurées) : Exemple." in text
