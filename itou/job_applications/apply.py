@@ -30,6 +30,7 @@ from itou.prescribers.models import PrescriberMembership, PrescriberOrganization
 from itou.users.enums import UserKind
 from itou.users.models import JobSeekerProfile, User
 from itou.utils.organizations import Role
+from itou.utils.pdf_safety import ActivePDFContent, pdf_active_content_check
 from itou.utils.text import normalize
 
 logger = logging.getLogger(__name__)
@@ -363,6 +364,10 @@ def resume_check(file) -> None:
         or int(startxref.group(1)) >= len(data)
     ):
         raise ValidationError(DAMAGED_PDF_MESSAGE, code="damaged_pdf")
+    try:
+        pdf_active_content_check(data)
+    except ActivePDFContent as error:
+        raise ValidationError(error.message, code="active_content")
 
 
 def resume_draft_name(flow_id: str) -> str:

@@ -239,7 +239,7 @@ def test_job_seeker_without_pass(client):
 def test_verify_shows_initials_and_dates_only(client):
     job_seeker = JobSeekerFactory(first_name="Camille", last_name="Zéphyrin")
     approval = ApprovalFactory(job_seeker=job_seeker, start_at=days_from_today(-10))
-    response = client.get(reverse("approvals:verify"), {"numero": approval.display_number})
+    response = client.post(reverse("approvals:verify"), {"numero": approval.display_number, "nom": "zephyrin"})
     assert "PASS IAE authentique et valable aujourd&#x27;hui" in response.text or "valable aujourd'hui" in response.text
     assert "C. Z." in response.text
     assert "Zéphyrin" not in response.text and "ZÉPHYRIN" not in response.text and "Camille" not in response.text
@@ -252,7 +252,7 @@ def test_verify_shows_initials_and_dates_only(client):
     [
         ("expired", "PASS IAE expiré"),
         ("cancelled", "PASS IAE retiré"),
-        ("unknown", "Aucun PASS IAE ne porte ce numéro"),
+        ("unknown", "Aucun PASS IAE ne correspond"),
     ],
 )
 def test_verify_other_cases(client, setup, expected):
@@ -261,7 +261,7 @@ def test_verify_other_cases(client, setup, expected):
         approval.cancelled_at = timezone.now()
         approval.save()
     number = "999999999999" if setup == "unknown" else approval.number
-    response = client.get(reverse("approvals:verify"), {"numero": number})
+    response = client.post(reverse("approvals:verify"), {"numero": number, "nom": approval.job_seeker.last_name})
     assert expected in response.text
 
 
