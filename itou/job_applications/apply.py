@@ -253,6 +253,16 @@ def _same_name(user, first_name: str, last_name: str) -> bool:
     return normalize(user.first_name) == normalize(first_name) and normalize(user.last_name) == normalize(last_name)
 
 
+def job_seeker_identity_matches(user, *, first_name: str, last_name: str, birthdate: datetime.date | None) -> bool:
+    """Does the professional know this person: their first and last names (without accents or
+    case) and their birth date, as on the account? Until then a lookup by NIR or email only
+    says "found", never who (docs/securite.md)."""
+    if not (first_name and last_name and birthdate) or not _same_name(user, first_name, last_name):
+        return False
+    profile = getattr(user, "jobseeker_profile", None)
+    return profile is not None and profile.birthdate == birthdate
+
+
 def job_seeker_lookup(
     *,
     nir: str = "",
