@@ -23,6 +23,8 @@ class AccessLog(models.Model):
     )
     # The organization the viewer acted for ("company:12", "prescriber:3"…), empty for staff.
     viewer_organization = models.CharField("au nom de", max_length=40, blank=True)
+    # Its name then (shown to the holder; the organization may be renamed or closed later).
+    viewer_organization_name = models.CharField("nom de l'organisation", max_length=255, blank=True)
     holder = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="personne concernée",
@@ -65,3 +67,66 @@ class PersonLookup(models.Model):
             models.Index(fields=["user", "-created_at"], name="audit_lookup_user_idx"),
             models.Index(fields=["organization_key", "-created_at"], name="audit_lookup_org_idx"),
         ]
+
+
+class RetentionNotice(models.Model):
+    """A person inactive for RETENTION_INACTIVITY was told their account will be anonymized
+    RETENTION_NOTICE_PERIOD later unless they log in (itou/audit/retention.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="personne", on_delete=models.CASCADE, related_name="retention_notice"
+    )
+    warned_at = models.DateTimeField("prévenue le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "avertissement d'anonymisation"
+        verbose_name_plural = "avertissements d'anonymisation"
+
+
+class DeletionRequest(models.Model):
+    """A person asked for their account to be deleted; staff handle it with one click."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="personne", on_delete=models.CASCADE, related_name="deletion_requests"
+    )
+    created_at = models.DateTimeField("demandée le", default=timezone.now)
+    handled_at = models.DateTimeField("traitée le", null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="traitée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "demande de suppression de compte"
+        verbose_name_plural = "demandes de suppression de compte"
+        ordering = ["handled_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(handled_at__isnull=True), name="audit_one_pending_deletion_request"
+            )
+        ]
+
+
+class Anonymization(models.Model):
+    """The trace of an anonymization: when, why, by whom (no personal data kept)."""
+
+    class Reason(models.TextChoices):
+        INACTIVITY = "inactivity", "Inactivité"
+        REQUEST = "request", "Demande de la personne"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="compte", on_delete=models.CASCADE, related_name="anonymization"
+    )
+    created_at = models.DateTimeField("le", default=timezone.now)
+    reason = models.CharField("motif", max_length=20, choices=Reason.choices)
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="par", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "anonymisation"
+        verbose_name_plural = "anonymisations"

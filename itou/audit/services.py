@@ -39,13 +39,15 @@ def person_lookup_record(
     )
 
 
-def access_log_record(*, viewer, holder, kind: AccessKind, object_ref: str = "", organization_key: str = ""):
-    """Log that `viewer` saw `kind` of `holder`; a person reading their own data is not logged."""
+def access_log_record(*, viewer, holder, kind: AccessKind, object_ref: str = "", organization=None):
+    """Log that `viewer` saw `kind` of `holder` (acting for `organization`, a CurrentOrganization
+    or None); a person reading their own data is not logged."""
     if viewer is not None and holder is not None and viewer.pk == holder.pk:
         return None
     return AccessLog.objects.create(
         viewer=viewer,
-        viewer_organization=organization_key or "",
+        viewer_organization=getattr(organization, "key", "") or "",
+        viewer_organization_name=(getattr(organization, "name", "") or "")[:255],
         holder=holder,
         kind=kind,
         object_ref=str(object_ref)[:64],

@@ -626,6 +626,6 @@ def resume(request, pk):
         holder=job_application.job_seeker,
         kind=AccessKind.RESUME,
         object_ref=str(job_application.pk),
-        organization_key=getattr(getattr(request, "current_organization", None), "key", "") or "",
+        organization=getattr(request, "current_organization", None),
     )
     return response

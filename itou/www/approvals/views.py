@@ -224,7 +224,7 @@ def attestation(request, pk: int):
         holder=approval.job_seeker,
         kind=AccessKind.APPROVAL_ATTESTATION,
         object_ref=approval.number,
-        organization_key=getattr(getattr(request, "current_organization", None), "key", "") or "",
+        organization=getattr(request, "current_organization", None),
     )
     return response
 
