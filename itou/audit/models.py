@@ -68,6 +68,9 @@ class PersonLookup(models.Model):
             models.Index(fields=["organization_key", "-created_at"], name="audit_lookup_org_idx"),
         ]
 
+    def __str__(self):
+        return f"Recherche par {self.user_id} le {self.created_at:%d/%m/%Y %H:%M}"
+
 
 class RetentionNotice(models.Model):
     """A person inactive for RETENTION_INACTIVITY was told their account will be anonymized
@@ -81,6 +84,9 @@ class RetentionNotice(models.Model):
     class Meta:
         verbose_name = "avertissement d'anonymisation"
         verbose_name_plural = "avertissements d'anonymisation"
+
+    def __str__(self):
+        return f"Avertissement du {self.warned_at:%d/%m/%Y}"
 
 
 class DeletionRequest(models.Model):
@@ -110,6 +116,9 @@ class DeletionRequest(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"Demande de suppression du {self.created_at:%d/%m/%Y}"
+
 
 class Anonymization(models.Model):
     """The trace of an anonymization: when, why, by whom (no personal data kept)."""
@@ -130,3 +139,6 @@ class Anonymization(models.Model):
     class Meta:
         verbose_name = "anonymisation"
         verbose_name_plural = "anonymisations"
+
+    def __str__(self):
+        return f"Anonymisation du {self.created_at:%d/%m/%Y} ({self.get_reason_display()})"

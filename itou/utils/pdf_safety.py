@@ -60,7 +60,7 @@ def _walk(root) -> str | None:
             except Exception:  # a dangling reference: nothing to run there
                 continue
         if isinstance(node, DictionaryObject):
-            for key in node.keys():
+            for key in node:
                 if key in _ACTIVE_KEYS:
                     return key
             action = node.get("/S")

@@ -91,8 +91,9 @@ def test_warn_then_anonymize_30_days_later(world, django_capture_on_commit_callb
     # 29 days later: nothing more. 30 days later: anonymized.
     with time_machine.travel(T0 + datetime.timedelta(days=29), tick=False):
         assert retention_run(dry_run=False).job_seekers_anonymized == 0
-    with time_machine.travel(T0 + datetime.timedelta(days=30), tick=False), django_capture_on_commit_callbacks(
-        execute=True
+    with (
+        time_machine.travel(T0 + datetime.timedelta(days=30), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
     ):
         figures = retention_run(dry_run=False)
     assert (figures.job_seekers_anonymized, figures.professionals_anonymized) == (1, 1)
@@ -134,4 +135,3 @@ def test_command_prints_the_figures(world, capsys):
     out = capsys.readouterr().out
     assert "candidats prévenus (inactifs depuis 2 ans) : 1" in out
     assert not RetentionNotice.objects.exists()
-

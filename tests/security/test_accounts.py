@@ -55,7 +55,10 @@ def test_per_ip_limits_use_the_trusted_proxy_header(client, settings):
     JobSeekerFactory(email="lea@example.com")
     for _ in range(6):
         login(client, "lea@example.com", WRONG, ip="10.0.0.1", HTTP_X_REAL_IP="198.51.100.66")
-    assert login(client, "lea@example.com", DEFAULT_PASSWORD, ip="10.0.0.1", HTTP_X_REAL_IP="198.51.100.66").status_code == 429
+    assert (
+        login(client, "lea@example.com", DEFAULT_PASSWORD, ip="10.0.0.1", HTTP_X_REAL_IP="198.51.100.66").status_code
+        == 429
+    )
     response = login(client, "lea@example.com", DEFAULT_PASSWORD, ip="10.0.0.1", HTTP_X_REAL_IP="203.0.113.10")
     assert response.status_code == 302
 
@@ -65,9 +68,13 @@ def test_proxy_count_reads_x_forwarded_for(client, settings):
     JobSeekerFactory(email="lea@example.com")
     for _ in range(6):
         login(client, "lea@example.com", WRONG, ip="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.66")
-    assert login(client, "lea@example.com", WRONG, ip="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.66").status_code == 429
+    assert (
+        login(client, "lea@example.com", WRONG, ip="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.66").status_code == 429
+    )
     # A spoofed first entry does not help: only the one our proxy appended counts.
-    response = login(client, "lea@example.com", DEFAULT_PASSWORD, ip="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    response = login(
+        client, "lea@example.com", DEFAULT_PASSWORD, ip="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9"
+    )
     assert response.status_code == 302
 
 

@@ -45,7 +45,9 @@ def test_throttled_per_ip_with_429_in_french(client, settings):
     approval = _approval()
     with time_machine.travel(datetime.datetime(2026, 12, 7, 10, 0, 1, tzinfo=datetime.UTC), tick=False):
         for _ in range(3):
-            assert client.post(URL, {"numero": "999990099999", "nom": "x"}, REMOTE_ADDR="198.51.100.7").status_code == 200
+            assert (
+                client.post(URL, {"numero": "999990099999", "nom": "x"}, REMOTE_ADDR="198.51.100.7").status_code == 200
+            )
         response = client.post(URL, {"numero": approval.number, "nom": "Zéphyrin"}, REMOTE_ADDR="198.51.100.7")
         assert response.status_code == 429
         assert "Trop de vérifications" in response.text

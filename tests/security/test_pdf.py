@@ -44,9 +44,7 @@ def with_javascript():
 
 def with_launch_action():
     writer = _writer()
-    launch = DictionaryObject(
-        {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("calc.exe")}
-    )
+    launch = DictionaryObject({NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("calc.exe")})
     writer._root_object[NameObject("/OpenAction")] = writer._add_object(launch)
     return _bytes(writer)
 

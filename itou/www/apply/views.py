@@ -23,13 +23,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_date
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from itou.audit.services import PERSON_LOOKUP_THROTTLED_MESSAGE, person_lookup_record, person_lookup_throttled
 from itou.companies.models import Company, JobDescription
 from itou.geo.models import Commune
 from itou.job_applications import apply as apply_rules
 from itou.job_applications.enums import SenderKind
 from itou.job_applications.models import RESUME_MAX_SIZE
 from itou.users import services as user_services
-from itou.audit.services import PERSON_LOOKUP_THROTTLED_MESSAGE, person_lookup_record, person_lookup_throttled
 from itou.users.enums import EducationLevel, LackOfNIRReason, UserKind
 from itou.users.models import JobSeekerProfile, User
 from itou.www.apply.flow import Flow, Step

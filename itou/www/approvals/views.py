@@ -20,8 +20,8 @@ from itou.approvals.workflow import TransitionNotAllowed
 from itou.audit.enums import AccessKind
 from itou.audit.services import access_log_record
 from itou.utils import throttle
-from itou.utils.text import normalize
 from itou.utils.organizations import get_current_company_or_404, get_current_prescriber_organization_or_404
+from itou.utils.text import normalize
 from itou.www.approvals import forms
 
 PAGE_SIZE = 20

@@ -240,7 +240,10 @@ def test_prescriber_creates_a_new_job_seeker_on_the_way(
 def test_employer_self_prescription(client, company, jobs, job_seeker, employer):
     client.force_login(employer)
     flow_id = flow_id_of(client.get(reverse("apply:start", args=[company.pk])).url)
-    client.post(reverse("apply:person", args=[flow_id]), {"email": "CAMILLE.martin@example.com", **KNOWS_CAMILLE, "action": "next"})
+    client.post(
+        reverse("apply:person", args=[flow_id]),
+        {"email": "CAMILLE.martin@example.com", **KNOWS_CAMILLE, "action": "next"},
+    )
     html = client.get(reverse("apply:person_confirm", args=[flow_id])).content.decode()
     assert "son adresse e-mail" in html
     client.post(reverse("apply:person_confirm", args=[flow_id]), {"action": "yes"})

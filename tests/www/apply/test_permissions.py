@@ -9,8 +9,8 @@ from tests.companies.factories import CompanyMembershipFactory, login_as_staff
 from tests.institutions.factories import InstitutionFactory
 from tests.prescribers.factories import PrescriberMembershipFactory, PrescriberOrganizationFactory
 from tests.users.factories import JobSeekerFactory, ProfessionalFactory
-from tests.www.apply.test_flows import KNOWS_CAMILLE
 from tests.www.apply.helpers import flow_id_of, make_company
+from tests.www.apply.test_flows import KNOWS_CAMILLE
 
 
 def test_anonymous_is_sent_to_login(client, company):
