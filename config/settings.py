@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "itou.notifications",
     "itou.approvals",
     "itou.audit",
+    "itou.backoffice",
     # Screens
     "itou.www.home",
     "itou.www.signup",

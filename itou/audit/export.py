@@ -38,7 +38,9 @@ def personal_data(user) -> tuple[dict, list[tuple[str, str]]]:
         data["profil_candidat"] = {
             "date_de_naissance": _date(profile.birthdate),
             "numéro_de_sécurité_sociale": profile.nir,
-            "raison_de_l_absence_de_numéro": profile.get_lack_of_nir_reason_display() if profile.lack_of_nir_reason else "",
+            "raison_de_l_absence_de_numéro": profile.get_lack_of_nir_reason_display()
+            if profile.lack_of_nir_reason
+            else "",
             "identifiant_france_travail": profile.france_travail_id,
             "commune": str(profile.commune) if profile.commune else "",
             "adresse": profile.address_line,

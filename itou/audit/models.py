@@ -126,6 +126,7 @@ class Anonymization(models.Model):
     class Reason(models.TextChoices):
         INACTIVITY = "inactivity", "Inactivité"
         REQUEST = "request", "Demande de la personne"
+        MERGE = "merge", "Fusion avec un autre compte"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name="compte", on_delete=models.CASCADE, related_name="anonymization"
