@@ -391,6 +391,7 @@ def pages(actors: dict) -> tuple[list[Page], list[str]]:
         Page("Tableau de bord employeur", "dashboard", [_url("dashboard:index")], employer, company_key),
         Page("Tableau de bord prescripteur", "dashboard", [_url("dashboard:index")], prescriber, prescriber_key),
         Page("Tableau de bord candidat", "dashboard", [_url("dashboard:index")], job_seeker),
+        Page("Mes données personnelles (candidat)", "dashboard", [_url("dashboard:personal_data")], job_seeker),
     ]
     kept = []
     for page in candidates:

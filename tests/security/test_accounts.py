@@ -148,3 +148,24 @@ def test_signup_same_answer_for_a_taken_email_or_nir(client, django_capture_on_c
         assert "déjà celui d'un autre compte" in body
         assert existing.email not in body
     assert SentEmail.objects.filter(to__contains=["nouveau@example.com"]).exists()
+
+
+def test_professional_signup_same_answer(client, django_capture_on_commit_callbacks):
+    from itou.invitations.models import JoinRequest
+    from tests.prescribers.factories import PrescriberOrganizationFactory
+    from tests.users.factories import ProfessionalFactory
+    from tests.www.signup.test_pro_signup import account_data
+
+    ProfessionalFactory(email="deja@example.com")
+    organization = PrescriberOrganizationFactory(with_member=True)
+    url = reverse("signup:prescriber_join", args=[organization.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = client.post(url, account_data(email="nouveau.pro@example.com"))
+    client.logout()
+    client.cookies.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = client.post(url, account_data(email="DEJA@example.com"))
+    assert _visible(taken) == _visible(fresh) == (302, reverse("account_email_verification_sent"))
+    assert not JoinRequest.objects.filter(user__email="deja@example.com").exists()
+    run_pending_jobs()
+    assert "un compte existe déjà avec cette adresse" in last_email_to("deja@example.com").body
