@@ -58,9 +58,11 @@ class RetentionFigures:
         return "\n".join(
             [
                 f"{'Simulation' if self.dry_run else 'Exécution'} de la conservation des données :",
-                f"- candidats prévenus (inactifs depuis 2 ans) : {self.job_seekers_warned}",
-                f"- professionnels prévenus (inactifs depuis 2 ans) : {self.professionals_warned}",
-                f"- avertissements levés (reconnexion) : {self.warnings_cancelled}",
+                f"- candidats {'à prévenir' if self.dry_run else 'prévenus'} (inactifs depuis 2 ans) : "
+                f"{self.job_seekers_warned}",
+                f"- professionnels {'à prévenir' if self.dry_run else 'prévenus'} (inactifs depuis 2 ans) : "
+                f"{self.professionals_warned}",
+                f"- avertissements {'à lever' if self.dry_run else 'levés'} (reconnexion) : {self.warnings_cancelled}",
                 f"- candidats qui {verb} anonymisés : {self.job_seekers_anonymized}",
                 f"- professionnels qui {verb} anonymisés : {self.professionals_anonymized}",
                 f"- CV de candidatures déclinées qui {verb} supprimés : {self.refused_resumes_deleted}",
@@ -131,6 +133,13 @@ def user_anonymize(*, user, reason: str, by_user=None, now=None) -> None:
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     RetentionNotice.objects.filter(user=user).delete()
+    # Connection history (IP addresses) goes; the support's log keeps its entries without addresses.
+    from itou.backoffice.models import LoginEvent, StaffAction
+
+    LoginEvent.objects.filter(user=user).delete()
+    for action in StaffAction.objects.filter(target_user=user).exclude(details={}):
+        action.details = {key: value for key, value in action.details.items() if "email" not in key}
+        action.save(update_fields=["details"])
     profile = JobSeekerProfile.objects.filter(user=user).first()
     if profile is not None:
         profile.nir = ""

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from itou.audit.models import Anonymization, RetentionNotice
 from itou.audit.retention import retention_run
+from itou.backoffice.models import LoginEvent
 from itou.job_applications.enums import JobApplicationState, SenderKind
 from itou.job_applications.models import JobApplication
 from itou.users.enums import UserKind
@@ -74,6 +75,7 @@ def test_dry_run_counts_and_changes_nothing(world):
 
 
 def test_warn_then_anonymize_30_days_later(world, django_capture_on_commit_callbacks):
+    LoginEvent.objects.create(user=world["sleeping"], ip="203.0.113.8", created_at=LONG_AGO)
     with time_machine.travel(T0, tick=False), django_capture_on_commit_callbacks(execute=True):
         figures = retention_run(dry_run=False)
     assert (figures.job_seekers_warned, figures.professionals_warned, figures.job_seekers_anonymized) == (1, 1, 0)
@@ -102,6 +104,7 @@ def test_warn_then_anonymize_30_days_later(world, django_capture_on_commit_callb
     sleeping = User.objects.select_related("jobseeker_profile").get(pk=world["sleeping"].pk)
     assert (sleeping.first_name, sleeping.last_name, sleeping.email, sleeping.phone) == ("Compte", "supprimé", None, "")
     assert not sleeping.is_active and not sleeping.has_usable_password()
+    assert not LoginEvent.objects.filter(user=sleeping).exists()
     profile = sleeping.jobseeker_profile
     assert profile.nir == "" and profile.birthdate == datetime.date(1990, 1, 1)
     # The application stays (figures, the employer's history), anonymous and without CV or message.
@@ -133,5 +136,5 @@ def test_command_prints_the_figures(world, capsys):
     with time_machine.travel(T0, tick=False):
         call_command("personal_data_retention", "--dry-run")
     out = capsys.readouterr().out
-    assert "candidats prévenus (inactifs depuis 2 ans) : 1" in out
+    assert "candidats à prévenir (inactifs depuis 2 ans) : 1" in out
     assert not RetentionNotice.objects.exists()
