@@ -228,6 +228,31 @@ def test_attestation_outsiders(client, employed):
     assert client.get(url).status_code == 200
 
 
+def test_attestation_views_by_others_are_logged(client, employed):
+    from itou.audit.enums import AccessKind
+    from itou.audit.models import AccessLog
+
+    approval, company = employed
+    url = reverse("approvals:attestation", args=[approval.pk])
+    login(client, approval.job_seeker)
+    client.get(url)
+    assert not AccessLog.objects.exists()  # the holder's own download
+    login(client, JobSeekerFactory())
+    client.get(url)  # refused: not logged
+    employer = member_of(company)
+    login(client, employer, company)
+    response = client.get(url)
+    assert response["Content-Disposition"].startswith("attachment")
+    log = AccessLog.objects.get()
+    assert (log.viewer, log.holder, log.kind, log.object_ref) == (
+        employer,
+        approval.job_seeker,
+        AccessKind.APPROVAL_ATTESTATION,
+        approval.number,
+    )
+    assert log.viewer_organization_name == company.display_name
+
+
 def test_job_seeker_without_pass(client):
     login(client, JobSeekerFactory())
     assert "pas encore de PASS IAE" in client.get(reverse("approvals:job_seeker")).text
