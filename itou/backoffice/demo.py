@@ -14,7 +14,8 @@ from django.db import transaction
 
 from itou.audit.enums import AccessKind
 from itou.audit.models import AccessLog, DeletionRequest
-from itou.job_applications.models import JobApplication
+from itou.job_applications.enums import JobApplicationState
+from itou.job_applications.models import JobApplication, JobApplicationTransitionLog
 from itou.users.enums import EducationLevel, UserKind
 from itou.users.models import JobSeekerProfile, User
 
@@ -82,7 +83,8 @@ def load_demo_backoffice() -> int:
     created = 0
     for local, first_name, last_name, group in STAFF:
         user, new = _user(_email(local), first_name, last_name, UserKind.STAFF, password_hash)
-        user.groups.add(Group.objects.get(name=group))
+        # get_or_create: the migration makes the groups, but a flushed test database has none.
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
         created += int(new)
     duplicates = []
     for data in DUPLICATES:
@@ -97,7 +99,7 @@ def load_demo_backoffice() -> int:
             .first()
         )
         if other is not None:
-            JobApplication.objects.create(
+            application = JobApplication.objects.create(
                 job_seeker=duplicates[1],
                 to_company=other.to_company,
                 sender_kind=other.sender_kind,
@@ -105,6 +107,15 @@ def load_demo_backoffice() -> int:
                 sender_company=other.sender_company,
                 sender_prescriber_organization=other.sender_prescriber_organization,
                 message="Yasmine cherche un poste en maraîchage, à temps partiel.",
+            )
+            # Its "create" row, as the service would have written it.
+            JobApplicationTransitionLog.objects.create(
+                job_application=application,
+                transition="create",
+                from_state=JobApplicationState.NEW,
+                to_state=JobApplicationState.NEW,
+                user=other.sender,
+                timestamp=application.created_at,
             )
             created += 1
     leaving, new = _job_seeker(*LEAVING, password_hash)
