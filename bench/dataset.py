@@ -2125,3 +2125,27 @@ def generate_control(g: Generation) -> None:
         ],
     )
     g.report.table(t_campaign).rows += cur.rowcount
+
+
+# Back-office (itou/backoffice): the login history the support reads (20 last per person).
+T_LOGIN_EVENT = "backoffice_loginevent"
+
+
+@register_step("login_events", T_LOGIN_EVENT)
+def generate_login_events(g: Generation) -> None:
+    """0 to 6 logins per job seeker, between their signup and today, from documentation addresses."""
+    rng = g.rng("login_events")
+    rows = []
+    for index, joined in enumerate(g.job_seeker_joined):
+        for _ in range(rng.randrange(7)):
+            rows.append((g.job_seeker_first_id + index, joined + int(rng.random() * max(g.now - joined, 1))))
+    first_id = g.reserve_ids(T_LOGIN_EVENT, max(len(rows), 1))
+    g.copy(
+        T_LOGIN_EVENT,
+        ["id", "user_id", "created_at", "ip", "user_agent"],
+        (
+            f"{first_id + i}\t{user_id}\t{ts(moment)}\t203.0.113.{(user_id % 254) + 1}\tMozilla/5.0 (Android 12)\n"
+            for i, (user_id, moment) in enumerate(rows)
+        ),
+        total=len(rows),
+    )

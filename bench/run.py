@@ -434,6 +434,7 @@ def pages(actors: dict) -> tuple[list[Page], list[str]]:
             Page(f"Tableau de bord institution ({name})", "dashboard", [_url("dashboard:index")], user, key)
             for user, key, name in (actors[k] for k in ("ddets", "dreets", "dgefp") if k in actors)
         ),
+        Page("Mes données personnelles (candidat)", "dashboard", [_url("dashboard:personal_data")], job_seeker),
     ]
     candidates += control_pages()
     candidates += api_token_pages(actors)

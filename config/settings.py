@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "itou.employee_records",
     "itou.control",
     "itou.activity",
+    "itou.audit",
+    "itou.backoffice",
     # Screens
     "itou.www.home",
     "itou.www.signup",
@@ -181,9 +183,10 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
-# Job seekers must be told plainly that an account already exists for their email
-# (see docs/comptes.md for this trade-off against account enumeration).
-ACCOUNT_PREVENT_ENUMERATION = False
+# Same answer whether an account exists or not; the email tells the truth (ASVS V2,
+# docs/comptes.md): "you already have an account" goes to the mailbox, not to the screen.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Les emplois de l'inclusion] "
@@ -206,8 +209,9 @@ ACCOUNT_FORMS = {
     "change_password": "itou.www.signup.allauth_forms.ChangePasswordForm",
 }
 ACCOUNT_RATE_LIMITS = {
-    # Login failures per user (email) and per IP: throttles password guessing.
-    "login_failed": "5/5m/ip,5/5m/key",
+    # Login failures per (email, IP) pair, so that nobody can lock a person out from
+    # elsewhere, and per IP across all accounts (itou/users/adapter.py).
+    "login_failed": "5/5m/key,30/5m/ip",
     "login": "30/m/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
@@ -406,3 +410,24 @@ SPECTACULAR_SETTINGS = {
         "TypeContratEnum": "itou.companies.enums.ContractType",
     },
 }
+# Client IP behind a load balancer (per-IP limits): the number of proxies we run, which
+# append to X-Forwarded-For, or the header a trusted proxy sets (e.g. "X-Real-IP").
+# Never trust these headers without a proxy that overwrites them (docs/configuration.md).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
+
+# Browser features no page of the site uses.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(self), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "picture-in-picture=(), publickey-credentials-get=(self), screen-wake-lock=(), usb=(), "
+    "xr-spatial-tracking=()"
+)
+
+# Searches of job seekers by professionals in the apply journey, per hour (itou/audit).
+PERSON_LOOKUP_LIMITS = {
+    "user": int(os.environ.get("PERSON_LOOKUP_LIMIT_PER_USER", "30")),
+    "organization": int(os.environ.get("PERSON_LOOKUP_LIMIT_PER_ORGANIZATION", "200")),
+}
+# Public PASS IAE checker: checks per IP and per 10 minutes.
+APPROVAL_VERIFY_LIMIT_PER_IP = int(os.environ.get("APPROVAL_VERIFY_LIMIT_PER_IP", "10"))

@@ -10,6 +10,14 @@ from itou.approvals.models import (
     ProlongationRequest,
     Suspension,
 )
+from itou.utils.staff_roles import RoleRequiredAdminMixin, StaffRole
+
+
+class PassTeamAdmin(RoleRequiredAdminMixin):
+    """PASS IAE pages: the PASS team (and superusers); support reads them."""
+
+    staff_roles = (StaffRole.PASS_TEAM, StaffRole.SUPPORT)
+    staff_write_roles = (StaffRole.PASS_TEAM,)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -42,7 +50,7 @@ class ProlongationInline(ReadOnlyInline):
 
 
 @admin.register(Approval)
-class ApprovalAdmin(admin.ModelAdmin):
+class ApprovalAdmin(PassTeamAdmin, admin.ModelAdmin):
     """Read only: PASS IAE change through services only."""
 
     list_display = ["display_number", "job_seeker", "start_at", "end_at", "origin", "cancelled_at"]
@@ -62,7 +70,7 @@ class ApprovalAdmin(admin.ModelAdmin):
 
 
 @admin.register(PendingApprovalRequest)
-class PendingApprovalRequestAdmin(admin.ModelAdmin):
+class PendingApprovalRequestAdmin(PassTeamAdmin, admin.ModelAdmin):
     list_display = ["job_application", "created_at", "resolved_at", "approval"]
     list_filter = [("resolved_at", admin.EmptyFieldListFilter)]
     readonly_fields = ["job_application", "created_at", "resolved_at", "resolved_by", "approval"]
@@ -74,7 +82,7 @@ class PendingApprovalRequestAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Délivrer le PASS IAE (après vérification de l'identité)")
+    @admin.action(description="Délivrer le PASS IAE (après vérification de l'identité)", permissions=["change"])
     def issue_approval(self, request, queryset):
         for pending in queryset:
             try:
@@ -86,7 +94,7 @@ class PendingApprovalRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProlongationRequest)
-class ProlongationRequestAdmin(admin.ModelAdmin):
+class ProlongationRequestAdmin(PassTeamAdmin, admin.ModelAdmin):
     list_display = ["approval", "status", "reason", "prescriber_organization", "created_at"]
     list_filter = ["status", "reason"]
     readonly_fields = [f.name for f in ProlongationRequest._meta.fields]

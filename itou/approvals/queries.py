@@ -105,5 +105,8 @@ def find_by_number(number: str) -> Approval | None:
     if not number:
         return None
     return (
-        Approval.objects.select_related("job_seeker").prefetch_related("suspensions").filter(Q(number=number)).first()
+        Approval.objects.select_related("job_seeker__jobseeker_profile")
+        .prefetch_related("suspensions")
+        .filter(Q(number=number))
+        .first()
     )

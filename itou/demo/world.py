@@ -20,6 +20,7 @@ from stdnum import luhn
 from stdnum.fr import nir as stdnum_nir
 
 from itou.approvals.demo import load_demo_approvals
+from itou.backoffice.demo import load_demo_backoffice
 from itou.companies.enums import SIAE_KINDS, CompanyKind, CompanySource
 from itou.companies.job_descriptions import job_descriptions_load_demo
 from itou.companies.models import Company, CompanyMembership
@@ -768,6 +769,7 @@ def load_demo(*, reset_passwords: bool = False) -> DemoSummary:
     summary.tally("PASS IAE").created += load_demo_approvals()
     summary.tally("fiches salarié").created += load_demo_employee_records()
     summary.tally("contrôle a posteriori, fins de contrat et rapports d'activité").created += load_demo_control()
+    summary.tally("support : rôles, doublons, demande de suppression").created += load_demo_backoffice()
     return summary
 
 

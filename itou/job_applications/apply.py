@@ -30,6 +30,7 @@ from itou.organizations.current import Role
 from itou.prescribers.models import PrescriberMembership, PrescriberOrganization
 from itou.users.enums import UserKind
 from itou.users.models import JobSeekerProfile, User
+from itou.utils.pdf_safety import ActivePDFContent, pdf_active_content_check
 from itou.utils.text import normalize
 
 # The transition name of the creation row of the timeline (JobApplicationTransitionLog).
@@ -250,6 +251,16 @@ def _same_name(user, first_name: str, last_name: str) -> bool:
     return normalize(user.first_name) == normalize(first_name) and normalize(user.last_name) == normalize(last_name)
 
 
+def job_seeker_identity_matches(user, *, first_name: str, last_name: str, birthdate: datetime.date | None) -> bool:
+    """Does the professional know this person: their first and last names (without accents or
+    case) and their birth date, as on the account? Until then a lookup by NIR or email only
+    says "found", never who (docs/securite.md)."""
+    if not (first_name and last_name and birthdate) or not _same_name(user, first_name, last_name):
+        return False
+    profile = getattr(user, "jobseeker_profile", None)
+    return profile is not None and profile.birthdate == birthdate
+
+
 def job_seeker_lookup(
     *,
     nir: str = "",
@@ -361,6 +372,10 @@ def resume_check(file) -> None:
         or int(startxref.group(1)) >= len(data)
     ):
         raise ValidationError(DAMAGED_PDF_MESSAGE, code="damaged_pdf")
+    try:
+        pdf_active_content_check(data)
+    except ActivePDFContent as error:
+        raise ValidationError(error.message, code="active_content")
 
 
 def resume_draft_name(flow_id: str) -> str:

@@ -3,8 +3,12 @@ import time
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.internal import ratelimit
 from django.conf import settings
 from django.db import transaction
+from django.shortcuts import render
+from django.urls import reverse
 
 from itou.notifications.emails import Button, build_email
 from itou.users.enums import UserKind
@@ -32,6 +36,48 @@ class AccountAdapter(DefaultAccountAdapter):
             "Un compte existe déjà avec cette adresse e-mail. Connectez-vous, ou utilisez « Mot de passe oublié ? »."
         ),
     }
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """Failed logins count per (email, IP) pair: an attacker elsewhere cannot lock the person out."""
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{self.get_client_ip(request)}"
+
+    def pre_authenticate(self, request, **credentials):
+        """Too many failures answer 429 Too Many Requests, with the French explanation."""
+        self._login_failed_rl_usage = ratelimit.consume(
+            request,
+            app="allauth.account",
+            action="login_failed",
+            key=self._get_login_attempts_cache_key(request, **credentials),
+        )
+        if not self._login_failed_rl_usage:
+            raise ImmediateHttpResponse(
+                render(
+                    request,
+                    "429.html",
+                    {
+                        "message": self.error_messages["too_many_login_attempts"],
+                        "retry_url": reverse("account_login"),
+                        "show_password_reset": True,
+                    },
+                    status=429,
+                )
+            )
+
+    def _enumeration_mail_context(self) -> dict:
+        from allauth.account.internal import flows
+        from allauth.core import context
+
+        return {
+            "login_url": context.request.build_absolute_uri(reverse("account_login")),
+            "password_reset_url": flows.password_reset.get_reset_password_url(context.request),
+            "support_email": settings.SUPPORT_EMAIL,
+        }
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        self.send_mail("account/email/account_already_exists", email, self._enumeration_mail_context())
+
+    def send_nir_already_used_mail(self, email: str) -> None:
+        self.send_mail("account/email/nir_already_used", email, self._enumeration_mail_context())
 
     def save_user(self, request, user, form, commit=True):
         """Self-signup creates job seekers; user and profile are saved together or not at all."""

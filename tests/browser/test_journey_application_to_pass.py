@@ -138,6 +138,7 @@ def test_application_hire_and_pass_iae(ui, settings):
     # Anyone can check the number.
     page = ui.goto("/pass-iae/verifier/")
     page.get_by_label(re.compile("^Numéro du PASS IAE")).fill(approval.display_number)
+    page.get_by_label(re.compile("^Nom de famille du titulaire")).fill("Garcia")
     page.get_by_role("button", name="Vérifier").click()
     expect(page.get_by_text("PASS IAE authentique")).to_be_visible()
     expect(page.get_by_text("L. G.", exact=False)).to_be_visible()

@@ -63,6 +63,7 @@ def test_employer_suspends_and_job_seeker_sees_it(ui):
 
     page = ui.goto("/pass-iae/verifier/")
     page.get_by_label(re.compile("^Numéro du PASS IAE")).fill(approval.display_number)
+    page.get_by_label(re.compile("^Nom de famille du titulaire")).fill("Martin")
     page.get_by_role("button", name="Vérifier").click()
     expect(page.get_by_text("PASS IAE authentique")).to_be_visible()
     expect(page.get_by_text("L. M.", exact=False)).to_be_visible()

@@ -22,8 +22,9 @@ def test_every_state_from_every_sender_kind(demo_communes):  # noqa: F811
         assert (job_application.state == JobApplicationState.NEW) == (transitions == ["create"])
     # A second run changes nothing.
     assert load_demo_job_applications() == 0
-    # 27 + the 5 past hires behind the demo PASS IAE (itou/approvals/demo.py).
-    assert JobApplication.objects.count() == 27 + 5
+    # 27 + the 5 past hires behind the demo PASS IAE (itou/approvals/demo.py)
+    # + the application of the demo duplicate job seeker (itou/backoffice/demo.py).
+    assert JobApplication.objects.count() == 27 + 5 + 1
 
 
 def test_nothing_without_the_demo_world():

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from itou.approvals.models import ApprovalHire, PendingApprovalRequest
+from itou.audit.enums import AccessKind
+from itou.audit.services import access_log_record
 from itou.companies.enums import SIAE_KINDS, CompanyKind
 from itou.companies.models import CompanyMembership, JobDescription
 from itou.eligibility.queries import get_valid_diagnosis, get_valid_geiq_diagnosis
@@ -482,6 +484,16 @@ def add_comment(request, pk):
     return redirect(reverse("applications:detail", args=[job_application.pk]) + "#commentaires")
 
 
+def file_opened_by_in_page_viewer(request) -> bool:
+    """Inline only for a frame of our own page (?apercu=1, fetched by the browser as a
+    same-origin iframe or embed); everything else is a download, never rendered as a page."""
+    return (
+        request.GET.get("apercu") == "1"
+        and request.headers.get("Sec-Fetch-Dest") in ("iframe", "embed", "object")
+        and request.headers.get("Sec-Fetch-Site") == "same-origin"
+    )
+
+
 @login_required
 def resume(request, pk):
     """The CV, only for those involved (private file: MEDIA_ROOT is never served)."""
@@ -493,7 +505,20 @@ def resume(request, pk):
     except FileNotFoundError:
         raise Http404
     name = job_application.job_seeker.get_full_name() or "candidat"
-    response = FileResponse(file, content_type="application/pdf", filename=f"CV {name}.pdf")
+    in_page_viewer = file_opened_by_in_page_viewer(request)
+    response = FileResponse(
+        file, content_type="application/pdf", filename=f"CV {name}.pdf", as_attachment=not in_page_viewer
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    if in_page_viewer:
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    access_log_record(
+        viewer=request.user,
+        holder=job_application.job_seeker,
+        kind=AccessKind.RESUME,
+        object_ref=str(job_application.pk),
+        organization=getattr(request, "current_organization", None),
+    )
     return response

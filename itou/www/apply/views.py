@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from itou.audit.services import PERSON_LOOKUP_THROTTLED_MESSAGE, person_lookup_record, person_lookup_throttled
 from itou.companies.enums import CompanyKind
 from itou.companies.models import Company, JobDescription
 from itou.geo.models import Commune
@@ -272,7 +273,16 @@ def person(request, flow, company):
             return redirect(company_page_url(company))
         if form.is_valid():
             flow["person_search"] = form.session_data()
+            flow.save()
             data = form.cleaned_data
+            if person_lookup_throttled(user=request.user, organization_key=flow["organization_key"]):
+                form.add_error(None, PERSON_LOOKUP_THROTTLED_MESSAGE)
+                return render(
+                    request,
+                    "apply/person_search.html",
+                    _context(flow, company, Step.PERSON, "Rechercher le candidat", form=form),
+                    status=429,
+                )
             result = apply_rules.job_seeker_lookup(
                 nir=data["nir"],
                 email=data["email"],
@@ -281,11 +291,26 @@ def person(request, flow, company):
                 birthdate=data["birthdate"],
                 exclude_ids=flow["declined_ids"] or [],
             )
-            flow.save()
+            found = result.job_seeker
+            # Name + birth date found them: that is the proof. NIR or email: it must be given too.
+            proven = found is not None and (
+                result.matched_by == apply_rules.MatchedBy.NAME_AND_BIRTHDATE
+                or apply_rules.job_seeker_identity_matches(
+                    found, first_name=data["first_name"], last_name=data["last_name"], birthdate=data["birthdate"]
+                )
+            )
+            person_lookup_record(
+                user=request.user,
+                organization_key=flow["organization_key"],
+                matched_by=result.matched_by if found else "",
+                proven=proven,
+            )
             if result.problem:
                 form.add_error(None, result.problem)
-            elif result.job_seeker is not None:
-                flow["candidate"] = {"id": result.job_seeker.pk, "matched_by": result.matched_by}
+            elif found is not None and not proven:
+                form.add_error(None, _unproven_message(result.matched_by, data))
+            elif found is not None:
+                flow["candidate"] = {"id": found.pk, "matched_by": result.matched_by}
                 flow.save()
                 return redirect("apply:person_confirm", flow_id=flow.id)
             else:
@@ -297,6 +322,23 @@ def person(request, flow, company):
         request,
         "apply/person_search.html",
         _context(flow, company, Step.PERSON, "Rechercher le candidat", form=form),
+    )
+
+
+def _unproven_message(matched_by: str, data: dict) -> str:
+    """Found by NIR or email, but who it is stays hidden until names and birth date match."""
+    what = {
+        apply_rules.MatchedBy.NIR: "ce numéro de sécurité sociale",
+        apply_rules.MatchedBy.EMAIL: "cette adresse e-mail",
+    }.get(matched_by, "ces informations")
+    if not (data["first_name"] and data["last_name"] and data["birthdate"]):
+        return (
+            f"Un compte candidat correspond à {what}. Pour l'afficher, indiquez aussi les prénom, nom et date de "
+            "naissance de la personne : ils doivent être ceux du compte."
+        )
+    return (
+        f"Un compte candidat correspond à {what}, mais pas avec ces prénom, nom et date de naissance. Vérifiez-les "
+        "avec la personne (nom de naissance, orthographe, date), ou le numéro et l'adresse e-mail."
     )
 
 
@@ -395,6 +437,18 @@ def person_create(request, flow, company):
             flow["new_person_draft"] = {**NewJobSeekerForm.draft_from(request.POST), "nir": data.get("nir", "")}
             flow.save()
             return redirect("apply:person", flow_id=flow.id)
+        # The creation form says whether a NIR or an email is taken: a lookup too.
+        if person_lookup_throttled(user=request.user, organization_key=flow["organization_key"]):
+            # The form is not validated: its errors would answer the lookup.
+            messages.error(request, PERSON_LOOKUP_THROTTLED_MESSAGE)
+            unbound = NewJobSeekerForm(stored_nir=data.get("nir", ""), initial=NewJobSeekerForm.initial_from(data))
+            return render(
+                request,
+                "apply/person_create.html",
+                _context(flow, company, Step.PERSON, "Créer le compte du candidat", form=unbound),
+                status=429,
+            )
+        person_lookup_record(user=request.user, organization_key=flow["organization_key"])
         if form.is_valid():
             new = form.session_data()
             flow["new_person_draft"] = new

@@ -83,6 +83,27 @@ class DenyForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
+    """A number alone proves nothing (numbers are sequential): the checker also knows the
+    holder's birth date or last name, as written on their papers."""
+
     numero = forms.CharField(
         label="Numéro du PASS IAE", max_length=20, help_text="12 chiffres, par exemple 99999 00 01234."
     )
+    date_naissance = forms.DateField(
+        label="Date de naissance du titulaire",
+        required=False,
+        help_text="Au format jj/mm/aaaa. Ou, à défaut, son nom de famille ci-dessous.",
+        widget=DateInput(),
+    )
+    nom = forms.CharField(
+        label="Nom de famille du titulaire", required=False, max_length=150, help_text="Sans tenir compte des accents."
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("date_naissance") and not cleaned.get("nom", "").strip():
+            raise forms.ValidationError(
+                "Indiquez la date de naissance ou le nom de famille du titulaire avec le numéro : le numéro seul "
+                "ne suffit pas."
+            )
+        return cleaned

@@ -7,6 +7,7 @@ a service, flash a French message and redirect. A stale page becomes a message.
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,11 @@ from django.utils import timezone
 from itou.approvals import pdf, perms, queries, rules, services
 from itou.approvals.enums import ProlongationRequestStatus
 from itou.approvals.workflow import TransitionNotAllowed
+from itou.audit.enums import AccessKind
+from itou.audit.services import access_log_record
 from itou.organizations.current import get_current_company_or_404, get_current_prescriber_organization_or_404
+from itou.utils import throttle
+from itou.utils.text import normalize
 from itou.www.approvals import forms
 from itou.www.dashboard.counters import PROLONGATION_ANSWERED_DAYS, SUSPENSION_ENDING_DAYS
 
@@ -339,21 +344,62 @@ def attestation(request, pk: int):
         raise Http404
     response = HttpResponse(pdf.render_attestation(approval), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="attestation-pass-iae-{approval.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    access_log_record(
+        viewer=request.user,
+        holder=approval.job_seeker,
+        kind=AccessKind.APPROVAL_ATTESTATION,
+        object_ref=approval.number,
+        organization=getattr(request, "current_organization", None),
+    )
     return response
 
 
+VERIFY_WINDOW_SECONDS = 600
+VERIFY_THROTTLED_MESSAGE = (
+    "Trop de vérifications depuis votre connexion en peu de temps. Patientez une dizaine de minutes avant de "
+    "réessayer. Pour vérifier de nombreux PASS IAE, écrivez au support."
+)
+
+
+def _holder_matches(approval, form) -> bool:
+    profile = getattr(approval.job_seeker, "jobseeker_profile", None)
+    birthdate = form.cleaned_data.get("date_naissance")
+    last_name = normalize(form.cleaned_data.get("nom") or "")
+    if birthdate and profile is not None and profile.birthdate == birthdate:
+        return True
+    return bool(last_name) and normalize(approval.job_seeker.last_name) == last_name
+
+
 def verify(request):
-    """Public: is this number a genuine PASS IAE, valid today? Initials and dates only."""
-    form = forms.VerifyForm(request.GET or None)
+    """Public: is this number a genuine PASS IAE, valid today? Initials and dates only.
+
+    Throttled per IP; the holder's birth date or last name must come with the number,
+    and a number whose holder does not match answers exactly like an unknown number.
+    """
+    form = forms.VerifyForm(request.POST or None)
     approval = None
-    if form.is_valid():
-        approval = queries.find_by_number(form.cleaned_data["numero"])
+    searched = False
+    if request.method == "POST":
+        allowed = throttle.hit(
+            "approval_verify",
+            throttle.client_ip(request),
+            limit=settings.APPROVAL_VERIFY_LIMIT_PER_IP,
+            period=VERIFY_WINDOW_SECONDS,
+        )
+        if not allowed:
+            return render(request, "429.html", {"message": VERIFY_THROTTLED_MESSAGE}, status=429)
+        if form.is_valid():
+            searched = True
+            approval = queries.find_by_number(form.cleaned_data["numero"])
+            if approval is not None and not _holder_matches(approval, form):
+                approval = None
     return render(
         request,
         "approvals/verify.html",
         {
             "form": form,
-            "searched": form.is_valid(),
+            "searched": searched,
             "approval": approval,
             "status": approval.status() if approval else None,
         },

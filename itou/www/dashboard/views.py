@@ -1,11 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from itou.approvals.queries import valid_approval_for
+from itou.audit.export import personal_data_zip
+from itou.audit.models import AccessLog, DeletionRequest
 from itou.eligibility.queries import get_valid_diagnosis
 from itou.organizations.current import Role, set_current_organization
 from itou.users import services
@@ -71,3 +74,47 @@ def profile(request):
             return redirect("dashboard:profile")
     profile = JobSeekerProfile.objects.select_related("commune").filter(user=user).first()
     return render(request, "dashboard/profile.html", {"form": form, "profile": profile})
+
+
+ACCESS_LOG_SHOWN = 100
+
+
+@login_required
+def personal_data(request):
+    """Mon compte et mes données: who viewed my documents, download everything, ask for deletion."""
+    user = request.user
+    accesses = list(AccessLog.objects.filter(holder=user).select_related("viewer")[:ACCESS_LOG_SHOWN])
+    pending = DeletionRequest.objects.filter(user=user, handled_at__isnull=True).first()
+    return render(
+        request,
+        "dashboard/personal_data.html",
+        {"accesses": accesses, "deletion_request": pending, "shown": ACCESS_LOG_SHOWN},
+    )
+
+
+@login_required
+@require_POST
+def personal_data_download(request):
+    response = HttpResponse(personal_data_zip(request.user), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="mes-donnees-emplois-inclusion.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def personal_data_delete(request):
+    """Ask for deletion: the support team checks (an application in progress, a PASS IAE) and
+    anonymizes with one click; a second request while one is pending changes nothing."""
+    try:
+        with transaction.atomic():
+            DeletionRequest.objects.create(user=request.user)
+    except IntegrityError:
+        messages.info(request, "Votre demande de suppression est déjà enregistrée : l'équipe support la traite.")
+    else:
+        messages.success(
+            request,
+            "Votre demande de suppression est enregistrée. L'équipe support la traite sous un mois et vous écrit "
+            "quand c'est fait.",
+        )
+    return redirect("dashboard:personal_data")

@@ -4,6 +4,9 @@ DSFR forms rely on visible labels and hint texts, not on placeholders.
 """
 
 from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
+from allauth.account.internal.flows.email_verification import add_email_verification_sent_message
+from django.shortcuts import redirect
 
 EMAIL_LABEL = "Adresse e-mail"
 EMAIL_HINT = "Format attendu : nom@domaine.fr"
@@ -36,6 +39,16 @@ class SignupForm(allauth_forms.SignupForm):
         ].help_text = "Au moins 12 caractères. Évitez les mots de passe trop simples ou trop proches de votre nom."
         self.fields["password2"].label = "Confirmez le mot de passe"
         self.order_fields(self.field_order)
+
+    def try_save(self, request):
+        """The same answer whether the email or the NIR is taken or not (ASVS V2.2 / account
+        enumeration): the page says "check your mailbox", and the mailbox tells the truth."""
+        if getattr(self, "nir_already_used", False) and not self.account_already_exists:
+            email = self.cleaned_data["email"]
+            get_adapter().send_nir_already_used_mail(email)
+            add_email_verification_sent_message(request, email, signup=True)
+            return None, redirect("account_email_verification_sent")
+        return super().try_save(request)
 
 
 class ResetPasswordForm(allauth_forms.ResetPasswordForm):

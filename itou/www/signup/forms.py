@@ -49,11 +49,9 @@ class JobSeekerSignupForm(forms.Form):
         if not value:
             return ""
         nir = clean_nir(value)
-        if JobSeekerProfile.objects.filter(nir=nir).exists():
-            raise forms.ValidationError(
-                "Ce numéro de sécurité sociale est déjà associé à un compte. "
-                "Connectez-vous, ou utilisez « Mot de passe oublié » si vous ne vous en souvenez plus."
-            )
+        # Not told on screen (account enumeration): the typed address is told by email
+        # instead, and no account is created (allauth_forms.SignupForm.try_save).
+        self.nir_already_used = JobSeekerProfile.objects.filter(nir=nir).exists()
         return nir
 
     def clean(self):

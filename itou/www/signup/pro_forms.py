@@ -8,7 +8,7 @@ from itou.companies.enums import CompanyKind
 from itou.companies.perms import EMPLOYER_SIGNUP_KINDS
 from itou.companies.validators import clean_siret
 from itou.geo.models import Commune
-from itou.invitations.services import EMAIL_TAKEN, NewAccount
+from itou.invitations.services import NewAccount
 from itou.prescribers.enums import AUTHORIZED_BY_LAW_KINDS, PrescriberOrganizationKind
 from itou.users.models import User
 from itou.www.signup.allauth_forms import EMAIL_HINT, EMAIL_LABEL
@@ -64,13 +64,16 @@ class ProfessionalAccountForm(forms.Form):
         if email is not None:
             del self.fields["email"]
 
+    email_taken = False
+
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        if (
+        # Not told on screen (account enumeration, docs/comptes.md): the views answer as for
+        # a new account and the address is told by email (views._email_taken_response).
+        self.email_taken = (
             User.objects.filter(email__iexact=email).exists()
             or EmailAddress.objects.filter(email__iexact=email).exists()
-        ):
-            raise forms.ValidationError(EMAIL_TAKEN)
+        )
         return email
 
     def clean(self):

@@ -62,6 +62,17 @@ def _problem(request, message: str, *, title="Ce lien ne fonctionne pas"):
     return render(request, "signup/problem.html", {"message": message, "title": title})
 
 
+def _email_taken_response(request, email: str):
+    """The same answer as a new account waiting for its email confirmation; nothing is
+    created, and the address's owner is told by email that they already have an account."""
+    from allauth.account.adapter import get_adapter
+    from allauth.account.internal.flows.email_verification import add_email_verification_sent_message
+
+    get_adapter().send_account_already_exists_mail(email)
+    add_email_verification_sent_message(request, email, signup=True)
+    return redirect("account_email_verification_sent")
+
+
 def _new_account_response(request, user, message: str):
     """Log the new account in, or ask to confirm its email first (allauth's flow)."""
     messages.success(request, message)
@@ -121,6 +132,8 @@ def employer_link(request, token):
     anonymous = not request.user.is_authenticated
     form = ProfessionalAccountForm(request.POST or None) if anonymous else None
     if request.method == "POST" and (form is None or form.is_valid()):
+        if form is not None and form.email_taken:
+            return _email_taken_response(request, form.cleaned_data["email"])
         try:
             result = company_join_with_signup_link(
                 acting_user=None if anonymous else request.user,
@@ -206,6 +219,8 @@ def prescriber_join(request, organization_pk):
     anonymous = not request.user.is_authenticated
     form = ProfessionalAccountForm(request.POST or None) if anonymous else None
     if request.method == "POST" and (form is None or form.is_valid()):
+        if form is not None and form.email_taken:
+            return _email_taken_response(request, form.cleaned_data["email"])
         try:
             join_request = prescriber_organization_join_request(
                 acting_user=None if anonymous else request.user,
@@ -262,6 +277,8 @@ def prescriber_create(request):
     account_form = ProfessionalAccountForm(data) if anonymous else None
     forms_valid = org_form.is_valid() & (account_form is None or account_form.is_valid())
     if data is not None and forms_valid:
+        if account_form is not None and account_form.email_taken:
+            return _email_taken_response(request, account_form.cleaned_data["email"])
         try:
             result = prescriber_organization_create(
                 acting_user=None if anonymous else request.user,

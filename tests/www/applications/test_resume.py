@@ -28,7 +28,40 @@ def test_those_involved_get_the_file(client, with_resume, role):
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "private, no-store"
+    # A download, never rendered as a page of the site (docs/securite.md).
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_inline_only_for_the_in_page_viewer(client, with_resume):
+    login(client, with_resume.employer)
+    frame = {"HTTP_SEC_FETCH_DEST": "iframe", "HTTP_SEC_FETCH_SITE": "same-origin"}
+    response = client.get(url(with_resume), {"apercu": "1"}, **frame)
     assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+    # The same address opened directly, or framed by another site: a download.
+    for headers in ({}, {"HTTP_SEC_FETCH_DEST": "document"}, frame | {"HTTP_SEC_FETCH_SITE": "cross-site"}):
+        response = client.get(url(with_resume), {"apercu": "1"}, **headers)
+        assert response["Content-Disposition"].startswith("attachment"), headers
+
+
+def test_each_view_by_someone_else_is_logged(client, with_resume):
+    from itou.audit.enums import AccessKind
+    from itou.audit.models import AccessLog
+
+    login(client, with_resume.employer)
+    client.get(url(with_resume))
+    log = AccessLog.objects.get()
+    assert (log.viewer, log.holder, log.kind) == (with_resume.employer, with_resume.job_seeker, AccessKind.RESUME)
+    assert log.object_ref == str(with_resume.job_application.pk)
+    assert log.viewer_organization.startswith("company:")
+    # The holder reading their own CV is not logged; a refused view is not either.
+    login(client, with_resume.job_seeker)
+    client.get(url(with_resume))
+    login(client, with_resume.other_employer)
+    client.get(url(with_resume))
+    assert AccessLog.objects.count() == 1
 
 
 def test_sender_organization_colleague(client, with_resume):

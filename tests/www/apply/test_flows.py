@@ -17,6 +17,9 @@ from tests.helpers import extract_link, run_pending_jobs
 from tests.users.factories import JobSeekerFactory, nir_for
 from tests.www.apply.helpers import flow_id_of, make_lyon, make_pdf
 
+# What a professional who knows the job seeker of the fixture can tell.
+KNOWS_CAMILLE = {"first_name": "camille", "last_name": "Martin", "birthdate": "1992-07-14"}
+
 
 def pdf_upload(name="mon-cv.pdf"):
     return SimpleUploadedFile(name, make_pdf(), content_type="application/pdf")
@@ -133,7 +136,9 @@ def test_prescriber_applies_for_an_existing_job_seeker(client, company, jobs, jo
     assert "Étape 1 sur 5" in client.get(response.url).content.decode()
 
     response = client.post(
-        reverse("apply:person", args=[flow_id]), {"nir": job_seeker.jobseeker_profile.nir, "action": "next"}
+        reverse("apply:person", args=[flow_id]),
+        # The NIR finds them; names and birth date prove the prescriber knows them (docs/securite.md).
+        {"nir": job_seeker.jobseeker_profile.nir, **KNOWS_CAMILLE, "action": "next"},
     )
     assert response.url == reverse("apply:person_confirm", args=[flow_id])
     html = client.get(response.url).content.decode()
@@ -249,7 +254,10 @@ def test_prescriber_creates_a_new_job_seeker_on_the_way(
 def test_employer_self_prescription(client, company, jobs, job_seeker, employer):
     client.force_login(employer)
     flow_id = flow_id_of(client.get(reverse("apply:start", args=[company.pk])).url)
-    client.post(reverse("apply:person", args=[flow_id]), {"email": "CAMILLE.martin@example.com", "action": "next"})
+    client.post(
+        reverse("apply:person", args=[flow_id]),
+        {"email": "CAMILLE.martin@example.com", **KNOWS_CAMILLE, "action": "next"},
+    )
     html = client.get(reverse("apply:person_confirm", args=[flow_id])).content.decode()
     assert "son adresse e-mail" in html
     client.post(reverse("apply:person_confirm", args=[flow_id]), {"action": "yes"})

@@ -10,6 +10,7 @@ from tests.institutions.factories import InstitutionFactory
 from tests.prescribers.factories import PrescriberMembershipFactory, PrescriberOrganizationFactory
 from tests.users.factories import JobSeekerFactory, ProfessionalFactory
 from tests.www.apply.helpers import flow_id_of, make_company
+from tests.www.apply.test_flows import KNOWS_CAMILLE
 
 
 def test_anonymous_is_sent_to_login(client, company):
@@ -60,7 +61,7 @@ def test_prescriber_applies_for_the_current_organization_only(client, company, j
     session[SESSION_KEY] = f"prescriber:{first.pk}"
     session.save()
     flow_id = flow_id_of(client.get(reverse("apply:start", args=[company.pk])).url)
-    client.post(reverse("apply:person", args=[flow_id]), {"nir": job_seeker.jobseeker_profile.nir})
+    client.post(reverse("apply:person", args=[flow_id]), {"nir": job_seeker.jobseeker_profile.nir, **KNOWS_CAMILLE})
     client.post(reverse("apply:person_confirm", args=[flow_id]), {"action": "yes"})
     client.post(reverse("apply:jobs", args=[flow_id]), {"spontaneous": "on", "action": "next"})
     client.post(reverse("apply:message", args=[flow_id]), {"message": "Bonjour", "action": "next"})
@@ -80,7 +81,7 @@ def test_prescriber_applies_for_the_current_organization_only(client, company, j
 def test_prescriber_removed_from_the_organization_during_the_journey(client, company, job_seeker, prescriber):
     client.force_login(prescriber)
     flow_id = flow_id_of(client.get(reverse("apply:start", args=[company.pk])).url)
-    client.post(reverse("apply:person", args=[flow_id]), {"nir": job_seeker.jobseeker_profile.nir})
+    client.post(reverse("apply:person", args=[flow_id]), {"nir": job_seeker.jobseeker_profile.nir, **KNOWS_CAMILLE})
     client.post(reverse("apply:person_confirm", args=[flow_id]), {"action": "yes"})
     client.post(reverse("apply:jobs", args=[flow_id]), {"spontaneous": "on", "action": "next"})
     client.post(reverse("apply:message", args=[flow_id]), {"message": "Bonjour", "action": "next"})

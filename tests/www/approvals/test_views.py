@@ -233,6 +233,31 @@ def test_attestation_outsiders(client, employed):
     assert client.get(url).status_code == 200
 
 
+def test_attestation_views_by_others_are_logged(client, employed):
+    from itou.audit.enums import AccessKind
+    from itou.audit.models import AccessLog
+
+    approval, company = employed
+    url = reverse("approvals:attestation", args=[approval.pk])
+    login(client, approval.job_seeker)
+    client.get(url)
+    assert not AccessLog.objects.exists()  # the holder's own download
+    login(client, JobSeekerFactory())
+    client.get(url)  # refused: not logged
+    employer = member_of(company)
+    login(client, employer, company)
+    response = client.get(url)
+    assert response["Content-Disposition"].startswith("attachment")
+    log = AccessLog.objects.get()
+    assert (log.viewer, log.holder, log.kind, log.object_ref) == (
+        employer,
+        approval.job_seeker,
+        AccessKind.APPROVAL_ATTESTATION,
+        approval.number,
+    )
+    assert log.viewer_organization_name == company.display_name
+
+
 def test_job_seeker_without_pass(client):
     login(client, JobSeekerFactory())
     assert "pas encore de PASS IAE" in client.get(reverse("approvals:job_seeker")).text
@@ -244,7 +269,7 @@ def test_job_seeker_without_pass(client):
 def test_verify_shows_initials_and_dates_only(client):
     job_seeker = JobSeekerFactory(first_name="Camille", last_name="Zéphyrin")
     approval = ApprovalFactory(job_seeker=job_seeker, start_at=days_from_today(-10))
-    response = client.get(reverse("approvals:verify"), {"numero": approval.display_number})
+    response = client.post(reverse("approvals:verify"), {"numero": approval.display_number, "nom": "zephyrin"})
     assert "PASS IAE authentique et valable aujourd&#x27;hui" in response.text or "valable aujourd'hui" in response.text
     assert "C. Z." in response.text
     assert "Zéphyrin" not in response.text and "ZÉPHYRIN" not in response.text and "Camille" not in response.text
@@ -257,7 +282,7 @@ def test_verify_shows_initials_and_dates_only(client):
     [
         ("expired", "PASS IAE expiré"),
         ("cancelled", "PASS IAE retiré"),
-        ("unknown", "Aucun PASS IAE ne porte ce numéro"),
+        ("unknown", "Aucun PASS IAE ne correspond"),
     ],
 )
 def test_verify_other_cases(client, setup, expected):
@@ -266,7 +291,7 @@ def test_verify_other_cases(client, setup, expected):
         approval.cancelled_at = timezone.now()
         approval.save()
     number = "999999999999" if setup == "unknown" else approval.number
-    response = client.get(reverse("approvals:verify"), {"numero": number})
+    response = client.post(reverse("approvals:verify"), {"numero": number, "nom": approval.job_seeker.last_name})
     assert expected in response.text
 
 

@@ -167,8 +167,9 @@ def test_link_form_errors_create_nothing(client):
     ProfessionalFactory(email="deja@example.com")
     _link, token = make_signup_link(company)
     url = reverse("signup:employer_link", args=[token])
-    html = page(client.post(url, account_data(email="deja@example.com")))
-    assert "Un compte existe déjà avec cette adresse e-mail." in html
+    # Not told on screen (account enumeration): the same answer as a new account, an email tells.
+    response = client.post(url, account_data(email="deja@example.com"))
+    assert response.status_code == 302 and response["Location"] == reverse("account_email_verification_sent")
     html = page(client.post(url, account_data(password2="different-2026-!")))
     assert "Les deux mots de passe ne sont pas identiques" in html
     html = page(client.post(url, account_data(password1="paulmartin", password2="paulmartin")))
