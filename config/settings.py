@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "itou.www.autocomplete",
     "itou.www.dev",
     "itou.www.approvals",
+    "itou.stats",
+    "itou.www.stats",
 ]
 
 MIDDLEWARE = [
