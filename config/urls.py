@@ -24,6 +24,7 @@ urlpatterns = [
     path("autocomplete/", include("itou.www.autocomplete.urls")),
     path("dev/", include("itou.www.dev.urls")),
     path("admin/", admin.site.urls),
+    path("statistiques/", include("itou.www.stats.urls")),
 ]
 
 handler404 = "itou.www.home.views.page_not_found"

@@ -251,6 +251,30 @@ def delays_qs(scope: Scope, filters: Filters, metric: str):
     return qs.filter(metric=metric, event_day__gte=filters.start, event_day__lte=filters.end)
 
 
+def delays_qs_all(scope: Scope, filters: Filters):
+    """The delay histogram rows of every metric (group by "metric")."""
+    if scope.is_territory:
+        qs = DelayDay.objects.filter(_territory_q(scope, filters))
+    else:
+        qs = DelayOrg.objects.filter(_org_q(scope, filters, sender=False))
+    return qs.filter(event_day__gte=filters.start, event_day__lte=filters.end)
+
+
+def with_month(qs):
+    return qs.annotate(month=TruncMonth("event_day"))
+
+
+def with_day_month(qs):
+    return qs.annotate(month=TruncMonth("day"))
+
+
+def approvals_issued_monthly(scope: Scope, filters: Filters) -> list[dict]:
+    qs = ApprovalAggregate.objects.filter(
+        _territory_q(scope, filters, sender=False), issued_day__gte=filters.start, issued_day__lte=filters.end
+    )
+    return grouped(qs.annotate(month=TruncMonth("issued_day")), "month")
+
+
 def grouped(qs, *fields) -> list[dict]:
     return list(qs.values(*fields).annotate(n=Sum("count")).order_by(*fields))
 
