@@ -14,7 +14,20 @@ from itou.stats import figures
 from itou.stats.figures import FIGURES, SMALL_COUNT, Filters, Scope
 from itou.stats.models import DELAY_METRICS
 
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 HIDDEN = "< 5"
 SECRET = "secret statistique"
 
