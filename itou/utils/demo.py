@@ -764,6 +764,7 @@ def load_demo(*, reset_passwords: bool = False) -> DemoSummary:
     summary.tally("diagnostics d'éligibilité").created += load_demo_eligibility_diagnoses()
     summary.tally("candidatures").created += load_demo_job_applications()
     summary.tally("PASS IAE").created += load_demo_approvals()
+    __import__("itou.stats.demo").stats.demo.load_demo_stats()  # last: the figures of all the above
     return summary
 
 
