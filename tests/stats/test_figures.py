@@ -233,3 +233,11 @@ def test_refresh_task_is_periodic():
 
     assert "stats_refresh" in app.tasks
     assert any(p.task.name == "stats_refresh" for p in app.periodic_registry.periodic_tasks.values())
+
+
+def test_docs_define_every_figure():
+    from pathlib import Path
+
+    text = Path(__file__).resolve().parents[2].joinpath("docs", "statistiques.md").read_text()
+    for figure in figures.FIGURES.values():
+        assert f"| **{figure.label}** (`{figure.key}`) | {figure.definition} |" in text, figure.key
