@@ -40,7 +40,7 @@ class World:
     applications: list
 
 
-def make_world(seed: int = 11, size: int = 120) -> World:
+def make_world(seed: int = 11, size: int = 120, now: datetime.datetime = NOW) -> World:
     rng = random.Random(seed)
     ara = Region.objects.get_or_create(code="84", defaults={"name": "Auvergne-Rhône-Alpes"})[0]
     hdf = Region.objects.get_or_create(code="32", defaults={"name": "Hauts-de-France"})[0]
@@ -84,7 +84,7 @@ def make_world(seed: int = 11, size: int = 120) -> World:
         jobs[c.pk].append(make_job_description(c, title="Maçon / Maçonne", code="12345"))
 
     people = [JobSeekerFactory() for _ in range(size // 3)]
-    start = NOW - datetime.timedelta(days=120)
+    start = now - datetime.timedelta(days=120)
     applications = []
     for _ in range(size):
         company = rng.choice(companies)
@@ -137,7 +137,7 @@ def make_world(seed: int = 11, size: int = 120) -> World:
         }.get(state, [])
         previous = JobApplicationState.NEW
         for target in path:
-            at = min(at + datetime.timedelta(hours=rng.randrange(1, 24 * 40)), NOW)
+            at = min(at + datetime.timedelta(hours=rng.randrange(1, 24 * 40)), now)
             JobApplicationTransitionLog.objects.create(
                 job_application=ja, transition=target, from_state=previous, to_state=target, timestamp=at
             )
@@ -145,7 +145,7 @@ def make_world(seed: int = 11, size: int = 120) -> World:
         applications.append(ja)
 
     # PASS IAE of some hires.
-    today = timezone.localdate(NOW)
+    today = timezone.localdate(now)
     hires = [ja for ja in applications if ja.state == JobApplicationState.ACCEPTED and ja.to_company.is_siae]
     for n, ja in enumerate(hires):
         start_at = today - datetime.timedelta(days=rng.choice([10, 300, 700]))
@@ -154,8 +154,8 @@ def make_world(seed: int = 11, size: int = 120) -> World:
             job_seeker=ja.job_seeker,
             start_at=start_at,
             end_at=rules.approval_end_for_start(start_at),
-            created_at=NOW - datetime.timedelta(days=rng.randrange(0, 100)),
-            cancelled_at=NOW if n % 7 == 6 else None,
+            created_at=now - datetime.timedelta(days=rng.randrange(0, 100)),
+            cancelled_at=now if n % 7 == 6 else None,
         )
         ApprovalHire.objects.create(
             approval=approval, job_application=ja, company=ja.to_company, hiring_start_at=start_at
