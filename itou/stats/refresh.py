@@ -66,6 +66,31 @@ CROSS JOIN LATERAL (
 WHERE ev.end_at IS NOT NULL
 """
 
+# The same delays for every application at once (full rebuild): one pass over the
+# transitions and one over the applications (hash joins), no index needed. Equivalent to
+# EVENTS (tests/stats/test_figures.py compares the incremental refresh with the rebuild).
+EVENTS_BULK = """
+SELECT a.*, ev.metric, ev.end_at, ev.start_at
+FROM ({applications}) a
+JOIN (
+    SELECT job_application_id,
+        min(timestamp) FILTER (WHERE to_state IN ('accepted', 'refused')) AS answered_at,
+        max(timestamp) FILTER (WHERE to_state = 'accepted') AS accepted_at
+    FROM job_applications_jobapplicationtransitionlog
+    GROUP BY job_application_id
+) l ON l.job_application_id = a.id
+JOIN (
+    SELECT job_seeker_id, min(created_at) AS first_at FROM job_applications_jobapplication GROUP BY job_seeker_id
+) f ON f.job_seeker_id = a.job_seeker_id
+CROSS JOIN LATERAL (
+    VALUES
+        ('answer', l.answered_at, a.created_at),
+        ('hire', CASE WHEN a.state = 'accepted' THEN l.accepted_at END, a.created_at),
+        ('journey', CASE WHEN a.state = 'accepted' THEN l.accepted_at END, f.first_at)
+) ev (metric, end_at, start_at)
+WHERE ev.end_at IS NOT NULL
+"""
+
 DAYS = "greatest(0, floor(extract(epoch FROM (e.end_at - e.start_at)) / 86400))::int"
 
 STATEMENTS = {
@@ -130,16 +155,15 @@ STATEMENTS = {
 APPROVALS = f"""
 INSERT INTO stats_approvalaggregate (department, company_kind, issued_day, start_at, end_at, prolonged, count)
 SELECT coalesce(com.department_id, ''), coalesce(c.kind, ''), {PARIS_DAY.format(ts="a.created_at")},
-    a.start_at, a.end_at, EXISTS (SELECT 1 FROM approvals_prolongation p WHERE p.approval_id = a.id), count(*)
+    a.start_at, a.end_at, p.approval_id IS NOT NULL, count(*)
 FROM approvals_approval a
-LEFT JOIN LATERAL (
-    SELECT h.company_id FROM approvals_approvalhire h
-    WHERE h.approval_id = a.id
-    ORDER BY h.cancelled_at IS NOT NULL, h.created_at, h.id
-    LIMIT 1
-) h ON TRUE
+LEFT JOIN (
+    SELECT DISTINCT ON (approval_id) approval_id, company_id FROM approvals_approvalhire
+    ORDER BY approval_id, cancelled_at IS NOT NULL, created_at, id
+) h ON h.approval_id = a.id
 LEFT JOIN companies_company c ON c.id = h.company_id
 LEFT JOIN geo_commune com ON com.code = c.commune_id
+LEFT JOIN (SELECT DISTINCT approval_id FROM approvals_prolongation) p ON p.approval_id = a.id
 WHERE a.cancelled_at IS NULL
 GROUP BY 1, 2, 3, 4, 5, 6
 """
@@ -192,16 +216,32 @@ def refresh_pending() -> dict:
     return {"days": len(days), "approvals": "approvals" in flags}
 
 
+AGGREGATE_TABLES = [*STATEMENTS, "stats_approvalaggregate"]
+LOG_TABLES = ["stats_dirtyday", "stats_dirtyflag"]
+
+
+def rebuild_statements() -> list[str]:
+    """The SQL of a full rebuild, for any cursor (Django's, or the France-scale dataset
+    generator's psycopg connection, bench/dataset.py). To run in one transaction."""
+    applications = APPLICATIONS.format(where="TRUE")
+    statements = [
+        f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})",
+        f"TRUNCATE {', '.join(AGGREGATE_TABLES + LOG_TABLES)}",
+        # The delays of every application, computed once for the three tables that need them.
+        f"CREATE TEMPORARY TABLE stats_events ON COMMIT DROP AS {EVENTS_BULK.format(applications=applications)}",
+    ]
+    for _table, (_day_column, template) in STATEMENTS.items():
+        statements.append(template.format(applications=applications, events="SELECT * FROM stats_events"))
+    statements.append(APPROVALS)
+    statements.append("DROP TABLE stats_events")
+    statements += [f"ANALYZE {table}" for table in AGGREGATE_TABLES]
+    return statements
+
+
 @transaction.atomic
 def rebuild() -> None:
     """Everything from scratch (idempotent): empty the aggregates and the change log, then
     one INSERT … SELECT per table over all the raw rows."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
-        tables = [*STATEMENTS, "stats_approvalaggregate", "stats_dirtyday", "stats_dirtyflag"]
-        cursor.execute(f"TRUNCATE {', '.join(tables)}")
-        for _table, (_day_column, template) in STATEMENTS.items():
-            cursor.execute(_sql(template, "TRUE"))
-        cursor.execute(APPROVALS)
-        for table in tables:
-            cursor.execute(f"ANALYZE {table}")
+        for statement in rebuild_statements():
+            cursor.execute(statement)

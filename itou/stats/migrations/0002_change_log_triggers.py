@@ -12,49 +12,53 @@ from django.db import migrations
 PARIS_DAY = "(({ts}) AT TIME ZONE 'Europe/Paris')::date"
 
 FORWARD = f"""
-CREATE FUNCTION stats_mark_application() RETURNS trigger AS $$
+-- Statement-level triggers with transition tables: one INSERT … SELECT DISTINCT per
+-- statement, however many rows it touched (a bulk COPY of millions of applications costs
+-- one hash aggregate, not one insert per row).
+CREATE FUNCTION stats_mark_applications() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        INSERT INTO stats_dirtyday (day, marked_at) VALUES ({PARIS_DAY.format(ts="OLD.created_at")}, now());
-    END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        IF TG_OP = 'INSERT' OR {PARIS_DAY.format(ts="OLD.created_at")} <> {PARIS_DAY.format(ts="NEW.created_at")} THEN
-            INSERT INTO stats_dirtyday (day, marked_at) VALUES ({PARIS_DAY.format(ts="NEW.created_at")}, now());
-        END IF;
+        INSERT INTO stats_dirtyday (day, marked_at)
+        SELECT DISTINCT {PARIS_DAY.format(ts="created_at")}, now() FROM new_rows;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        INSERT INTO stats_dirtyday (day, marked_at)
+        SELECT DISTINCT {PARIS_DAY.format(ts="created_at")}, now() FROM old_rows;
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
-CREATE TRIGGER stats_mark_application
-AFTER INSERT OR DELETE OR UPDATE OF created_at, state, refusal_reason, to_company_id, sender_kind,
-    sender_prescriber_organization_id, job_seeker_id
-ON job_applications_jobapplication
-FOR EACH ROW EXECUTE FUNCTION stats_mark_application();
+CREATE TRIGGER stats_mark_applications_insert AFTER INSERT ON job_applications_jobapplication
+REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_applications();
+CREATE TRIGGER stats_mark_applications_update AFTER UPDATE ON job_applications_jobapplication
+REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_applications();
+CREATE TRIGGER stats_mark_applications_delete AFTER DELETE ON job_applications_jobapplication
+REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_applications();
 
--- Transitions and chosen job descriptions: the day of their application.
-CREATE FUNCTION stats_mark_application_child() RETURNS trigger AS $$
-DECLARE
-    application_id uuid;
+-- Transitions and chosen job descriptions: the days of their applications.
+-- TG_ARGV[0]: the column holding the application id.
+CREATE FUNCTION stats_mark_application_children() RETURNS trigger AS $$
 BEGIN
-    -- TG_ARGV[0]: the column holding the application id.
-    IF TG_OP = 'DELETE' THEN
-        application_id := (to_jsonb(OLD) ->> TG_ARGV[0])::uuid;
+    IF TG_OP = 'INSERT' THEN
+        EXECUTE format(
+            $q$INSERT INTO stats_dirtyday (day, marked_at) SELECT DISTINCT {PARIS_DAY.format(ts="ja.created_at")}, now()
+            FROM job_applications_jobapplication ja WHERE ja.id IN (SELECT %I FROM new_rows)$q$, TG_ARGV[0]);
     ELSE
-        application_id := (to_jsonb(NEW) ->> TG_ARGV[0])::uuid;
+        EXECUTE format(
+            $q$INSERT INTO stats_dirtyday (day, marked_at) SELECT DISTINCT {PARIS_DAY.format(ts="ja.created_at")}, now()
+            FROM job_applications_jobapplication ja WHERE ja.id IN (SELECT %I FROM old_rows)$q$, TG_ARGV[0]);
     END IF;
-    INSERT INTO stats_dirtyday (day, marked_at)
-    SELECT {PARIS_DAY.format(ts="created_at")}, now()
-    FROM job_applications_jobapplication WHERE id = application_id;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
-CREATE TRIGGER stats_mark_transition
-AFTER INSERT OR DELETE OR UPDATE OF timestamp, to_state ON job_applications_jobapplicationtransitionlog
-FOR EACH ROW EXECUTE FUNCTION stats_mark_application_child('job_application_id');
-
-CREATE TRIGGER stats_mark_selected_job
-AFTER INSERT OR DELETE ON job_applications_jobapplication_selected_jobs
-FOR EACH ROW EXECUTE FUNCTION stats_mark_application_child('jobapplication_id');
+CREATE TRIGGER stats_mark_transitions_insert AFTER INSERT ON job_applications_jobapplicationtransitionlog
+REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_application_children('job_application_id');
+CREATE TRIGGER stats_mark_transitions_delete AFTER DELETE ON job_applications_jobapplicationtransitionlog
+REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_application_children('job_application_id');
+CREATE TRIGGER stats_mark_selected_jobs_insert AFTER INSERT ON job_applications_jobapplication_selected_jobs
+REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_application_children('jobapplication_id');
+CREATE TRIGGER stats_mark_selected_jobs_delete AFTER DELETE ON job_applications_jobapplication_selected_jobs
+REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_application_children('jobapplication_id');
 
 -- An employer moving (commune) or changing kind: every day it received applications.
 CREATE FUNCTION stats_mark_company() RETURNS trigger AS $$
@@ -111,11 +115,15 @@ DROP TRIGGER stats_mark_prescriber ON prescribers_prescriberorganization;
 DROP FUNCTION stats_mark_prescriber();
 DROP TRIGGER stats_mark_company ON companies_company;
 DROP FUNCTION stats_mark_company();
-DROP TRIGGER stats_mark_selected_job ON job_applications_jobapplication_selected_jobs;
-DROP TRIGGER stats_mark_transition ON job_applications_jobapplicationtransitionlog;
-DROP FUNCTION stats_mark_application_child();
-DROP TRIGGER stats_mark_application ON job_applications_jobapplication;
-DROP FUNCTION stats_mark_application();
+DROP TRIGGER stats_mark_selected_jobs_delete ON job_applications_jobapplication_selected_jobs;
+DROP TRIGGER stats_mark_selected_jobs_insert ON job_applications_jobapplication_selected_jobs;
+DROP TRIGGER stats_mark_transitions_delete ON job_applications_jobapplicationtransitionlog;
+DROP TRIGGER stats_mark_transitions_insert ON job_applications_jobapplicationtransitionlog;
+DROP FUNCTION stats_mark_application_children();
+DROP TRIGGER stats_mark_applications_delete ON job_applications_jobapplication;
+DROP TRIGGER stats_mark_applications_update ON job_applications_jobapplication;
+DROP TRIGGER stats_mark_applications_insert ON job_applications_jobapplication;
+DROP FUNCTION stats_mark_applications();
 """
 
 
