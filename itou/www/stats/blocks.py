@@ -49,6 +49,9 @@ class Block:
     rows: list[list]
     chart_column: int | None = None  # the numeric column the bar chart draws
     caption: str = ""
+    svg: str | None = None  # a chart drawn by the builder itself (the map)
+    legend: list = dataclasses.field(default_factory=list)
+    links: list = dataclasses.field(default_factory=list)  # (label, query, current)
 
     @property
     def chart(self):
@@ -178,6 +181,64 @@ def applications_blocks(scope: Scope, filters: Filters, *, names) -> list[Block]
             )
         )
     return blocks
+
+
+MAP_FIGURES = {
+    "received": ("Candidatures reçues", "received"),
+    "self_prescription": ("Part de l'auto-prescription", "self_prescription_share"),
+    "delay_answer": ("Délai de réponse (médiane)", "delay_answer"),
+}
+
+
+def map_block(scope: Scope, filters: Filters, *, names, choice: str, query) -> Block:
+    from itou.www.stats.charts import department_map, map_legend
+
+    choice = choice if choice in MAP_FIGURES else "received"
+    label, figure_key = MAP_FIGURES[choice]
+    filters = dataclasses.replace(filters, department="")
+    unit = ""
+    if choice == "delay_answer":
+        rows = figures.percentiles(figures.delays_qs_all(scope, filters).filter(metric="answer"), "department")
+        values = {
+            r["department"]: SECRET if scope.suppress_small and r["n"] < SMALL_COUNT else r["median"] for r in rows
+        }
+        unit = " j"
+    else:
+        totals, own = {}, {}
+        for r in figures.grouped(figures.applications(scope, filters), "department", "sender_category"):
+            totals[r["department"]] = totals.get(r["department"], 0) + r["n"]
+            if r["sender_category"] == "employer":
+                own[r["department"]] = own.get(r["department"], 0) + r["n"]
+        if choice == "received":
+            values = {d: count(n, scope) for d, n in totals.items()}
+        else:
+            values = {
+                d: SECRET if scope.suppress_small and n < SMALL_COUNT else round(100 * own.get(d, 0) / n, 1)
+                for d, n in totals.items()
+            }
+            unit = " %"
+    values.pop("", None)
+    if scope.departments is not None:
+        for code in scope.departments:
+            values.setdefault(code, 0 if choice == "received" else "—")
+    links = []
+    for key, (text, _figure) in MAP_FIGURES.items():
+        params = query.copy()
+        params["carte"] = key
+        links.append((text, params.urlencode(), key == choice))
+    return Block(
+        "map",
+        figures.Figure("map", f"Carte des départements : {label.lower()}", FIGURES[figure_key].definition),
+        "",
+        ["Département", label],
+        [
+            [department_label(code, names), f"{v}{unit}" if isinstance(v, int | float) and unit else v]
+            for code, v in sorted(values.items())
+        ],
+        svg=department_map(values, title=label, unit=unit),
+        legend=map_legend(values, unit),
+        links=links,
+    )
 
 
 def delay_blocks(scope: Scope, filters: Filters, *, names) -> list[Block]:
@@ -415,6 +476,11 @@ def sections_for(scope: Scope) -> dict:
     return SECTIONS
 
 
-def build(section: str, scope: Scope, filters: Filters) -> list[Block]:
+def build(section: str, scope: Scope, filters: Filters, *, query=None) -> list[Block]:
+    """The blocks of a section; `query` (the request's GET) adds the map to the territory's
+    applications, coloured by `?carte=`."""
     names = department_names() if scope.is_territory and section in ("candidatures", "delais") else {}
-    return BUILDERS[section](scope, filters, names=names)
+    blocks = BUILDERS[section](scope, filters, names=names)
+    if query is not None and section == "candidatures" and scope.is_territory:
+        blocks.append(map_block(scope, filters, names=names, choice=query.get("carte", ""), query=query))
+    return blocks

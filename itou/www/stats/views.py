@@ -47,10 +47,11 @@ def _steering(request, section):
 @login_required
 def steering(request, section="candidatures"):
     scope, sections, form, filters = _steering(request, section)
-    blocks = stats_blocks.build(section, scope, filters)
+    blocks = stats_blocks.build(section, scope, filters, query=request.GET)
     query = request.GET.urlencode()
     for block in blocks:
-        block.svg = bar_chart(block.chart, title=block.figure.label) if block.chart else None
+        if block.chart:
+            block.svg = bar_chart(block.chart, title=block.figure.label)
     return render(
         request,
         "stats/steering.html",
@@ -76,7 +77,7 @@ def steering_export(request, section, key, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     scope, _sections, _form, filters = _steering(request, section)
-    block = next((b for b in stats_blocks.build(section, scope, filters) if b.key == key), None)
+    block = next((b for b in stats_blocks.build(section, scope, filters, query=request.GET) if b.key == key), None)
     if block is None:
         raise Http404
     return exports.table_response(fmt, f"{section}-{key}-{filters.start}-{filters.end}", block.columns, block.rows)

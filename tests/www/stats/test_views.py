@@ -202,3 +202,26 @@ def test_public_page(client, world, django_assert_max_num_queries):
 def test_dashboard_card(client, world):
     login(client, ddets("69"))
     assert reverse("stats:steering_index") in client.get(reverse("dashboard:index")).content.decode()
+
+
+@pytest.mark.parametrize("choice", ["received", "self_prescription", "delay_answer", "inconnu"])
+def test_map_of_departments(client, world, choice):
+    dgefp = InstitutionFactory(kind=InstitutionKind.DGEFP_IAE, department=None, with_member=True)
+    login(client, dgefp)
+    html = client.get(reverse("stats:steering", args=["candidatures"]) + YEAR + f"&carte={choice}").content.decode()
+    assert 'class="itou-stats-map"' in html
+    assert html.count("<path ") == 96  # every metropolitan department drawn
+    assert "Rhône (69) : " in html and "Nord (59) : " in html
+    assert "licence CC BY 4.0" in html
+    if choice == "received":
+        assert f"Rhône (69) : {received_in('69')}</title>" in html
+
+
+def test_ddets_map_shows_only_its_department(client, world):
+    login(client, ddets("69"))
+    html = client.get(reverse("stats:steering", args=["candidatures"]) + YEAR).content.decode()
+    assert f"Rhône (69) : {received_in('69')}</title>" in html
+    assert "Nord (59) : hors périmètre</title>" in html
+    response = client.get(reverse("stats:steering_export", args=["candidatures", "map", "csv"]) + YEAR)
+    text = b"".join(response.streaming_content).decode()
+    assert "69 — Rhône" in text and "59 — Nord" not in text
