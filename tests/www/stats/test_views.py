@@ -225,3 +225,28 @@ def test_ddets_map_shows_only_its_department(client, world):
     response = client.get(reverse("stats:steering_export", args=["candidatures", "map", "csv"]) + YEAR)
     text = b"".join(response.streaming_content).decode()
     assert "69 — Rhône" in text and "59 — Nord" not in text
+
+
+@pytest.mark.parametrize(
+    "who,section",
+    [
+        ("dgefp", "candidatures"),
+        ("dgefp", "delais"),
+        ("dgefp", "embauches"),
+        ("aci", "candidatures"),
+        ("aci", "delais"),
+        ("aci", "embauches"),
+        ("aci", "employeurs"),
+        ("ft", "prescripteurs"),
+        ("ft", "delais"),
+    ],
+)
+def test_pages_query_budget(client, world, who, section, django_assert_max_num_queries):
+    if who == "dgefp":
+        organization = InstitutionFactory(kind=InstitutionKind.DGEFP_IAE, department=None, with_member=True)
+    else:
+        organization = getattr(world, who)
+    login(client, organization)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("stats:steering", args=[section]) + YEAR)
+    assert response.status_code == 200
