@@ -2149,3 +2149,24 @@ def generate_login_events(g: Generation) -> None:
         ),
         total=len(rows),
     )
+
+
+@register_step(
+    "stats",
+    "stats_applicationday",
+    "stats_applicationorgday",
+    "stats_delayday",
+    "stats_delayorg",
+    "stats_hiredomainday",
+    "stats_approvalaggregate",
+    "stats_dirtyday",
+    "stats_dirtyflag",
+)
+def generate_stats(g: Generation) -> None:
+    """The aggregates of the steering figures (docs/statistiques.md), computed from the
+    generated applications by the SQL of `manage.py stats_rebuild` (bulk form: hash joins,
+    the indexes may not be rebuilt yet); the change log the triggers wrote is emptied."""
+    from itou.stats.refresh import rebuild_statements
+
+    for statement in rebuild_statements():
+        g.cursor.execute(statement)

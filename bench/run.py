@@ -438,6 +438,7 @@ def pages(actors: dict) -> tuple[list[Page], list[str]]:
     ]
     candidates += control_pages()
     candidates += api_token_pages(actors)
+    candidates += stats_pages(actors)
     kept = []
     for page in candidates:
         if any(url is None for url in page.urls):
@@ -485,6 +486,53 @@ def measure_asp_batch() -> str:
         transaction.set_rollback(True)
     lines = batch.line_count if batch else 0
     return f"Fichier ASP de {lines} fiches salarié : {fr(elapsed)} ms, {len(queries)} requêtes (budget 2 000 ms, 10)"
+
+
+def stats_pages(actors: dict) -> list[Page]:
+    """The steering pages (docs/statistiques.md): a DDETS (Rhône, else the department with
+    the most applications), the DGEFP, the busiest employer and prescriber, the public page."""
+    from itou.institutions.models import Institution, InstitutionMembership
+
+    def inspector(institution):
+        membership = InstitutionMembership.objects.filter(institution=institution, is_active=True).first()
+        return membership.user if membership else None
+
+    ddets = (
+        Institution.objects.filter(kind="DDETS_IAE", department_id="69").first()
+        or Institution.objects.filter(kind="DDETS_IAE").order_by("pk").first()
+    )
+    dgefp = Institution.objects.filter(kind="DGEFP_IAE").first()
+    employer, prescriber = actors["employer"], actors["prescriber"]
+    company_key, prescriber_key = f"company:{actors['company_id']}", f"prescriber:{actors['organization_id']}"
+    result = [
+        Page("Statistiques publiques (France)", "dashboard", [_url("stats:public")]),
+        Page("Statistiques publiques (Rhône)", "dashboard", [_url("stats:public", departement="69")]),
+    ]
+    for institution, label in ((ddets, "DDETS"), (dgefp, "DGEFP")):
+        user = institution and inspector(institution)
+        if user is None:
+            continue
+        key = f"institution:{institution.pk}"
+        for section in ("candidatures", "delais", "embauches", "employeurs", "prescripteurs"):
+            result.append(
+                Page(f"Pilotage {label} : {section}", "dashboard", [_url("stats:steering", section)], user, key)
+            )
+    for section in ("candidatures", "delais", "embauches", "employeurs"):
+        result.append(
+            Page(
+                f"Pilotage employeur : {section}", "dashboard", [_url("stats:steering", section)], employer, company_key
+            )
+        )
+    result.append(
+        Page(
+            "Pilotage prescripteur : prescripteurs",
+            "dashboard",
+            [_url("stats:steering", "prescripteurs")],
+            prescriber,
+            prescriber_key,
+        )
+    )
+    return result
 
 
 # --- Measuring --------------------------------------------------------------------------

@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "itou.www.api",
     "itou.www.control",
     "itou.www.activity",
+    "itou.stats",
+    "itou.www.stats",
 ]
 
 MIDDLEWARE = [

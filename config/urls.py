@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/jetons/", include("itou.www.api.urls")),
     path("api/v1/", include("itou.api.urls")),
     path("admin/", admin.site.urls),
+    path("statistiques/", include("itou.www.stats.urls")),
 ]
 
 handler404 = "itou.www.home.views.page_not_found"

@@ -33,6 +33,7 @@ from itou.institutions.models import Institution, InstitutionMembership
 from itou.job_applications.demo import load_demo_job_applications
 from itou.prescribers.enums import AUTHORIZED_BY_LAW_KINDS, PrescriberOrganizationKind
 from itou.prescribers.models import PrescriberMembership, PrescriberOrganization
+from itou.stats.demo import load_demo_stats
 from itou.users.enums import EducationLevel, UserKind
 from itou.users.models import JobSeekerProfile, User
 
@@ -770,6 +771,7 @@ def load_demo(*, reset_passwords: bool = False) -> DemoSummary:
     summary.tally("fiches salarié").created += load_demo_employee_records()
     summary.tally("contrôle a posteriori, fins de contrat et rapports d'activité").created += load_demo_control()
     summary.tally("support : rôles, doublons, demande de suppression").created += load_demo_backoffice()
+    load_demo_stats()  # last: the figures of all the above
     return summary
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StatsConfig(AppConfig):
+    name = "itou.stats"
+    verbose_name = "Statistiques et pilotage"

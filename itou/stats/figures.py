@@ -1,0 +1,500 @@
+"""Every steering figure, defined once: its name, its definition in French (shown on the
+pages under « Comment ce chiffre est calculé », and in docs/statistiques.md) and its
+computation from the aggregate tables (itou/stats/models.py).
+
+A `Scope` says whose figures (a territory, employers, a prescriber organization), a
+`Filters` which ones (period, employer kind, sender, ROME domain, department).
+"""
+
+import dataclasses
+import datetime
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from itou.job_applications.enums import JobApplicationState, RefusalReason
+from itou.job_applications.workflow import PENDING_STATES
+from itou.stats.models import (
+    DELAY_METRICS,
+    SENDER_CATEGORIES,
+    ApplicationDay,
+    ApplicationOrgDay,
+    ApprovalAggregate,
+    DelayDay,
+    DelayOrg,
+    HireDomainDay,
+)
+
+SMALL_COUNT = 5  # below this many, a figure is not shown outside its organization
+WAITING_DAYS = 30
+ENDING_SOON_MONTHS = 3
+TENSION_DAYS = 30
+CONVERSION_DAYS = 30
+
+
+@dataclasses.dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    definition: str
+
+
+FIGURES = {
+    f.key: f
+    for f in [
+        Figure(
+            "received",
+            "Candidatures reçues",
+            "Nombre de candidatures envoyées pendant la période (date d'envoi, heure de Paris), quel que soit "
+            "leur état aujourd'hui, aux employeurs du périmètre.",
+        ),
+        Figure(
+            "by_sender",
+            "Candidatures par origine",
+            "Candidatures reçues réparties selon leur émetteur : le candidat lui-même, un prescripteur habilité "
+            "(organisation dont l'habilitation est validée aujourd'hui, avec son type), un orienteur "
+            "(organisation non habilitée) ou l'employeur lui-même (auto-prescription).",
+        ),
+        Figure(
+            "by_state",
+            "Candidatures par état",
+            "Candidatures reçues pendant la période, réparties selon leur état aujourd'hui.",
+        ),
+        Figure(
+            "by_refusal_reason",
+            "Motifs de refus",
+            "Candidatures reçues pendant la période et déclinées aujourd'hui, réparties selon le motif de refus "
+            "choisi par l'employeur (ou « refus automatique » après 60 jours sans réponse).",
+        ),
+        Figure(
+            "self_prescription_share",
+            "Part de l'auto-prescription",
+            "Candidatures émises par l'employeur destinataire lui-même divisées par l'ensemble des candidatures "
+            "reçues pendant la période.",
+        ),
+        Figure(
+            "waiting",
+            f"Candidatures en attente depuis plus de {WAITING_DAYS} jours",
+            f"Candidatures envoyées il y a plus de {WAITING_DAYS} jours et toujours sans décision aujourd'hui "
+            "(nouvelle, à l'étude, en attente, dans le vivier ou en action préalable à l'embauche). "
+            "Ne dépend pas de la période choisie.",
+        ),
+        Figure(
+            "delay_answer",
+            "Délai de réponse",
+            "Nombre de jours entiers entre l'envoi de la candidature et la première décision d'acceptation ou de "
+            "refus. Médiane (la moitié des candidatures a attendu moins) et 90e centile (9 sur 10 ont attendu "
+            "moins), sur les réponses données pendant la période.",
+        ),
+        Figure(
+            "delay_hire",
+            "Délai d'embauche",
+            "Nombre de jours entiers entre l'envoi de la candidature et la décision d'embauche, pour les "
+            "candidatures acceptées aujourd'hui dont l'embauche a été décidée pendant la période.",
+        ),
+        Figure(
+            "delay_journey",
+            "Délai entre la première orientation et l'embauche",
+            "Nombre de jours entiers entre la toute première candidature de la personne (chez n'importe quel "
+            "employeur, par n'importe quel émetteur) et la décision d'embauche, pour les embauches décidées "
+            "pendant la période : le temps que la personne a attendu en tout.",
+        ),
+        Figure(
+            "hires",
+            "Embauches",
+            "Candidatures acceptées aujourd'hui dont l'embauche a été décidée pendant la période (une embauche "
+            "annulée ensuite n'est pas comptée).",
+        ),
+        Figure(
+            "hires_by_domain",
+            "Embauches par grand domaine ROME",
+            "Embauches de la période réparties selon le grand domaine ROME des fiches de poste choisies dans la "
+            "candidature (une candidature à deux fiches de domaines différents compte dans les deux ; "
+            "« candidature spontanée » quand aucune fiche n'a été choisie).",
+        ),
+        Figure(
+            "approvals_issued",
+            "PASS IAE délivrés",
+            "PASS IAE délivrés pendant la période et non retirés depuis. Territoire et type : ceux de l'employeur "
+            "de la première embauche couverte par le PASS.",
+        ),
+        Figure(
+            "approvals_in_force",
+            "PASS IAE en cours de validité",
+            "PASS IAE non retirés dont la date de début est passée et la date de fin pas encore, aujourd'hui "
+            "(suspendus compris).",
+        ),
+        Figure(
+            "approvals_suspended",
+            "PASS IAE suspendus",
+            "PASS IAE non retirés ayant une suspension en cours aujourd'hui (territoire de l'employeur qui a "
+            "suspendu).",
+        ),
+        Figure(
+            "approvals_prolonged",
+            "PASS IAE prolongés",
+            "PASS IAE en cours de validité aujourd'hui ayant au moins une prolongation.",
+        ),
+        Figure(
+            "approvals_ending_soon",
+            f"PASS IAE arrivant à échéance dans les {ENDING_SOON_MONTHS} mois",
+            f"PASS IAE en cours de validité dont la date de fin tombe dans les {ENDING_SOON_MONTHS} prochains mois.",
+        ),
+        Figure(
+            "employers_active",
+            "Employeurs actifs",
+            "Employeurs du périmètre actifs sur la plateforme (convention ou inscription en cours) et ayant au "
+            "moins un membre. Aujourd'hui, sans tenir compte de la période.",
+        ),
+        Figure(
+            "employers_open",
+            "Employeurs ayant au moins une fiche de poste ouverte",
+            "Employeurs actifs ayant au moins une fiche de poste dont le recrutement est ouvert aujourd'hui.",
+        ),
+        Figure(
+            "employers_tension",
+            "Fiches de poste en difficulté de recrutement",
+            f"Fiches de poste ouvertes aujourd'hui, publiées depuis plus de {TENSION_DAYS} jours, n'ayant reçu "
+            f"aucune candidature depuis {TENSION_DAYS} jours.",
+        ),
+        Figure(
+            "conversion_rate",
+            f"Taux de transformation sur {CONVERSION_DAYS} jours",
+            f"Embauches décidées ces {CONVERSION_DAYS} derniers jours divisées par les candidatures reçues ces "
+            f"{CONVERSION_DAYS} derniers jours (0 sans candidature).",
+        ),
+        Figure(
+            "orientations",
+            "Orientations des prescripteurs",
+            "Candidatures envoyées pendant la période par les prescripteurs habilités et les orienteurs, et leur "
+            "issue aujourd'hui : acceptée, déclinée (avec son motif), en attente d'une décision, autre.",
+        ),
+    ]
+}
+
+DELAY_FIGURE = {"answer": "delay_answer", "hire": "delay_hire", "journey": "delay_journey"}
+
+
+# --- Scope and filters ------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """Whose figures. Territory: `departments` (None: all France). Organization: the
+    employers `company_ids` or the prescriber organization `prescriber_org_id`.
+    `suppress_small`: hide counts under SMALL_COUNT (anyone outside the organization)."""
+
+    label: str
+    departments: tuple | None = None
+    company_ids: tuple | None = None
+    prescriber_org_id: int | None = None
+    suppress_small: bool = True
+
+    @property
+    def is_territory(self) -> bool:
+        return self.company_ids is None and self.prescriber_org_id is None
+
+
+@dataclasses.dataclass(frozen=True)
+class Filters:
+    start: datetime.date
+    end: datetime.date  # inclusive
+    company_kind: str = ""
+    sender_category: str = ""
+    rome_domain: str = ""
+    department: str = ""
+
+
+def _territory_q(scope: Scope, filters: Filters, *, kind=True, sender=True) -> Q:
+    q = Q()
+    if filters.department:
+        q &= Q(department=filters.department)
+    elif scope.departments is not None:
+        q &= Q(department__in=scope.departments)
+    if kind and filters.company_kind:
+        q &= Q(company_kind=filters.company_kind)
+    if sender and filters.sender_category:
+        q &= Q(sender_category=filters.sender_category)
+    return q
+
+
+def _org_q(scope: Scope, filters: Filters, *, sender=True) -> Q:
+    q = Q()
+    if scope.company_ids is not None:
+        q &= Q(company_id__in=scope.company_ids)
+    if scope.prescriber_org_id is not None:
+        q &= Q(prescriber_org_id=scope.prescriber_org_id)
+    if sender and filters.sender_category:
+        q &= Q(sender_category=filters.sender_category)
+    return q
+
+
+def applications(scope: Scope, filters: Filters, *, period=True):
+    """The application aggregate rows of the scope (territory or organization table)."""
+    if scope.is_territory:
+        qs = ApplicationDay.objects.filter(_territory_q(scope, filters))
+    else:
+        qs = ApplicationOrgDay.objects.filter(_org_q(scope, filters))
+    if period:
+        qs = qs.filter(day__gte=filters.start, day__lte=filters.end)
+    return qs
+
+
+def delays_qs(scope: Scope, filters: Filters, metric: str):
+    if scope.is_territory:
+        qs = DelayDay.objects.filter(_territory_q(scope, filters))
+    else:
+        q = _org_q(scope, filters, sender=False)
+        qs = DelayOrg.objects.filter(q)
+    return qs.filter(metric=metric, event_day__gte=filters.start, event_day__lte=filters.end)
+
+
+def delays_qs_all(scope: Scope, filters: Filters):
+    """The delay histogram rows of every metric (group by "metric")."""
+    if scope.is_territory:
+        qs = DelayDay.objects.filter(_territory_q(scope, filters))
+    else:
+        qs = DelayOrg.objects.filter(_org_q(scope, filters, sender=False))
+    return qs.filter(event_day__gte=filters.start, event_day__lte=filters.end)
+
+
+def with_month(qs):
+    return qs.annotate(month=TruncMonth("event_day"))
+
+
+def with_day_month(qs):
+    return qs.annotate(month=TruncMonth("day"))
+
+
+def approvals_issued_monthly(scope: Scope, filters: Filters) -> list[dict]:
+    qs = ApprovalAggregate.objects.filter(
+        _territory_q(scope, filters, sender=False), issued_day__gte=filters.start, issued_day__lte=filters.end
+    )
+    return grouped(qs.annotate(month=TruncMonth("issued_day")), "month")
+
+
+def grouped(qs, *fields) -> list[dict]:
+    return list(qs.values(*fields).annotate(n=Sum("count")).order_by(*fields))
+
+
+def total(qs) -> int:
+    return qs.aggregate(n=Sum("count"))["n"] or 0
+
+
+def percentiles(qs, *group) -> list[dict]:
+    """Median and 90th centile of the histogram rows of `qs` (days, count), per `group`:
+    percentile_disc semantics (the smallest number of days reached by at least half,
+    nine tenths, of the cases), exact, in one query."""
+    sql, params = qs.values(*group, "days").annotate(c=Sum("count")).order_by().query.sql_with_params()
+    inner = ", ".join(f'h."{g}"' for g in group)
+    outer = ", ".join(f'w."{g}"' for g in group)
+    partition = f"PARTITION BY {inner}" if group else ""
+    query = f"""
+        SELECT {outer + ", " if group else ""}max(w.total), min(w.days) FILTER (WHERE w.cum * 2 >= w.total),
+            min(w.days) FILTER (WHERE w.cum * 10 >= w.total * 9)
+        FROM (
+            SELECT h.*, sum(h.c) OVER ({partition} ORDER BY h.days) AS cum, sum(h.c) OVER ({partition}) AS total
+            FROM ({sql}) h
+        ) w
+        {f"GROUP BY {outer} ORDER BY {outer}" if group else ""}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    result = []
+    for row in rows:
+        values = dict(zip(group, row[: len(group)], strict=True))
+        total_count, median, p90 = row[len(group) :]
+        if not total_count:
+            continue
+        result.append({**values, "n": int(total_count), "median": median, "p90": p90})
+    return result
+
+
+# --- The figures ---------------------------------------------------------------------------
+
+
+def waiting_count(scope: Scope, filters: Filters, *, today=None) -> int:
+    today = today or timezone.localdate()
+    qs = applications(scope, filters, period=False).filter(
+        state__in=PENDING_STATES, day__lt=today - datetime.timedelta(days=WAITING_DAYS)
+    )
+    return total(qs)
+
+
+def application_figures(scope: Scope, filters: Filters) -> dict:
+    qs = applications(scope, filters)
+    by_state_rows = grouped(qs, "state")
+    received = sum(r["n"] for r in by_state_rows)
+    by_sender = grouped(qs, "sender_category", "prescriber_kind")
+    self_prescribed = sum(r["n"] for r in by_sender if r["sender_category"] == "employer")
+    return {
+        "received": received,
+        "by_state": by_state_rows,
+        "by_sender": by_sender,
+        "by_refusal_reason": grouped(qs.filter(state=JobApplicationState.REFUSED), "refusal_reason"),
+        "self_prescribed": self_prescribed,
+        "self_prescription_share": (self_prescribed / received) if received else None,
+        "monthly": grouped(qs.annotate(month=TruncMonth("day")), "month"),
+    }
+
+
+def delay_figures(scope: Scope, filters: Filters, metric: str, *breakdowns: str) -> dict:
+    qs = delays_qs(scope, filters, metric)
+    overall = percentiles(qs)
+    result = {
+        "overall": overall[0] if overall else None,
+        "monthly": percentiles(qs.annotate(month=TruncMonth("event_day")), "month"),
+    }
+    for breakdown in breakdowns:
+        result[breakdown] = percentiles(qs, breakdown)
+    return result
+
+
+def hire_figures(scope: Scope, filters: Filters) -> dict:
+    qs = delays_qs(scope, filters, "hire")
+    result = {"hires": total(qs)}
+    if scope.is_territory:
+        result["by_company_kind"] = grouped(qs, "company_kind")
+        domains = HireDomainDay.objects.filter(
+            _territory_q(scope, filters, sender=False), event_day__gte=filters.start, event_day__lte=filters.end
+        )
+        if filters.rome_domain:
+            domains = domains.filter(rome_domain=filters.rome_domain)
+        result["by_domain"] = grouped(domains, "rome_domain")
+    return result
+
+
+def approval_figures(scope: Scope, filters: Filters, *, today=None) -> dict:
+    from itou.approvals.models import Suspension
+
+    today = today or timezone.localdate()
+    qs = ApprovalAggregate.objects.filter(_territory_q(scope, filters, sender=False))
+    in_force = qs.filter(start_at__lte=today, end_at__gte=today)
+    ending_limit = _add_months(today, ENDING_SOON_MONTHS)
+    suspensions = Suspension.objects.filter(start_at__lte=today, end_at__gte=today, approval__cancelled_at__isnull=True)
+    if filters.department:
+        suspensions = suspensions.filter(company__commune__department_id=filters.department)
+    elif scope.departments is not None:
+        suspensions = suspensions.filter(company__commune__department_id__in=scope.departments)
+    if filters.company_kind:
+        suspensions = suspensions.filter(company__kind=filters.company_kind)
+    aggregate = in_force.aggregate(
+        in_force=Sum("count"),
+        prolonged=Sum("count", filter=Q(prolonged=True)),
+        ending_soon=Sum("count", filter=Q(end_at__lt=ending_limit)),
+    )
+    return {
+        "issued": total(qs.filter(issued_day__gte=filters.start, issued_day__lte=filters.end)),
+        "in_force": aggregate["in_force"] or 0,
+        "prolonged": aggregate["prolonged"] or 0,
+        "ending_soon": aggregate["ending_soon"] or 0,
+        "suspended": suspensions.values("approval_id").distinct().count(),
+        "by_company_kind": grouped(in_force, "company_kind"),
+    }
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    import calendar
+
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def employer_figures(scope: Scope, filters: Filters, *, now=None) -> dict:
+    """Live from the raw tables: companies and job descriptions are small tables."""
+    from itou.companies.models import Company, JobDescription
+    from itou.job_applications.models import JobApplication
+
+    now = now or timezone.now()
+    companies = Company.objects.filter(is_active=True).filter(
+        Exists(Company.memberships.rel.related_model.objects.filter(company=OuterRef("pk"), is_active=True))
+    )
+    if scope.company_ids is not None:
+        companies = companies.filter(pk__in=scope.company_ids)
+    if filters.department:
+        companies = companies.filter(commune__department_id=filters.department)
+    elif scope.departments is not None:
+        companies = companies.filter(commune__department_id__in=scope.departments)
+    if filters.company_kind:
+        companies = companies.filter(kind=filters.company_kind)
+    since = now - datetime.timedelta(days=TENSION_DAYS)
+    open_jobs = JobDescription.objects.filter(is_open=True, company__in=companies)
+    tension = open_jobs.filter(created_at__lt=since).exclude(
+        Exists(
+            JobApplication.selected_jobs.through.objects.filter(
+                jobdescription_id=OuterRef("pk"), jobapplication__created_at__gte=since
+            )
+        )
+    )
+    counts = companies.aggregate(
+        active=Count("pk"),
+        open=Count("pk", filter=Q(Exists(JobDescription.objects.filter(company=OuterRef("pk"), is_open=True)))),
+    )
+    conversion_filters = dataclasses.replace(
+        filters,
+        start=timezone.localdate(now) - datetime.timedelta(days=CONVERSION_DAYS - 1),
+        end=timezone.localdate(now),
+    )
+    received_30 = total(applications(scope, conversion_filters))
+    hires_30 = total(delays_qs(scope, conversion_filters, "hire"))
+    return {
+        "active": counts["active"],
+        "open": counts["open"],
+        "tension": tension.count(),
+        "received_30": received_30,
+        "hires_30": hires_30,
+        "conversion_rate": (hires_30 / received_30) if received_30 else 0,
+    }
+
+
+def orientation_figures(scope: Scope, filters: Filters) -> dict:
+    qs = applications(scope, filters)
+    if scope.prescriber_org_id is None:
+        qs = qs.filter(sender_category__in=["authorized", "orienteur"])
+    rows = grouped(qs, "state")
+    outcome = {"accepted": 0, "refused": 0, "waiting": 0, "other": 0}
+    for row in rows:
+        if row["state"] == JobApplicationState.ACCEPTED:
+            outcome["accepted"] += row["n"]
+        elif row["state"] == JobApplicationState.REFUSED:
+            outcome["refused"] += row["n"]
+        elif row["state"] in PENDING_STATES:
+            outcome["waiting"] += row["n"]
+        else:
+            outcome["other"] += row["n"]
+    return {
+        "sent": sum(outcome.values()),
+        "outcome": outcome,
+        "by_refusal_reason": grouped(qs.filter(state=JobApplicationState.REFUSED), "refusal_reason"),
+    }
+
+
+# --- Labels -------------------------------------------------------------------------------
+
+
+def sender_label(category: str, prescriber_kind: str = "") -> str:
+    from itou.prescribers.enums import PrescriberOrganizationKind
+
+    label = SENDER_CATEGORIES.get(category, category)
+    if prescriber_kind:
+        label += (
+            f" — {PrescriberOrganizationKind(prescriber_kind).label}"
+            if prescriber_kind in PrescriberOrganizationKind.values
+            else f" — {prescriber_kind}"
+        )
+    return label
+
+
+def state_label(state: str) -> str:
+    return JobApplicationState(state).label if state in JobApplicationState.values else state
+
+
+def refusal_label(reason: str) -> str:
+    return RefusalReason(reason).label if reason in RefusalReason.values else (reason or "Non renseigné")
+
+
+__all__ = ["DELAY_METRICS", "FIGURES", "Filters", "Scope"]

@@ -1,0 +1,181 @@
+"""Aggregate tables of the steering figures (docs/statistiques.md).
+
+They are derived data: `itou.stats.refresh` fills them from the raw tables, either a few
+days at a time (the days that PostgreSQL triggers wrote in `DirtyDay`) or entirely
+(`manage.py stats_rebuild`). Nothing else writes them. Every count is a number of
+applications (or PASS IAE); every delay is a whole number of days.
+"""
+
+from django.db import models
+
+# The sender of an application as the steering figures see it (PILOTAGE.md, "origine").
+SENDER_CATEGORIES = {
+    "job_seeker": "Candidat (candidature autonome)",
+    "authorized": "Prescripteur habilité",
+    "orienteur": "Orienteur",
+    "employer": "Employeur (auto-prescription)",
+}
+
+DELAY_METRICS = {
+    "answer": "Délai entre la candidature et la première réponse",
+    "hire": "Délai entre la candidature et l'embauche",
+    "journey": "Délai entre la première orientation de la personne et son embauche",
+}
+
+
+class Row(models.Model):
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class DirtyDay(Row):
+    """The change log: a day (of application creation, Paris time) whose aggregates must
+    be computed again. Written by triggers on the raw tables, emptied by the refresh job.
+
+    Append-only, no unique key: a unique day would make every transaction that touches
+    today's applications wait for the others to commit (INSERT … ON CONFLICT waits on
+    an uncommitted duplicate). Duplicates cost nothing: the job reads distinct days."""
+
+    day = models.DateField()
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "jour à recalculer"
+
+
+class DirtyFlag(Row):
+    """A whole family of aggregates to compute again ("approvals": PASS IAE changed)."""
+
+    name = models.CharField(max_length=30)
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "agrégat à recalculer"
+
+
+class ApplicationDay(Row):
+    """Applications per day × department × employer kind × sender × state × refusal reason."""
+
+    day = models.DateField()
+    department = models.CharField(max_length=3, blank=True)
+    company_kind = models.CharField(max_length=6)
+    sender_category = models.CharField(max_length=12)
+    prescriber_kind = models.CharField(max_length=20, blank=True)
+    state = models.CharField(max_length=20)
+    refusal_reason = models.CharField(max_length=40, blank=True)
+    # Applications still NEW/PROCESSING/POSTPONED: how many of them are "waiting" is
+    # `count` when state is pending; kept as a state like the others.
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day"], name="stats_appday_day_idx"),
+            models.Index(fields=["department", "day"], name="stats_appday_dep_idx"),
+        ]
+
+
+class ApplicationOrgDay(Row):
+    """Applications per day × receiving employer × sending prescriber organization."""
+
+    day = models.DateField()
+    company_id = models.BigIntegerField()
+    prescriber_org_id = models.BigIntegerField(null=True)
+    sender_category = models.CharField(max_length=12)
+    prescriber_kind = models.CharField(max_length=20, blank=True)
+    state = models.CharField(max_length=20)
+    refusal_reason = models.CharField(max_length=40, blank=True)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["company_id", "day"], name="stats_apporg_company_idx"),
+            models.Index(
+                fields=["prescriber_org_id", "day"],
+                name="stats_apporg_prescriber_idx",
+                condition=models.Q(prescriber_org_id__isnull=False),
+            ),
+            models.Index(fields=["day"], name="stats_apporg_day_idx"),
+        ]
+
+
+class DelayDay(Row):
+    """Histogram of delays (in days) per day of the event that ends the delay (answer,
+    hire), by territory, employer kind and sender. `created_day` is the day of the
+    application, the key the refresh works by."""
+
+    created_day = models.DateField()
+    event_day = models.DateField()
+    metric = models.CharField(max_length=10)
+    department = models.CharField(max_length=3, blank=True)
+    company_kind = models.CharField(max_length=6)
+    sender_category = models.CharField(max_length=12)
+    prescriber_kind = models.CharField(max_length=20, blank=True)
+    days = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_day"], name="stats_delay_created_idx"),
+            models.Index(fields=["metric", "event_day"], name="stats_delay_event_idx"),
+            models.Index(fields=["department", "metric", "event_day"], name="stats_delay_dep_idx"),
+        ]
+
+
+class DelayOrg(Row):
+    """The same histogram per receiving employer and sending prescriber organization."""
+
+    created_day = models.DateField()
+    event_day = models.DateField()
+    metric = models.CharField(max_length=10)
+    company_id = models.BigIntegerField()
+    prescriber_org_id = models.BigIntegerField(null=True)
+    days = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_day"], name="stats_delayorg_created_idx"),
+            models.Index(fields=["company_id", "metric", "event_day"], name="stats_delayorg_company_idx"),
+            models.Index(
+                fields=["prescriber_org_id", "metric", "event_day"],
+                name="stats_delayorg_prescriber_idx",
+                condition=models.Q(prescriber_org_id__isnull=False),
+            ),
+        ]
+
+
+class HireDomainDay(Row):
+    """Hires (applications accepted now) per hire day × territory × employer kind × ROME
+    domain of the chosen job descriptions ("" : spontaneous application)."""
+
+    created_day = models.DateField()
+    event_day = models.DateField()
+    department = models.CharField(max_length=3, blank=True)
+    company_kind = models.CharField(max_length=6)
+    rome_domain = models.CharField(max_length=1, blank=True)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_day"], name="stats_hiredom_created_idx"),
+            models.Index(fields=["event_day"], name="stats_hiredom_event_idx"),
+        ]
+
+
+class ApprovalAggregate(Row):
+    """PASS IAE (not cancelled) per territory × employer kind × dates: the figures of a
+    given day (in force, ending soon) are sums over date ranges."""
+
+    department = models.CharField(max_length=3, blank=True)
+    company_kind = models.CharField(max_length=6, blank=True)
+    issued_day = models.DateField()
+    start_at = models.DateField()
+    end_at = models.DateField()
+    prolonged = models.BooleanField()
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["department", "end_at"], name="stats_approval_dep_idx")]

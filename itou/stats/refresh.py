@@ -1,0 +1,247 @@
+"""Fill the aggregate tables from the raw tables (docs/statistiques.md, « Fraîcheur »).
+
+One SQL text per aggregate, the same for the incremental refresh (a few days of
+application creation, read from the change log) and for the full rebuild: the figures
+cannot differ between the two ways. A day is recomputed whole (DELETE then INSERT …
+SELECT … GROUP BY), so running it twice changes nothing (idempotent).
+"""
+
+import datetime
+
+from django.db import connection, transaction
+
+# A lock number of our own: two refreshes never run at once (worker + command).
+ADVISORY_LOCK = 7_310_011
+
+PARIS_DAY = "(({ts}) AT TIME ZONE 'Europe/Paris')::date"
+
+# One row per application, with what every aggregate groups by. `{where}` restricts it
+# to the days refreshed (on created_at, so that the index serves) or is TRUE.
+APPLICATIONS = f"""
+SELECT
+    ja.id,
+    {PARIS_DAY.format(ts="ja.created_at")} AS day,
+    ja.created_at,
+    ja.job_seeker_id,
+    ja.state,
+    ja.refusal_reason,
+    ja.to_company_id AS company_id,
+    CASE WHEN ja.sender_kind = 'prescriber' THEN ja.sender_prescriber_organization_id END AS prescriber_org_id,
+    coalesce(com.department_id, '') AS department,
+    c.kind AS company_kind,
+    CASE
+        WHEN ja.sender_kind <> 'prescriber' THEN ja.sender_kind
+        WHEN po.authorization_status = 'VALIDATED' THEN 'authorized'
+        ELSE 'orienteur'
+    END AS sender_category,
+    CASE WHEN ja.sender_kind = 'prescriber' THEN coalesce(po.kind, '') ELSE '' END AS prescriber_kind
+FROM job_applications_jobapplication ja
+JOIN companies_company c ON c.id = ja.to_company_id
+LEFT JOIN geo_commune com ON com.code = c.commune_id
+LEFT JOIN prescribers_prescriberorganization po ON po.id = ja.sender_prescriber_organization_id
+WHERE {{where}}
+"""
+
+# The delays of each application: (metric, start, end). `answer`: creation → first
+# transition to accepted or refused; `hire`: creation → last transition to accepted, for
+# an application accepted now; `journey`: the job seeker's first application → that hire.
+EVENTS = """
+SELECT a.*, ev.metric, ev.end_at, ev.start_at
+FROM ({applications}) a
+CROSS JOIN LATERAL (
+    SELECT 'answer' AS metric, min(l.timestamp) AS end_at, a.created_at AS start_at
+    FROM job_applications_jobapplicationtransitionlog l
+    WHERE l.job_application_id = a.id AND l.to_state IN ('accepted', 'refused')
+    UNION ALL
+    SELECT 'hire', max(l.timestamp), a.created_at
+    FROM job_applications_jobapplicationtransitionlog l
+    WHERE a.state = 'accepted' AND l.job_application_id = a.id AND l.to_state = 'accepted'
+    UNION ALL
+    SELECT 'journey', max(l.timestamp), (
+        SELECT min(o.created_at) FROM job_applications_jobapplication o WHERE o.job_seeker_id = a.job_seeker_id
+    )
+    FROM job_applications_jobapplicationtransitionlog l
+    WHERE a.state = 'accepted' AND l.job_application_id = a.id AND l.to_state = 'accepted'
+) ev
+WHERE ev.end_at IS NOT NULL
+"""
+
+# The same delays for every application at once (full rebuild): one pass over the
+# transitions and one over the applications (hash joins), no index needed. Equivalent to
+# EVENTS (tests/stats/test_figures.py compares the incremental refresh with the rebuild).
+EVENTS_BULK = """
+SELECT a.*, ev.metric, ev.end_at, ev.start_at
+FROM ({applications}) a
+JOIN (
+    SELECT job_application_id,
+        min(timestamp) FILTER (WHERE to_state IN ('accepted', 'refused')) AS answered_at,
+        max(timestamp) FILTER (WHERE to_state = 'accepted') AS accepted_at
+    FROM job_applications_jobapplicationtransitionlog
+    GROUP BY job_application_id
+) l ON l.job_application_id = a.id
+JOIN (
+    SELECT job_seeker_id, min(created_at) AS first_at FROM job_applications_jobapplication GROUP BY job_seeker_id
+) f ON f.job_seeker_id = a.job_seeker_id
+CROSS JOIN LATERAL (
+    VALUES
+        ('answer', l.answered_at, a.created_at),
+        ('hire', CASE WHEN a.state = 'accepted' THEN l.accepted_at END, a.created_at),
+        ('journey', CASE WHEN a.state = 'accepted' THEN l.accepted_at END, f.first_at)
+) ev (metric, end_at, start_at)
+WHERE ev.end_at IS NOT NULL
+"""
+
+DAYS = "greatest(0, floor(extract(epoch FROM (e.end_at - e.start_at)) / 86400))::int"
+
+STATEMENTS = {
+    "stats_applicationday": (
+        "day",
+        """
+        INSERT INTO stats_applicationday
+            (day, department, company_kind, sender_category, prescriber_kind, state, refusal_reason, count)
+        SELECT day, department, company_kind, sender_category, prescriber_kind, state, refusal_reason, count(*)
+        FROM ({applications}) a
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+        """,
+    ),
+    "stats_applicationorgday": (
+        "day",
+        """
+        INSERT INTO stats_applicationorgday
+            (day, company_id, prescriber_org_id, sender_category, prescriber_kind, state, refusal_reason, count)
+        SELECT day, company_id, prescriber_org_id, sender_category, prescriber_kind, state, refusal_reason, count(*)
+        FROM ({applications}) a
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+        """,
+    ),
+    "stats_delayday": (
+        "created_day",
+        f"""
+        INSERT INTO stats_delayday
+            (created_day, event_day, metric, department, company_kind, sender_category, prescriber_kind, days, count)
+        SELECT e.day, {PARIS_DAY.format(ts="e.end_at")}, e.metric, e.department, e.company_kind,
+            e.sender_category, e.prescriber_kind, {DAYS}, count(*)
+        FROM ({{events}}) e
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+        """,
+    ),
+    "stats_delayorg": (
+        "created_day",
+        f"""
+        INSERT INTO stats_delayorg (created_day, event_day, metric, company_id, prescriber_org_id, days, count)
+        SELECT e.day, {PARIS_DAY.format(ts="e.end_at")}, e.metric, e.company_id, e.prescriber_org_id, {DAYS}, count(*)
+        FROM ({{events}}) e
+        GROUP BY 1, 2, 3, 4, 5, 6
+        """,
+    ),
+    "stats_hiredomainday": (
+        "created_day",
+        f"""
+        INSERT INTO stats_hiredomainday (created_day, event_day, department, company_kind, rome_domain, count)
+        SELECT day, event_day, department, company_kind, rome_domain, count(*)
+        FROM (
+            SELECT DISTINCT e.id, e.day, {PARIS_DAY.format(ts="e.end_at")} AS event_day, e.department,
+                e.company_kind, coalesce(jd.rome_domain_id, '') AS rome_domain
+            FROM ({{events}}) e
+            LEFT JOIN job_applications_jobapplication_selected_jobs sj ON sj.jobapplication_id = e.id
+            LEFT JOIN companies_jobdescription jd ON jd.id = sj.jobdescription_id
+            WHERE e.metric = 'hire'
+        ) h
+        GROUP BY 1, 2, 3, 4, 5
+        """,
+    ),
+}
+
+APPROVALS = f"""
+INSERT INTO stats_approvalaggregate (department, company_kind, issued_day, start_at, end_at, prolonged, count)
+SELECT coalesce(com.department_id, ''), coalesce(c.kind, ''), {PARIS_DAY.format(ts="a.created_at")},
+    a.start_at, a.end_at, p.approval_id IS NOT NULL, count(*)
+FROM approvals_approval a
+LEFT JOIN (
+    SELECT DISTINCT ON (approval_id) approval_id, company_id FROM approvals_approvalhire
+    ORDER BY approval_id, cancelled_at IS NOT NULL, created_at, id
+) h ON h.approval_id = a.id
+LEFT JOIN companies_company c ON c.id = h.company_id
+LEFT JOIN geo_commune com ON com.code = c.commune_id
+LEFT JOIN (SELECT DISTINCT approval_id FROM approvals_prolongation) p ON p.approval_id = a.id
+WHERE a.cancelled_at IS NULL
+GROUP BY 1, 2, 3, 4, 5, 6
+"""
+
+
+def _sql(template: str, where: str) -> str:
+    applications = APPLICATIONS.format(where=where)
+    return template.format(applications=applications, events=EVENTS.format(applications=applications))
+
+
+def _paris_day_range(day: datetime.date) -> tuple[str, str]:
+    return (
+        f"{day.isoformat()} 00:00:00 Europe/Paris",
+        f"{(day + datetime.timedelta(days=1)).isoformat()} 00:00:00 Europe/Paris",
+    )
+
+
+def refresh_days(days) -> None:
+    """Recompute every per-day aggregate of these days of application creation."""
+    with connection.cursor() as cursor:
+        for day in sorted(set(days)):
+            start, end = _paris_day_range(day)
+            where = "ja.created_at >= %(start)s::timestamptz AND ja.created_at < %(end)s::timestamptz"
+            for table, (day_column, template) in STATEMENTS.items():
+                cursor.execute(f"DELETE FROM {table} WHERE {day_column} = %(day)s", {"day": day})
+                cursor.execute(_sql(template, where), {"start": start, "end": end})
+
+
+def refresh_approvals() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM stats_approvalaggregate")
+        cursor.execute(APPROVALS)
+
+
+@transaction.atomic
+def refresh_pending() -> dict:
+    """The refresh job: the days and flags of the change log, then nothing left in it.
+
+    DELETE … RETURNING takes the log rows this transaction sees; a change committed after
+    that stays in the log for the next run (never lost, at worst computed twice)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
+        cursor.execute("DELETE FROM stats_dirtyday RETURNING day")
+        days = {row[0] for row in cursor.fetchall()}
+        cursor.execute("DELETE FROM stats_dirtyflag RETURNING name")
+        flags = {row[0] for row in cursor.fetchall()}
+    refresh_days(days)
+    if "approvals" in flags:
+        refresh_approvals()
+    return {"days": len(days), "approvals": "approvals" in flags}
+
+
+AGGREGATE_TABLES = [*STATEMENTS, "stats_approvalaggregate"]
+LOG_TABLES = ["stats_dirtyday", "stats_dirtyflag"]
+
+
+def rebuild_statements() -> list[str]:
+    """The SQL of a full rebuild, for any cursor (Django's, or the France-scale dataset
+    generator's psycopg connection, bench/dataset.py). To run in one transaction."""
+    applications = APPLICATIONS.format(where="TRUE")
+    statements = [
+        f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})",
+        f"TRUNCATE {', '.join(AGGREGATE_TABLES + LOG_TABLES)}",
+        # The delays of every application, computed once for the three tables that need them.
+        f"CREATE TEMPORARY TABLE stats_events ON COMMIT DROP AS {EVENTS_BULK.format(applications=applications)}",
+    ]
+    for _table, (_day_column, template) in STATEMENTS.items():
+        statements.append(template.format(applications=applications, events="SELECT * FROM stats_events"))
+    statements.append(APPROVALS)
+    statements.append("DROP TABLE stats_events")
+    statements += [f"ANALYZE {table}" for table in AGGREGATE_TABLES]
+    return statements
+
+
+@transaction.atomic
+def rebuild() -> None:
+    """Everything from scratch (idempotent): empty the aggregates and the change log, then
+    one INSERT … SELECT per table over all the raw rows."""
+    with connection.cursor() as cursor:
+        for statement in rebuild_statements():
+            cursor.execute(statement)

@@ -1,0 +1,243 @@
+"""The figures of the aggregate tables equal a direct count on the raw tables."""
+
+import datetime
+import math
+
+import pytest
+import time_machine
+from django.db import connection
+from django.db.models import Min
+from django.utils import timezone
+
+from itou.approvals.models import Approval, Suspension
+from itou.job_applications import services
+from itou.job_applications.enums import JobApplicationState, SenderKind
+from itou.job_applications.models import JobApplication, JobApplicationTransitionLog
+from itou.job_applications.workflow import PENDING_STATES
+from itou.prescribers.enums import PrescriberAuthorizationStatus
+from itou.stats import figures, refresh
+from itou.stats.figures import Filters, Scope
+from itou.stats.models import ApplicationDay, DirtyDay, DirtyFlag
+from tests.job_applications.factories import JobApplicationFactory, employer_of
+from tests.stats.dataset import NOW, make_world
+
+AGGREGATE_TABLES = [
+    "stats_applicationday",
+    "stats_applicationorgday",
+    "stats_delayday",
+    "stats_delayorg",
+    "stats_hiredomainday",
+    "stats_approvalaggregate",
+]
+
+
+@pytest.fixture
+def world():
+    with time_machine.travel(NOW, tick=False):
+        yield make_world()
+
+
+def snapshot():
+    result = {}
+    with connection.cursor() as cursor:
+        for table in AGGREGATE_TABLES:
+            cursor.execute(f"SELECT * FROM {table}")
+            result[table] = sorted((tuple(row[1:]) for row in cursor.fetchall()), key=repr)  # without the id
+    return result
+
+
+def paris_day(ts):
+    return timezone.localtime(ts).date()
+
+
+def department_of(company):
+    return company.commune.department_id if company.commune_id else ""
+
+
+def sender_category(ja):
+    if ja.sender_kind != SenderKind.PRESCRIBER:
+        return ja.sender_kind
+    org = ja.sender_prescriber_organization
+    return "authorized" if org.authorization_status == PrescriberAuthorizationStatus.VALIDATED else "orienteur"
+
+
+def raw_applications(start, end, department=None):
+    qs = JobApplication.objects.select_related("to_company__commune", "sender_prescriber_organization")
+    return [
+        ja
+        for ja in qs
+        if start <= paris_day(ja.created_at) <= end
+        and (department is None or department_of(ja.to_company) == department)
+    ]
+
+
+def percentile_disc(values, p):
+    values = sorted(values)
+    return values[math.ceil(p * len(values)) - 1]
+
+
+def raw_delays(metric, start, end, department=None):
+    """Delays in whole days computed straight from the transition log."""
+    first_application = dict(
+        JobApplication.objects.values("job_seeker_id").annotate(m=Min("created_at")).values_list("job_seeker_id", "m")
+    )
+    result = []
+    for ja in raw_applications(datetime.date.min, datetime.date.max, department):
+        logs = list(JobApplicationTransitionLog.objects.filter(job_application=ja))
+        if metric == "answer":
+            ends = [log.timestamp for log in logs if log.to_state in ("accepted", "refused")]
+            end_at, start_at = (min(ends) if ends else None), ja.created_at
+        else:
+            ends = [log.timestamp for log in logs if log.to_state == "accepted"]
+            end_at = max(ends) if ends and ja.state == JobApplicationState.ACCEPTED else None
+            start_at = ja.created_at if metric == "hire" else first_application[ja.job_seeker_id]
+        if end_at is None or not (start <= paris_day(end_at) <= end):
+            continue
+        result.append(max(0, math.floor((end_at - start_at).total_seconds() / 86400)))
+    return result
+
+
+@pytest.mark.parametrize("department", [None, "69", "59"])
+def test_application_figures_equal_raw_counts(world, department):
+    with time_machine.travel(NOW, tick=False):
+        refresh.rebuild()
+        start, end = datetime.date(2026, 3, 1), datetime.date(2026, 5, 31)
+        scope = Scope("test", departments=None if department is None else (department,))
+        data = figures.application_figures(scope, Filters(start, end))
+        raw = raw_applications(start, end, department)
+        assert data["received"] == len(raw) > 10
+        assert {r["state"]: r["n"] for r in data["by_state"]} == {
+            s: sum(1 for ja in raw if ja.state == s) for s in {ja.state for ja in raw}
+        }
+        by_sender = {}
+        for ja in raw:
+            key = (
+                sender_category(ja),
+                ja.sender_prescriber_organization.kind if ja.sender_kind == "prescriber" else "",
+            )
+            by_sender[key] = by_sender.get(key, 0) + 1
+        assert {(r["sender_category"], r["prescriber_kind"]): r["n"] for r in data["by_sender"]} == by_sender
+        refused = [ja for ja in raw if ja.state == "refused"]
+        assert sum(r["n"] for r in data["by_refusal_reason"]) == len(refused)
+        assert data["self_prescribed"] == sum(1 for ja in raw if ja.sender_kind == "employer")
+        waiting = [
+            ja
+            for ja in raw_applications(datetime.date.min, datetime.date.max, department)
+            if ja.state in PENDING_STATES
+            and paris_day(ja.created_at) < timezone.localdate() - datetime.timedelta(days=30)
+        ]
+        assert figures.waiting_count(scope, Filters(start, end)) == len(waiting)
+
+
+@pytest.mark.parametrize("metric", ["answer", "hire", "journey"])
+@pytest.mark.parametrize("department", [None, "69"])
+def test_delay_percentiles_equal_raw(world, metric, department):
+    with time_machine.travel(NOW, tick=False):
+        refresh.rebuild()
+        start, end = datetime.date(2026, 2, 1), datetime.date(2026, 6, 15)
+        scope = Scope("test", departments=None if department is None else (department,))
+        data = figures.delay_figures(scope, Filters(start, end), metric, "company_kind")
+        raw = raw_delays(metric, start, end, department)
+        assert len(raw) >= 5
+        assert data["overall"]["n"] == len(raw)
+        assert data["overall"]["median"] == percentile_disc(raw, 0.5)
+        assert data["overall"]["p90"] == percentile_disc(raw, 0.9)
+        assert sum(row["n"] for row in data["company_kind"]) == len(raw)
+
+
+def test_org_scope_equals_raw(world):
+    with time_machine.travel(NOW, tick=False):
+        refresh.rebuild()
+        start, end = datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)
+        ids = (world.aci.pk, world.antenne.pk)
+        data = figures.application_figures(Scope("aci", company_ids=ids, suppress_small=False), Filters(start, end))
+        assert data["received"] == JobApplication.objects.filter(to_company_id__in=ids).count()
+        sent = figures.orientation_figures(Scope("ft", prescriber_org_id=world.ft.pk), Filters(start, end))
+        mine = JobApplication.objects.filter(sender_prescriber_organization=world.ft)
+        assert sent["sent"] == mine.count()
+        assert sent["outcome"]["accepted"] == mine.filter(state="accepted").count()
+        assert sent["outcome"]["waiting"] == mine.filter(state__in=PENDING_STATES).count()
+        delays = figures.delay_figures(Scope("aci", company_ids=ids), Filters(start, end), "answer")
+        answered = (
+            JobApplicationTransitionLog.objects.filter(
+                job_application__to_company_id__in=ids, to_state__in=["accepted", "refused"]
+            )
+            .values("job_application")
+            .distinct()
+            .count()
+        )
+        assert (delays["overall"] or {"n": 0})["n"] == answered
+
+
+def test_hires_and_approvals_equal_raw(world):
+    with time_machine.travel(NOW, tick=False):
+        refresh.rebuild()
+        today = timezone.localdate()
+        start, end = datetime.date(2026, 1, 1), today
+        hires = figures.hire_figures(Scope("fr"), Filters(start, end))
+        assert hires["hires"] == len(raw_delays("hire", start, end))
+        assert sum(r["n"] for r in hires["by_company_kind"]) == hires["hires"]
+        accepted = JobApplication.objects.filter(state="accepted")
+        spontaneous = sum(1 for ja in accepted if not ja.selected_jobs.exists())
+        assert {r["rome_domain"]: r["n"] for r in hires["by_domain"]}.get("", 0) == spontaneous
+
+        data = figures.approval_figures(Scope("fr"), Filters(start, end))
+        live = Approval.objects.filter(cancelled_at__isnull=True)
+        in_force = live.filter(start_at__lte=today, end_at__gte=today)
+        assert data["in_force"] == in_force.count() > 0
+        assert data["prolonged"] == in_force.filter(prolongations__isnull=False).distinct().count() > 0
+        assert data["ending_soon"] == in_force.filter(end_at__lt=figures._add_months(today, 3)).count()
+        assert data["issued"] == sum(1 for a in live if start <= paris_day(a.created_at) <= end)
+        suspended = Suspension.objects.filter(start_at__lte=today, end_at__gte=today, approval__cancelled_at=None)
+        assert data["suspended"] == suspended.values("approval").distinct().count() > 0
+
+
+def test_triggers_log_changes_and_refresh_equals_rebuild(world):
+    with time_machine.travel(NOW, tick=False):
+        refresh.rebuild()
+        assert not DirtyDay.objects.exists()
+        # Changes through the services, and others straight in the tables.
+        ja = JobApplication.objects.filter(state="new", to_company__kind="EI").first() or JobApplicationFactory(
+            to_company=world.companies[2]
+        )
+        services.job_application_refuse(
+            acting_user=employer_of(ja),
+            job_application=ja,
+            refusal_reason="lacking_skills",
+            share_reason_with_job_seeker=True,
+            answer="Désolé.",
+        )
+        new = JobApplicationFactory(to_company=world.aci, sent_by_prescriber=True)
+        assert DirtyDay.objects.filter(day=paris_day(new.created_at)).exists()
+        world.prescribers[2].authorization_status = PrescriberAuthorizationStatus.VALIDATED
+        world.prescribers[2].save()
+        world.companies[5].commune = world.lille
+        world.companies[5].save()
+        Approval.objects.filter(pk=Approval.objects.first().pk).update(cancelled_at=NOW)
+        assert DirtyFlag.objects.filter(name="approvals").exists()
+        JobApplication.objects.filter(pk=world.applications[0].pk).delete()
+
+        result = refresh.refresh_pending()
+        assert result["days"] > 3 and result["approvals"]
+        assert not DirtyDay.objects.exists()
+        incremental = snapshot()
+        refresh.rebuild()
+        assert snapshot() == incremental
+        refresh.rebuild()  # idempotent
+        assert snapshot() == incremental
+        assert ApplicationDay.objects.exists()
+
+
+def test_refresh_task_is_periodic():
+    from procrastinate.contrib.django import app
+
+    assert "stats_refresh" in app.tasks
+    assert any(p.task.name == "stats_refresh" for p in app.periodic_registry.periodic_tasks.values())
+
+
+def test_docs_define_every_figure():
+    from pathlib import Path
+
+    text = Path(__file__).resolve().parents[2].joinpath("docs", "statistiques.md").read_text()
+    for figure in figures.FIGURES.values():
+        assert f"| **{figure.label}** (`{figure.key}`) | {figure.definition} |" in text, figure.key
