@@ -20,7 +20,6 @@ import logging
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
@@ -31,6 +30,7 @@ from django.utils import timezone
 from itou.audit.models import Anonymization, RetentionNotice
 from itou.job_applications.enums import JobApplicationState
 from itou.job_applications.models import JobApplication, JobApplicationComment
+from itou.notifications.emails import Button, send_text_email
 from itou.users.enums import UserKind
 from itou.users.models import JobSeekerProfile, User
 
@@ -105,9 +105,13 @@ def _warn(user, *, now) -> None:
         "login_url": settings.SITE_URL + reverse("account_login"),
         "anonymized_on": (now + RETENTION_NOTICE_PERIOD).date(),
     }
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + "Votre compte sera bientôt supprimé"
     body = render_to_string("audit/emails/retention_notice.txt", context)
-    EmailMessage(subject=subject, body=body, to=[user.email]).send()
+    send_text_email(
+        subject="Votre compte sera bientôt supprimé",
+        text=body,
+        to=user.email,
+        button=Button("Me connecter pour garder mon compte", context["login_url"]),
+    )
 
 
 @transaction.atomic

@@ -6,9 +6,7 @@ import dataclasses
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from itou.approvals.models import Approval
@@ -19,6 +17,7 @@ from itou.audit.services import access_log_record
 from itou.backoffice.models import StaffAction, StaffActionKind
 from itou.eligibility.models import EligibilityDiagnosis, GEIQEligibilityDiagnosis
 from itou.job_applications.models import JobApplication
+from itou.notifications.emails import send_email
 from itou.users.enums import UserKind
 from itou.users.models import JobSeekerProfile, User
 from itou.utils.staff_roles import StaffRole, staff_has_role
@@ -38,12 +37,7 @@ def _locked(user) -> User:
 
 
 def _notify(template: str, to: str, context: dict) -> None:
-    subject = (
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-        + render_to_string(f"backoffice/emails/{template}_subject.txt", context).strip()
-    )
-    body = render_to_string(f"backoffice/emails/{template}_message.txt", context)
-    EmailMessage(subject=subject, body=body, to=[to]).send()
+    send_email(f"backoffice/emails/{template}", to=to, context=context)
 
 
 @transaction.atomic

@@ -74,10 +74,10 @@ class AccountAdapter(DefaultAccountAdapter):
         }
 
     def send_account_already_exists_mail(self, email: str) -> None:
-        self.send_mail("account/email/account_already_exists", email, self._enumeration_mail_context())
+        self.render_mail("account/email/account_already_exists", email, self._enumeration_mail_context()).send()
 
     def send_nir_already_used_mail(self, email: str) -> None:
-        self.send_mail("account/email/nir_already_used", email, self._enumeration_mail_context())
+        self.render_mail("account/email/nir_already_used", email, self._enumeration_mail_context()).send()
 
     def save_user(self, request, user, form, commit=True):
         """Self-signup creates job seekers; user and profile are saved together or not at all."""
