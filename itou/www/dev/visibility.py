@@ -33,6 +33,18 @@ def remember_address(request, email: str) -> None:
         request._demo_mailbox_addresses = [*addresses, email][-MAX_ADDRESSES:]
 
 
+def remember_address_without_account(request, email: str) -> None:
+    """An email went, at this visitor's request, to an address that has no account (an
+    invitation, a structure's signup link): show it here too. Never an existing
+    account's address, whose login codes and reset links belong to someone else."""
+    if not settings.DEV_MAILBOX_ENABLED or not email:
+        return
+    from itou.users.models import User
+
+    if not User.objects.filter(email__iexact=_normalize(email)).exists():
+        remember_address(request, email)
+
+
 def own_addresses(request) -> list[str]:
     if not hasattr(request, "_demo_mailbox_addresses"):
         try:

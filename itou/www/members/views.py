@@ -15,8 +15,7 @@ from django.views.decorators.http import require_POST
 from itou.invitations import perms, services
 from itou.invitations.models import INVITATION_VALIDITY, Invitation, JoinRequest
 from itou.invitations.organizations import display_name, kind_of, memberships_of
-from itou.users.models import User
-from itou.www.dev.visibility import remember_address
+from itou.www.dev.visibility import remember_address_without_account
 from itou.www.members.forms import InvitationForm
 
 # 403 (not 404): the member knows their organization exists; they are told why and whom to ask.
@@ -102,9 +101,7 @@ def invite(request):
         except services.ActionError as error:
             form.add_error("email", error.message)
         else:
-            if not User.objects.filter(email__iexact=invitation.email).exists():
-                # Demo mailbox: the inviter may read the invitation sent to a new address.
-                remember_address(request, invitation.email)
+            remember_address_without_account(request, invitation.email)  # demo mailbox
             messages.success(
                 request,
                 f"Invitation envoyée à {invitation.email}. Le lien est valable {INVITATION_VALIDITY.days} jours ; "

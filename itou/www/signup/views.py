@@ -32,6 +32,7 @@ from itou.prescribers.services import (
     prescriber_organizations_for_siret,
 )
 from itou.sirene.client import lookup_siret
+from itou.www.dev.visibility import remember_address_without_account
 from itou.www.signup.pro_forms import (
     EmployerSupportForm,
     PrescriberOrganizationForm,
@@ -101,10 +102,11 @@ def employer_send_link(request, company_pk):
         Company.objects.active().filter(kind__in=EMPLOYER_SIGNUP_KINDS).select_related("parent"), pk=company_pk
     )
     try:
-        company_signup_link_send(company=company)
+        link = company_signup_link_send(company=company)
     except ActionError as error:
         messages.warning(request, error.message)
         return redirect(f"{reverse('signup:employer_siret')}?{urlencode({'siret': company.siret})}")
+    remember_address_without_account(request, link.email)  # demo mailbox
     request.session[LINK_SENT_SESSION_KEY] = company.pk
     return redirect("signup:employer_link_sent")
 
