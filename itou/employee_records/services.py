@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from itou.asp import refs
 from itou.companies.enums import CompanyKind, CompanySource
+from itou.eligibility.queries import get_valid_diagnosis
 from itou.employee_records import workflow
 from itou.employee_records.enums import NotificationStatus, Status
 from itou.employee_records.models import EDITABLE_STATUSES, EmployeeRecord, UpdateNotification
@@ -124,8 +125,6 @@ def parse_address_line(line: str) -> dict:
 
 
 def _prefill(record, job_application) -> None:
-    from itou.approvals.services import get_valid_diagnosis_for_hire
-
     job_seeker = job_application.job_seeker
     record.last_name = job_seeker.last_name
     record.first_name = job_seeker.first_name
@@ -157,7 +156,10 @@ def _prefill(record, job_application) -> None:
                 record.birth_country_id = "100"
                 record.birth_commune_code = commune.code
                 record.birth_commune_name = commune.name
-    diagnosis = get_valid_diagnosis_for_hire(job_application)
+    # The diagnosis the hire relied on (linked at acceptance), else the one in force now.
+    diagnosis = job_application.eligibility_diagnosis or get_valid_diagnosis(
+        job_seeker=job_application.job_seeker, for_company=job_application.to_company
+    )
     if diagnosis is not None:
         kinds = {criterion.kind for criterion in diagnosis.administrative_criteria.all()}
         if "RSA" in kinds:
@@ -301,13 +303,31 @@ def disable_for_cancelled_approval(approval) -> int:
     return count
 
 
+TO_CREATE_KEY = "__to_create__"
+
+
 def counters(company) -> dict:
     """Dashboard and list counters: records by status, plus hires without a record."""
-    rows = EmployeeRecord.objects.for_company(company).values("status").annotate(total=models.Count("pk")).order_by()
+    # One query: the records by status, and (UNION ALL) the hires still without a record.
+    to_create = (
+        hires_without_record(company)
+        .order_by()
+        .annotate(status=models.Value(TO_CREATE_KEY, output_field=models.CharField()))
+        .values("status")
+        .annotate(total=models.Count("pk"))
+    )
+    rows = (
+        EmployeeRecord.objects.for_company(company)
+        .order_by()
+        .values("status")
+        .annotate(total=models.Count("pk"))
+        .union(to_create, all=True)
+    )
     by_status = {row["status"]: row["total"] for row in rows}
+    to_create_count = by_status.pop(TO_CREATE_KEY, 0)
     return {
         "by_status": by_status,
-        "to_create": hires_without_record(company).count(),
+        "to_create": to_create_count,
         "new": by_status.get(Status.NEW, 0),
         "rejected": by_status.get(Status.REJECTED, 0),
     }

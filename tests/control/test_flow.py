@@ -15,7 +15,7 @@ from tests.approvals.factories import member_of
 from tests.companies.factories import CompanyFactory
 from tests.control.factories import drawn_campaign, pdf_file
 from tests.eligibility.factories import criteria
-from tests.helpers import run_pending_jobs
+from tests.helpers import EMAIL_SUBJECT_PREFIX, run_pending_jobs
 from tests.institutions.factories import DepartmentFactory, InstitutionFactory, RegionFactory
 
 AMICABLE = datetime.datetime(2026, 6, 15, 10, tzinfo=datetime.UTC)
@@ -37,7 +37,13 @@ def world(commit):
 
 def subjects(user):
     run_pending_jobs()
-    return list(SentEmail.objects.filter(to__contains=[user.email]).order_by("pk").values_list("subject", flat=True))
+    # Without the service name every email's subject starts with (itou.notifications.emails).
+    return [
+        subject.removeprefix(EMAIL_SUBJECT_PREFIX)
+        for subject in SentEmail.objects.filter(to__contains=[user.email])
+        .order_by("pk")
+        .values_list("subject", flat=True)
+    ]
 
 
 def _reload(siae):

@@ -11,7 +11,7 @@ from itou.notifications.models import SentEmail
 from tests.approvals.factories import member_of
 from tests.companies.factories import CompanyFactory, login_as_staff
 from tests.control.factories import PERIOD_END, PERIOD_START, drawn_campaign, self_prescribed_hire
-from tests.helpers import run_pending_jobs
+from tests.helpers import EMAIL_SUBJECT_PREFIX, run_pending_jobs
 from tests.institutions.factories import InstitutionFactory
 
 NOW = datetime.datetime(2026, 5, 15, 10, tzinfo=datetime.UTC)
@@ -42,7 +42,8 @@ def test_staff_creates_campaigns_and_runs_the_draw_job(client, django_capture_on
     run_pending_jobs()
     assert SentEmail.objects.filter(
         to=[member_of(ddets).email],
-        subject="Lancement du contrôle a posteriori : Vous disposez de 4 semaines pour sélectionner votre échantillon.",
+        subject=EMAIL_SUBJECT_PREFIX
+        + "Lancement du contrôle a posteriori : Vous disposez de 4 semaines pour sélectionner votre échantillon.",
     ).exists()
     # Again: nothing new.
     response = client.post(url, data, follow=True)
@@ -97,7 +98,12 @@ def test_first_reminder_after_30_days(days, sent, django_capture_on_commit_callb
         assert tasks.send_reminders()["siae"] == sent
         assert tasks.send_reminders()["siae"] == 0  # once
     run_pending_jobs()
-    assert SentEmail.objects.filter(subject__startswith="Contrôle a posteriori des auto-prescriptions").count() == sent
+    assert (
+        SentEmail.objects.filter(
+            subject__startswith=EMAIL_SUBJECT_PREFIX + "Contrôle a posteriori des auto-prescriptions"
+        ).count()
+        == sent
+    )
 
 
 def test_weekly_ddets_reminder_while_frozen(client, django_capture_on_commit_callbacks):
@@ -122,6 +128,6 @@ def test_weekly_ddets_reminder_while_frozen(client, django_capture_on_commit_cal
         assert tasks.send_reminders()["ddets"] == 1
         assert tasks.send_reminders()["ddets"] == 0
     run_pending_jobs()
-    subjects = set(SentEmail.objects.values_list("subject", flat=True))
+    subjects = {s.removeprefix(EMAIL_SUBJECT_PREFIX) for s in SentEmail.objects.values_list("subject", flat=True)}
     assert "[Contrôle a posteriori] Contrôle des justificatifs à réaliser avant la clôture de phase" in subjects
     assert "[Contrôle a posteriori] Rappel : Contrôle des justificatifs à finaliser" in subjects

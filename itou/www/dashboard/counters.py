@@ -153,20 +153,27 @@ def _approval_counters(company, today) -> list[Counter]:
     suspension_window = Q(
         suspensions__end_at__gte=today, suspensions__end_at__lte=today + datetime.timedelta(days=SUSPENSION_ENDING_DAYS)
     )
+    answered_since = timezone.now() - datetime.timedelta(days=PROLONGATION_ANSWERED_DAYS)
+    # One query: the PASS IAE of the company, with their suspensions and this company's
+    # prolongation requests joined (each figure counts distinct PASS IAE).
+    own_request = Q(prolongation_requests__company=company)
     figures = company_approvals.aggregate(
         expiring=Count("pk", distinct=True, filter=Q(end_at__gte=today, end_at__lt=today + EXPIRES_SOON)),
         suspensions_ending=Count("pk", distinct=True, filter=suspension_window),
-    )
-    answered_since = timezone.now() - datetime.timedelta(days=PROLONGATION_ANSWERED_DAYS)
-    requests = ProlongationRequest.objects.filter(company=company, approval__in=company_approvals).aggregate(
-        pending=Count("approval", distinct=True, filter=Q(status=ProlongationRequestStatus.PENDING)),
-        answered=Count(
-            "approval",
+        pending=Count(
+            "pk",
             distinct=True,
-            filter=Q(status__in=[ProlongationRequestStatus.GRANTED, ProlongationRequestStatus.DENIED])
-            & Q(processed_at__gte=answered_since),
+            filter=own_request & Q(prolongation_requests__status=ProlongationRequestStatus.PENDING),
+        ),
+        answered=Count(
+            "pk",
+            distinct=True,
+            filter=own_request
+            & Q(prolongation_requests__status__in=[ProlongationRequestStatus.GRANTED, ProlongationRequestStatus.DENIED])
+            & Q(prolongation_requests__processed_at__gte=answered_since),
         ),
     )
+    requests = figures
     approvals = "approvals:company_list"
     return [
         Counter(

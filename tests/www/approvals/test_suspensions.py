@@ -141,11 +141,12 @@ def test_other_employer_teammate_previous_employer_and_prescriber(client, suspen
     login(client, member_of(organization), organization)
     for url in urls(approval, suspension).values():
         assert client.post(url, {"end_at": days_from_today(29).isoformat()}).status_code == 404
-    # The previous employer, once someone else hired the person (recorded directly): 404.
+    # The previous employer, once someone else hired the person (recorded directly): it knows
+    # the PASS IAE, so a 403 page says why (only the last employer acts on it).
     hire(approval, start_at=days_from_today(0))
     login(client, member_of(company), company)
     for url in urls(approval, suspension).values():
-        assert client.post(url, {"end_at": days_from_today(29).isoformat()}).status_code == 404
+        assert client.post(url, {"end_at": days_from_today(29).isoformat()}).status_code == 403
     suspension.refresh_from_db()
     assert suspension.end_at == days_from_today(19)  # nothing changed
 
@@ -183,8 +184,9 @@ def test_an_older_pass_is_read_only_in_services_and_screens(client):
     response = client.get(reverse("approvals:detail", args=[old.pk]))
     assert "n'est plus le dernier PASS IAE" in response.text
     assert "Suspendre le PASS IAE" not in response.text and "Prolonger le PASS IAE" not in response.text
-    assert client.get(reverse("approvals:suspend", args=[old.pk])).status_code == 404
-    assert client.get(reverse("approvals:prolong", args=[old.pk])).status_code == 404
+    # The employer knows this PASS IAE: a 403 page says why (only the latest PASS can change).
+    assert client.get(reverse("approvals:suspend", args=[old.pk])).status_code == 403
+    assert client.get(reverse("approvals:prolong", args=[old.pk])).status_code == 403
     # The latest one is not.
     response = client.get(reverse("approvals:detail", args=[newer.pk]))
     assert "Suspendre le PASS IAE" in response.text
