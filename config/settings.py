@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "itou.job_applications",
     "itou.notifications",
     "itou.approvals",
+    "itou.exchanges",
     "itou.demo",
     # Screens
     "itou.www.home",

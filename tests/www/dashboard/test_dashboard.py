@@ -40,7 +40,7 @@ def test_professional_dashboard_lists_organizations_in_constant_queries(client, 
     PrescriberOrganizationFactory(name="Association Relais", with_member=pro)
     InstitutionFactory(with_member=pro)
     CompanyFactory(name="Structure d'un autre")  # not a member
-    with django_assert_max_num_queries(12) as first:
+    with django_assert_max_num_queries(13) as first:  # + the unread messages card
         html = client.get(DASHBOARD_URL).content.decode()
     assert "Les Jardins du Rhône" in html
     assert "Association Relais" in html
