@@ -24,6 +24,7 @@ from itou.companies.enums import SIAE_KINDS, CompanyKind, CompanySource
 from itou.companies.job_descriptions import job_descriptions_load_demo
 from itou.companies.models import Company, CompanyMembership
 from itou.eligibility.demo import load_demo_eligibility_diagnoses
+from itou.exchanges.demo import load_demo_exchanges
 from itou.geo.models import Commune, Department
 from itou.institutions.enums import InstitutionKind
 from itou.institutions.models import Institution, InstitutionMembership
@@ -764,6 +765,7 @@ def load_demo(*, reset_passwords: bool = False) -> DemoSummary:
     summary.tally("diagnostics d'éligibilité").created += load_demo_eligibility_diagnoses()
     summary.tally("candidatures").created += load_demo_job_applications()
     summary.tally("PASS IAE").created += load_demo_approvals()
+    summary.tally("messages sur les candidatures").created += load_demo_exchanges()
     return summary
 
 
