@@ -102,7 +102,6 @@ def post_message(request, pk):
             "detail_url": detail_url,
             "role": role,
         },
-        status=400,
     )
 
 

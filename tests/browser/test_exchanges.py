@@ -1,0 +1,75 @@
+"""A prescriber writes to an ACI about an application, the ACI answers, both see it (axe: 0 violations)."""
+
+import re
+
+from playwright.sync_api import expect
+
+from itou.companies.enums import CompanyKind
+from itou.exchanges.models import ApplicationMessage
+from tests.browser.test_process_application import log_in, log_out
+from tests.companies.factories import CompanyFactory
+from tests.job_applications.factories import JobApplicationFactory
+from tests.prescribers.factories import PrescriberOrganizationFactory
+from tests.users.factories import JobSeekerFactory, ProfessionalFactory
+
+
+def test_prescriber_and_aci_exchange_messages(ui):
+    employer = ProfessionalFactory(first_name="Nathalie", last_name="Girard")
+    company = CompanyFactory(kind=CompanyKind.ACI, name="Les Jardins du Rhône", with_member=employer)
+    prescriber = ProfessionalFactory(first_name="Isabelle", last_name="Moreau")
+    organization = PrescriberOrganizationFactory(
+        authorized=True, name="France Travail Lyon Part-Dieu", with_member=prescriber
+    )
+    job_seeker = JobSeekerFactory(first_name="Léa", last_name="Martin")
+    job_application = JobApplicationFactory(
+        job_seeker=job_seeker,
+        to_company=company,
+        sent_by_prescriber=True,
+        sender_prescriber_organization=organization,
+        sender=prescriber,
+    )
+    detail = f"/candidatures/{job_application.pk}/"
+
+    # The prescriber writes, with a link and some HTML (shown as text).
+    page = log_in(ui, prescriber.email)
+    page = ui.goto(detail)
+    expect(page.get_by_role("heading", name="Messages", exact=True)).to_be_visible()
+    page.get_by_label(re.compile("^Votre message")).fill(
+        "Bonjour, Léa est disponible lundi. <b>Merci</b> ! Son parcours : https://exemple.fr/parcours"
+    )
+    page.get_by_role("button", name="Envoyer le message").click()
+    expect(page.get_by_text("Message envoyé.")).to_be_visible()
+    thread = page.locator("section.itou-thread")
+    expect(thread.get_by_text("<b>Merci</b>", exact=False)).to_be_visible()
+    expect(thread.get_by_role("link", name="https://exemple.fr/parcours")).to_be_visible()
+    ui.check()
+    # An empty message: a French error, nothing sent.
+    page.get_by_role("button", name="Envoyer le message").click()
+    expect(page.get_by_text("Écrivez votre message avant de l'envoyer.").first).to_be_visible()
+    ui.check()
+    log_out(page)
+
+    # The ACI sees the unread badge, reads, answers.
+    page = log_in(ui, employer.email)
+    expect(page.get_by_text("1 candidature avec des messages non lus.")).to_be_visible()
+    page = ui.goto("/candidatures/recues/")
+    expect(page.get_by_text("1 message non lu")).to_be_visible()
+    ui.check()
+    page.get_by_role("link", name="Léa MARTIN").click()
+    expect(page.get_by_text("Bonjour, Léa est disponible lundi.")).to_be_visible()
+    expect(page.get_by_text("France Travail Lyon Part-Dieu").first).to_be_visible()
+    page.get_by_label(re.compile("^Votre message")).fill("Merci, entretien lundi à 10 h.")
+    page.get_by_role("button", name="Envoyer le message").click()
+    expect(page.get_by_text("Message envoyé.")).to_be_visible()
+    ui.check()
+    log_out(page)
+
+    # The prescriber sees the answer, after their message.
+    page = log_in(ui, prescriber.email)
+    page = ui.goto(detail)
+    messages = page.locator("section.itou-thread article")
+    expect(messages).to_have_count(2)
+    expect(messages.nth(1)).to_contain_text("Merci, entretien lundi à 10 h.")
+    expect(messages.nth(1)).to_contain_text("Les Jardins du Rhône")
+    ui.check()
+    assert ApplicationMessage.objects.count() == 2
