@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "itou.notifications",
     "itou.approvals",
     "itou.exchanges",
+    "itou.help",
     "itou.demo",
     # Screens
     "itou.www.home",
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "itou.www.autocomplete",
     "itou.www.dev",
     "itou.www.approvals",
+    "itou.www.help",
     # Public and partner API (docs/api.md)
     "rest_framework",
     "drf_spectacular",
