@@ -73,3 +73,33 @@ def test_prescriber_and_aci_exchange_messages(ui):
     expect(messages.nth(1)).to_contain_text("Les Jardins du Rhône")
     ui.check()
     assert ApplicationMessage.objects.count() == 2
+
+
+def test_help_article_on_eligibility_from_the_diagnosis_form(ui):
+    from tests.eligibility.factories import cast_without_diagnosis, criteria
+
+    criteria()
+    cast = cast_without_diagnosis(company_kind=CompanyKind.ACI)
+    page = log_in(ui, cast.employer.email)
+    page = ui.goto(f"/eligibilite/candidature/{cast.job_application.pk}/embauche/")
+    expect(page.get_by_text("Étape 1 sur 2")).to_be_visible()
+    ui.check()
+    page.get_by_role("link", name="Aide sur ces critères").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Les critères d'éligibilité à l'IAE et les justificatifs à conserver"
+    )
+    assert page.url.endswith("#niveau-1")
+    expect(page.locator("#niveau-1")).to_be_visible()
+    ui.check()
+    # Was it helpful? Stored.
+    page.get_by_text("Oui", exact=True).click()
+    page.get_by_role("button", name="Envoyer mon avis").click()
+    expect(page.get_by_text("Merci pour votre avis")).to_be_visible()
+    # The search of the help center finds the guide too.
+    page.get_by_role("link", name="Tous les guides").click()
+    page.get_by_label("Rechercher dans l'aide").fill("justificatifs RSA")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(
+        page.get_by_role("link", name="Les critères d'éligibilité à l'IAE et les justificatifs à conserver").first
+    ).to_be_visible()
+    ui.check()
