@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "itou.approvals",
     "itou.exchanges",
     "itou.help",
+    "itou.support",
     "itou.demo",
     # Screens
     "itou.www.home",
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "itou.www.dev",
     "itou.www.approvals",
     "itou.www.help",
+    "itou.www.support",
     # Public and partner API (docs/api.md)
     "rest_framework",
     "drf_spectacular",

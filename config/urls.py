@@ -24,6 +24,7 @@ urlpatterns = [
     path("eligibilite/", include("itou.www.eligibility.urls")),
     path("pass-iae/", include("itou.www.approvals.urls")),
     path("aide/", include("itou.www.help.urls")),
+    path("support/", include("itou.www.support.urls")),
     path("autocomplete/", include("itou.www.autocomplete.urls")),
     path("dev/", include("itou.www.dev.urls")),
     path("api/v1/docs/", api_views.documentation, name="api_docs"),
