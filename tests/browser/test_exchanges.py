@@ -103,3 +103,41 @@ def test_help_article_on_eligibility_from_the_diagnosis_form(ui):
         page.get_by_role("link", name="Les critères d'éligibilité à l'IAE et les justificatifs à conserver").first
     ).to_be_visible()
     ui.check()
+
+
+def test_support_request_from_an_employer_reaches_the_staff_inbox(ui):
+    from django.test import Client
+
+    from itou.support.models import SupportRequest
+    from tests.companies.factories import login_as_staff
+
+    employer = ProfessionalFactory(first_name="Nathalie", last_name="Girard")
+    company = CompanyFactory(kind=CompanyKind.ACI, name="Les Jardins du Rhône", with_member=employer)
+    job_application = JobApplicationFactory(to_company=company, sent_by_prescriber=True)
+    page = log_in(ui, employer.email)
+    page = ui.goto(f"/candidatures/{job_application.pk}/")
+    page.get_by_role("link", name="Contacter le support").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contacter le support")
+    page.get_by_label(re.compile("^Sujet")).select_option("pass")
+    page.get_by_label(re.compile("^Objet")).fill("Suspension du PASS IAE")
+    # Help articles are suggested while typing (htmx).
+    expect(page.get_by_role("link", name=re.compile("Le PASS IAE : suspension et prolongation"))).to_be_visible()
+    page.get_by_label(re.compile("^Votre message")).fill("Je ne trouve pas le motif « contrat rompu ».")
+    ui.check()
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    expect(page.get_by_text("Votre demande est envoyée")).to_be_visible()
+    ui.check()
+
+    support_request = SupportRequest.objects.get()
+    assert support_request.user == employer
+    assert "Les Jardins du Rhône" in support_request.organization_label
+    assert support_request.job_application == job_application
+    assert support_request.page == f"/candidatures/{job_application.pk}/"
+    # The staff inbox lists it with its context.
+    staff_client = Client()
+    login_as_staff(staff_client)
+    inbox = staff_client.get("/admin/support/supportrequest/").content.decode()
+    assert "Suspension du PASS IAE" in inbox
+    assert "1 nouvelle(s)" in inbox
+    detail = staff_client.get(f"/admin/support/supportrequest/{support_request.pk}/change/").content.decode()
+    assert "Les Jardins du Rhône" in detail and "Nouvelle" in detail

@@ -29,14 +29,14 @@ class SupportForm(forms.Form):
     )  # fmt: skip
     subject = forms.CharField(
         label="Objet", max_length=200,
-        widget=forms.TextInput(attrs={"hx-get": "/support/suggestions/", "hx-trigger": "keyup changed delay:400ms",
+        widget=forms.TextInput(attrs={"hx-get": "/support/suggestions/", "hx-trigger": "input changed delay:400ms",
                                       "hx-target": "#suggestions", "hx-include": "[name=subject],[name=body]",
                                       "autocomplete": "off"}),
         error_messages={"required": "Indiquez l'objet de votre demande.", "max_length": "200 caractères au plus."},
     )  # fmt: skip
     body = forms.CharField(
         label="Votre message", max_length=services.MESSAGE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 6, "hx-get": "/support/suggestions/", "hx-trigger": "keyup changed delay:600ms",
+        widget=forms.Textarea(attrs={"rows": 6, "hx-get": "/support/suggestions/", "hx-trigger": "input changed delay:600ms",
                                      "hx-target": "#suggestions", "hx-include": "[name=subject],[name=body]"}),
         error_messages={"required": "Écrivez votre message.",
                         "max_length": f"Votre message est trop long : {services.MESSAGE_MAX_LENGTH} caractères au plus."},
