@@ -431,6 +431,8 @@ def pages(actors: dict) -> tuple[list[Page], list[str]]:
             Page(f"Tableau de bord institution ({name})", "dashboard", [_url("dashboard:index")], user, key)
             for user, key, name in (actors[k] for k in ("ddets", "dreets", "dgefp") if k in actors)
         ),
+        Page("Aide : recherche", "search", [_url("help:index", q=q) for q in ("justificatifs RSA", "suspension")]),
+        Page("Support : articles suggérés", "search", [_url("support:suggestions", subject="PASS IAE suspendu")]),
     ]
     kept = []
     for page in candidates:
