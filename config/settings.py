@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "itou.exchanges",
     "itou.help",
     "itou.support",
+    "itou.followup",
     "itou.demo",
     # Screens
     "itou.www.home",
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "itou.www.approvals",
     "itou.www.help",
     "itou.www.support",
+    "itou.www.followup",
     # Public and partner API (docs/api.md)
     "rest_framework",
     "drf_spectacular",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("pass-iae/", include("itou.www.approvals.urls")),
     path("aide/", include("itou.www.help.urls")),
     path("support/", include("itou.www.support.urls")),
+    path("suivi/", include("itou.www.followup.urls")),
     path("autocomplete/", include("itou.www.autocomplete.urls")),
     path("dev/", include("itou.www.dev.urls")),
     path("api/v1/docs/", api_views.documentation, name="api_docs"),
