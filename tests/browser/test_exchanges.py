@@ -141,3 +141,30 @@ def test_support_request_from_an_employer_reaches_the_staff_inbox(ui):
     assert "1 nouvelle(s)" in inbox
     detail = staff_client.get(f"/admin/support/supportrequest/{support_request.pk}/change/").content.decode()
     assert "Les Jardins du Rhône" in detail and "Nouvelle" in detail
+
+
+def test_aci_joins_a_follow_up_group_and_sees_the_prescriber(ui):
+    employer = ProfessionalFactory(first_name="Nathalie", last_name="Girard")
+    CompanyFactory(kind=CompanyKind.ACI, name="Les Jardins du Rhône", with_member=employer)
+    prescriber = ProfessionalFactory(first_name="Isabelle", last_name="Moreau")
+    organization = PrescriberOrganizationFactory(
+        authorized=True, name="France Travail Lyon Part-Dieu", with_member=prescriber
+    )
+    job_seeker = JobSeekerFactory(first_name="Léa", last_name="Martin")
+    # The prescriber applied for her elsewhere: she is in the group.
+    JobApplicationFactory(
+        job_seeker=job_seeker, sent_by_prescriber=True, sender_prescriber_organization=organization, sender=prescriber
+    )
+    page = log_in(ui, employer.email)
+    page.get_by_role("link", name="Rejoindre un groupe de suivi").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rejoindre un groupe de suivi")
+    ui.check()
+    page.get_by_label("Nom", exact=True).fill("Martin")
+    page.get_by_label("Prénom", exact=True).fill("Léa")
+    page.get_by_label("Date de naissance", exact=True).fill(job_seeker.jobseeker_profile.birthdate.isoformat())
+    page.get_by_label(re.compile("^Comment suivez-vous")).select_option("employment")
+    page.get_by_role("button", name="Rejoindre le groupe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Qui accompagne Léa MARTIN ?")
+    expect(page.get_by_role("cell", name="Isabelle MOREAU")).to_be_visible()
+    expect(page.get_by_role("cell", name="France Travail Lyon Part-Dieu")).to_be_visible()
+    ui.check()
