@@ -57,7 +57,11 @@ def _demo_application():
 
 
 def load_demo_exchanges() -> int:
-    """The demo thread; returns how many messages were created."""
+    """The demo thread, and the demo support request (itou/support/demo.py); returns how
+    many messages were created."""
+    from itou.support.demo import load_demo_support
+
+    load_demo_support()
     job_application = _demo_application()
     if job_application is None or ApplicationMessage.objects.filter(job_application=job_application).exists():
         return 0

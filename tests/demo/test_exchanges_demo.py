@@ -5,6 +5,8 @@ from io import StringIO
 from django.core.management import call_command
 
 from itou.exchanges.models import ApplicationMessage
+from itou.followup.models import FollowUpMembership
+from itou.support.models import SupportRequest
 
 
 def test_demo_thread(demo_communes):
@@ -22,6 +24,14 @@ def test_demo_thread(demo_communes):
     assert messages[1].author.email.startswith("employeur.aci@")
     assert [message.author_side for message in messages] == ["sender", "employer", "sender"]
     assert [message.between_professionals for message in messages] == [False, False, True]
+    # A support request in the staff inbox.
+    (support_request,) = SupportRequest.objects.all()
+    assert support_request.user.email.startswith("employeur.aci@")
     # Idempotent.
     call_command("load_demo", stdout=StringIO())
     assert ApplicationMessage.objects.count() == 3
+    assert SupportRequest.objects.count() == 1
+    # The follow-up groups filled themselves from the demo applications.
+    assert FollowUpMembership.objects.filter(
+        member=job_application.sender, job_seeker=job_application.job_seeker
+    ).exists()
