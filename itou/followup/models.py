@@ -79,3 +79,34 @@ class FollowUpMembership(models.Model):
         if self.prescriber_organization_id:
             return self.prescriber_organization.name
         return ""
+
+
+class MilestoneKind(models.TextChoices):
+    TRIAL_END = "trial_end", "Fin de la période d'essai"
+    MONTH_1 = "month_1", "1 mois"
+    MONTH_3 = "month_3", "3 mois"
+    MONTH_6 = "month_6", "6 mois"
+    TRAINING = "training", "Action de formation commencée"
+
+
+class FollowUpMilestone(models.Model):
+    """A step of the follow-up after a hire, recorded by the employer; the group sees it."""
+
+    job_application = models.ForeignKey(
+        "job_applications.JobApplication", verbose_name="embauche", on_delete=models.CASCADE, related_name="milestones"
+    )
+    kind = models.CharField("jalon", max_length=20, choices=MilestoneKind.choices)
+    date = models.DateField("date")
+    note = models.TextField("précisions", blank=True, max_length=1000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="noté par", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("noté le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "jalon de suivi"
+        verbose_name_plural = "jalons de suivi"
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.date:%d/%m/%Y})"

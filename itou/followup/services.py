@@ -106,3 +106,29 @@ def end_inactive(*, now=None) -> int:
             )
             ended += 1
     return ended
+
+
+@transaction.atomic
+def milestone_record(*, acting_user, job_application, kind, date, note=""):
+    """The employer of an accepted application records a follow-up milestone."""
+    from itou.followup.models import FollowUpMilestone, MilestoneKind
+    from itou.job_applications import perms
+
+    if job_application.state != "accepted" or not perms.can_process(acting_user, job_application):
+        raise PermissionDenied
+    if kind not in MilestoneKind.values:
+        raise ValidationError({"kind": "Choisissez un jalon."})
+    if date > timezone.localdate():
+        raise ValidationError({"date": "La date ne peut pas être dans le futur."})
+    if job_application.hiring_start_at and date < job_application.hiring_start_at:
+        raise ValidationError({"date": "La date ne peut pas précéder le début du contrat."})
+    milestone = FollowUpMilestone.objects.create(
+        job_application=job_application, kind=kind, date=date, note=(note or "").strip()[:1000], recorded_by=acting_user
+    )
+    follow(
+        member=acting_user,
+        job_seeker=job_application.job_seeker,
+        role=FollowUpRole.EMPLOYER,
+        company=job_application.to_company,
+    )
+    return milestone

@@ -144,3 +144,37 @@ def test_join_refused_without_organization(client, cast):
     assert client.get(reverse("followup:join")).status_code == 404
     login(client, cast.job_seeker)
     assert client.get(reverse("followup:join")).status_code == 404
+
+
+def test_employer_records_milestones_the_group_sees_them(client, cast):
+    from itou.job_applications.models import JobApplication
+
+    # A hire that started 40 days ago.
+    ja_services.job_application_accept(
+        acting_user=cast.employer, job_application=cast.job_application, hiring_start_at=days_from_today(1)
+    )
+    JobApplication.objects.filter(pk=cast.job_application.pk).update(hiring_start_at=days_from_today(-40))
+    url = reverse("followup:group", args=[cast.job_seeker.pk])
+    login(client, cast.employer, cast.company)
+    data = {
+        "job_application": str(cast.job_application.pk),
+        "kind": "month_1",
+        "date": days_from_today(-10).isoformat(),
+    }
+    assert client.post(url, {**data, "note": "<b>Tout va bien</b>"}).status_code == 302
+    # Bad input: a date in the future, before the contract, no kind.
+    page = client.post(url, {**data, "date": days_from_today(3).isoformat()}).text
+    assert "La date ne peut pas être dans le futur." in page
+    page = client.post(url, {**data, "date": days_from_today(-50).isoformat()}).text
+    assert "La date ne peut pas précéder le début du contrat." in page
+    page = client.post(url, {**data, "kind": ""}).text
+    assert "Choisissez un jalon." in page
+    # The prescriber, in the group, sees it (as text); they cannot record one.
+    login(client, cast.prescriber)
+    page = client.get(url).text
+    assert "1 mois" in page and "&lt;b&gt;Tout va bien&lt;/b&gt;" in page
+    assert 'name="kind"' not in page
+    assert client.post(url, data).status_code == 404
+    from itou.followup.models import FollowUpMilestone
+
+    assert FollowUpMilestone.objects.count() == 1

@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from itou.followup import services
-from itou.followup.models import FollowUpMembership, FollowUpRole
+from itou.followup.models import FollowUpMembership, FollowUpMilestone, FollowUpRole, MilestoneKind
+from itou.job_applications import perms
 from itou.job_applications.apply import job_seeker_lookup
 from itou.job_applications.queries import visible_to
 from itou.users.validators import clean_nir
@@ -43,6 +44,24 @@ class JoinForm(forms.Form):
                 "Indiquez le numéro de sécurité sociale, ou le nom, le prénom et la date de naissance de la personne."
             )
         return cleaned
+
+
+class MilestoneForm(forms.Form):
+    job_application = forms.ChoiceField(label="Embauche")
+    kind = forms.ChoiceField(label="Jalon", choices=[("", "Choisissez")] + MilestoneKind.choices,
+                             error_messages={"required": "Choisissez un jalon."})  # fmt: skip
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}),
+                           error_messages={"required": "Indiquez la date.", "invalid": "Saisissez une date valide."})  # fmt: skip
+    note = forms.CharField(label="Précisions (facultatif)", required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def __init__(self, *args, hires, **kwargs):
+        super().__init__(*args, auto_id="jalon-%s", **kwargs)
+        self.hires = {str(hire.pk): hire for hire in hires}
+        self.fields["job_application"].choices = [
+            (str(hire.pk), f"{hire.to_company.display_name}, depuis le {hire.hiring_start_at:%d/%m/%Y}")
+            for hire in hires
+        ]
 
 
 def _members(job_seeker):
@@ -89,10 +108,47 @@ def group(request, job_seeker_pk):
         .select_related("to_company")
         .order_by("-created_at")[:50]
     )
+    # The hires the user's employer made: they record milestones; the group reads them all.
+    hires = [
+        a for a in applications if a.state == "accepted" and a.to_company_id in perms.active_company_ids(request.user)
+    ]
+    form = MilestoneForm(request.POST or None, hires=hires) if hires else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.milestone_record(
+                    acting_user=request.user,
+                    job_application=form.hires[form.cleaned_data["job_application"]],
+                    kind=form.cleaned_data["kind"],
+                    date=form.cleaned_data["date"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except PermissionDenied:
+                raise Http404
+            else:
+                messages.success(request, "Jalon enregistré : le groupe de suivi le voit.")
+                return redirect("followup:group", job_seeker_pk=job_seeker_pk)
+    milestones = list(
+        FollowUpMilestone.objects.filter(job_application__job_seeker_id=job_seeker_pk)
+        .select_related("job_application__to_company", "recorded_by")
+        .order_by("date", "pk")
+    )
     return render(
         request,
         "followup/group.html",
-        {"job_seeker": job_seeker, "members": members, "mine": mine, "applications": applications},
+        {
+            "job_seeker": job_seeker,
+            "members": members,
+            "mine": mine,
+            "applications": applications,
+            "milestones": milestones,
+            "milestone_form": form,
+        },
     )
 
 
