@@ -435,6 +435,8 @@ def pages(actors: dict) -> tuple[list[Page], list[str]]:
             for user, key, name in (actors[k] for k in ("ddets", "dreets", "dgefp") if k in actors)
         ),
         Page("Mes données personnelles (candidat)", "dashboard", [_url("dashboard:personal_data")], job_seeker),
+        Page("Aide : recherche", "search", [_url("help:index", q=q) for q in ("justificatifs RSA", "suspension")]),
+        Page("Support : articles suggérés", "search", [_url("support:suggestions", subject="PASS IAE suspendu")]),
     ]
     candidates += control_pages()
     candidates += api_token_pages(actors)

@@ -27,6 +27,7 @@ from itou.companies.models import Company, CompanyMembership
 from itou.control.demo import load_demo_control
 from itou.eligibility.demo import load_demo_eligibility_diagnoses
 from itou.employee_records.demo import load_demo_employee_records
+from itou.exchanges.demo import load_demo_exchanges
 from itou.geo.models import Commune, Department
 from itou.institutions.enums import InstitutionKind
 from itou.institutions.models import Institution, InstitutionMembership
@@ -771,6 +772,7 @@ def load_demo(*, reset_passwords: bool = False) -> DemoSummary:
     summary.tally("fiches salarié").created += load_demo_employee_records()
     summary.tally("contrôle a posteriori, fins de contrat et rapports d'activité").created += load_demo_control()
     summary.tally("support : rôles, doublons, demande de suppression").created += load_demo_backoffice()
+    summary.tally("messages sur les candidatures").created += load_demo_exchanges()
     load_demo_stats()  # last: the figures of all the above
     return summary
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from itou.www.applications import views
+from itou.www.applications import exchanges, views
 
 app_name = "applications"
 
@@ -14,5 +14,7 @@ urlpatterns = [
     path("<uuid:pk>/", views.detail, name="detail"),
     path("<uuid:pk>/cv/", views.resume, name="resume"),
     path("<uuid:pk>/commentaires/", views.add_comment, name="add_comment"),
+    path("<uuid:pk>/messages/", exchanges.post_message, name="post_message"),
+    path("<uuid:pk>/messages/<uuid:message_pk>/piece-jointe/", exchanges.attachment, name="message_attachment"),
     path("<uuid:pk>/<slug:slug>/", views.action, name="action"),
 ]

@@ -22,6 +22,7 @@ from itou.audit.services import access_log_record
 from itou.companies.enums import SIAE_KINDS, CompanyKind
 from itou.companies.models import CompanyMembership, JobDescription
 from itou.eligibility.queries import get_valid_diagnosis, get_valid_geiq_diagnosis
+from itou.exchanges.queries import with_unread
 from itou.job_applications import perms, queries, services
 from itou.job_applications.enums import JobApplicationState
 from itou.job_applications.models import JobApplication, JobApplicationComment
@@ -34,7 +35,7 @@ from itou.organizations.current import (
 )
 from itou.utils.pagination import CountedPaginator
 from itou.utils.redirects import safe_redirect_target
-from itou.www.applications import display, forms
+from itou.www.applications import display, exchanges, forms
 from itou.www.applications.actions import (
     ACTIONS,
     EMPLOYER_ONLY,
@@ -82,7 +83,9 @@ def company_list(request, archived: bool = False):
     # The page's total comes from the per-state counts: the filtered set is read once less.
     states = form.cleaned_data.get("states") if form.is_valid() else None
     total = sum(counts.get(state, 0) for state in states) if states else sum(counts.values())
-    page, querystring = _page(request, form.order(form.filter(inbox)), count=total)
+    page, querystring = _page(
+        request, with_unread(form.order(form.filter(inbox)), request.user, ViewerRole.EMPLOYER), count=total
+    )
     return render(
         request,
         "applications/company_list.html",
@@ -115,7 +118,7 @@ def prescriber_list(request):
     sent = queries.prescriber_organization_sent(organization)
     counts = queries.state_counts(form.filter(sent, skip_states=True))
     _with_counts(form, counts)
-    page, querystring = _page(request, form.order(form.filter(sent)))
+    page, querystring = _page(request, with_unread(form.order(form.filter(sent)), request.user, ViewerRole.SENDER))
     return render(
         request,
         "applications/prescriber_list.html",
@@ -133,7 +136,11 @@ def prescriber_list(request):
 def job_seeker_list(request):
     if not request.user.is_job_seeker:
         raise Http404
-    applications = queries.job_seeker_applications(request.user).order_by("-created_at", "-pk")
+    applications = with_unread(
+        queries.job_seeker_applications(request.user).order_by("-created_at", "-pk"),
+        request.user,
+        ViewerRole.JOB_SEEKER,
+    )
     page, querystring = _page(request, applications)
     return render(request, "applications/job_seeker_list.html", {"page": page, "querystring": querystring})
 
@@ -372,14 +379,17 @@ def detail(request, pk):
     _act_for_the_right_organization(request, job_application, role)
     logs = list(job_application.logs.select_related("user"))
     selected_jobs = list(job_application.selected_jobs.select_related("appellation", "location"))
+    thread_context = exchanges.thread_context(request, job_application, role)
+    timeline = display.timeline(job_application, logs, role=role) + exchanges.timeline_entries(thread_context["thread"])
     context = {
+        **thread_context,
         "job_application": job_application,
         "role": role,
         "is_employer": role == ViewerRole.EMPLOYER,
         "is_job_seeker": role == ViewerRole.JOB_SEEKER,
         "profile": getattr(job_application.job_seeker, "jobseeker_profile", None),
         "selected_jobs": selected_jobs,
-        "timeline": display.timeline(job_application, logs, role=role),
+        "timeline": sorted(timeline, key=lambda entry: entry.timestamp),
         "status": (
             display.job_seeker_status(job_application)
             if role == ViewerRole.JOB_SEEKER

@@ -40,9 +40,9 @@ DIAGNOSIS_EXPIRING_DAYS = 30
 # Where later features plug their own dashboard cards: template names per role, each
 # rendered with the dashboard's context (`current`, `counters`, `user`).
 EXTRA_CARDS: dict[str, list[str]] = {
-    "job_seeker": [],
-    "employer": [],
-    "prescriber": [],
+    "job_seeker": ["applications/includes/messages_card.html", "followup/includes/card.html"],
+    "employer": ["applications/includes/messages_card.html", "followup/includes/card.html"],
+    "prescriber": ["applications/includes/messages_card.html", "followup/includes/card.html"],
     "labor_inspector": [],
 }
 

@@ -17,8 +17,9 @@ from tests.users.factories import StaffFactory
 from tests.www.applications.conftest import login
 
 # session, user, the application (joins), organizations (3), logs, jobs, comments, transfer targets,
-# and the diagnosis in force (SIAE): valid PASS IAE?, a prescriber's diagnosis, the employer's own.
-DETAIL_QUERIES = 13
+# and the diagnosis in force (SIAE): valid PASS IAE?, a prescriber's diagnosis, the employer's own;
+# the messages' thread and its read marker (upsert).
+DETAIL_QUERIES = 15
 
 
 def url(job_application):
