@@ -390,8 +390,9 @@ REST_FRAMEWORK = {
         "department": os.environ.get("API_THROTTLE_DEPARTMENT", "120/min"),
         "employer": os.environ.get("API_THROTTLE_EMPLOYER", "300/min"),
     },
-    # Behind a load balancer, the number of proxies that append to X-Forwarded-For.
-    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if os.environ.get("API_NUM_PROXIES") else None,
+    # Behind a load balancer, the number of proxies that append to X-Forwarded-For (the same
+    # TRUSTED_PROXY_COUNT as the login limits); 0: the client is REMOTE_ADDR, never a header.
+    "NUM_PROXIES": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
 }

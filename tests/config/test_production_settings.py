@@ -61,6 +61,16 @@ PRODUCTION_FORMS = {
     "SECURE_HSTS_SECONDS": [None, "31536000", "63072000"],
     "LOG_LEVEL": [None, "INFO", "WARNING"],
     "TEST_DATABASE_NAME": [None, "test_itou"],
+    "TRUSTED_PROXY_COUNT": [None, "0", "1", "2"],
+    "TRUSTED_CLIENT_IP_HEADER": [None, "X-Real-IP"],
+    "PERSON_LOOKUP_LIMIT_PER_USER": [None, "30"],
+    "PERSON_LOOKUP_LIMIT_PER_ORGANIZATION": [None, "200"],
+    "APPROVAL_VERIFY_LIMIT_PER_IP": [None, "10"],
+    "ASP_TRANSFER_ENABLED": [None, "0", "1"],
+    "API_THROTTLE_PUBLIC": [None, "120/min", "10/s"],
+    "API_THROTTLE_PARTNER": [None, "600/min"],
+    "API_THROTTLE_DEPARTMENT": [None, "120/min"],
+    "API_THROTTLE_EMPLOYER": [None, "300/min"],
 }
 
 

@@ -24,9 +24,11 @@ from itou.approvals.rules import EXPIRES_SOON
 from itou.companies.enums import SIAE_KINDS, CompanyKind
 from itou.companies.models import Company, JobDescription
 from itou.eligibility.models import EligibilityDiagnosis
+from itou.exchanges.queries import with_unread
 from itou.institutions.enums import DEPARTMENTAL_KINDS, REGIONAL_KINDS
 from itou.job_applications.enums import JobApplicationState as State
 from itou.job_applications.models import IDLE_REMINDER_AFTER, JobApplication
+from itou.job_applications.perms import ViewerRole
 from itou.job_applications.workflow import PENDING_STATES
 
 TO_PROCESS = (State.NEW, State.PROCESSING, State.POSTPONED)
@@ -91,14 +93,25 @@ def waiting_since(today: datetime.date) -> datetime.date:
 # --- Employer ---------------------------------------------------------------------------
 
 
-def employer_counters(company, *, today: datetime.date | None = None) -> list[Counter]:
-    """Applications (1 query), job descriptions (1), and for an SIAE its PASS IAE (1) and
-    prolongation requests (1)."""
+def employer_counters(
+    company, *, today: datetime.date | None = None, user=None, extras: dict | None = None
+) -> list[Counter]:
+    """Applications (1 query, with the threads `user` has not read), job descriptions (1),
+    and for an SIAE its PASS IAE and prolongation requests (1).
+
+    With `user` and `extras`, `extras["unread_threads"]` is set in the same query: the
+    messages card reads it instead of counting again (applications/templatetags/exchanges_tags.py)."""
     today = today or timezone.localdate()
     monday, sunday = week_bounds(today)
     since = waiting_since(today)
     is_geiq = company.kind == CompanyKind.GEIQ
-    figures = JobApplication.objects.filter(to_company=company, archived_at__isnull=True).aggregate(
+    applications = JobApplication.objects.filter(to_company=company, archived_at__isnull=True)
+    extra = {}
+    if user is not None:
+        applications = with_unread(applications.order_by(), user, ViewerRole.EMPLOYER)
+        extra["unread_threads"] = Count("pk", filter=Q(unread_messages__gt=0))
+    figures = applications.aggregate(
+        **extra,
         to_process=Count("pk", filter=Q(state__in=TO_PROCESS)),
         waiting=Count("pk", filter=Q(state__in=TO_PROCESS, created_at__date__lte=since)),
         hires_this_week=Count(
@@ -106,6 +119,8 @@ def employer_counters(company, *, today: datetime.date | None = None) -> list[Co
         ),
         prior_to_hire=Count("pk", filter=Q(state=State.PRIOR_TO_HIRE)),
     )
+    if extras is not None and "unread_threads" in figures:
+        extras["unread_threads"] = figures["unread_threads"]
     inbox = "applications:company_list"
     counters = [
         Counter(

@@ -32,7 +32,9 @@ def index(request):
         context["extra_cards"] = counters.EXTRA_CARDS["job_seeker"]
     elif current:
         if current.role == Role.EMPLOYER:
-            context["counters"] = counters.employer_counters(current.organization)
+            extras = {}
+            context["counters"] = counters.employer_counters(current.organization, user=user, extras=extras)
+            context["unread_threads"] = extras.get("unread_threads")
         elif current.role == Role.PRESCRIBER:
             context["counters"] = counters.prescriber_counters(current.organization)
         else:
