@@ -179,7 +179,7 @@ class EmployerSearchForm(SearchForm):
 
     order = forms.ChoiceField(
         label="Ordre des résultats",
-        choices=[("", "Recrutent en ce moment d'abord"), ("distance", "Distance : les plus proches d'abord")],
+        choices=[("", "Recrutent en ce moment d'abord"), ("distance", "Les plus proches d'abord")],
         required=False,
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choisissez un ordre dans la liste."},
