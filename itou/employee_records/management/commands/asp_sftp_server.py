@@ -19,7 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args, root, **options):
         # The demo (make run, DEMO_MODE, which production settings refuse) or development only.
         if not (settings.DEBUG or settings.DEMO_MODE):
-            raise CommandError("Le serveur SFTP local ne sert qu'en démonstration ou en développement (DEMO_MODE ou DEBUG).")
+            raise CommandError(
+                "Le serveur SFTP local ne sert qu'en démonstration ou en développement (DEMO_MODE ou DEBUG)."
+            )
         keys_dir = settings.BASE_DIR / ".data" / "asp-sftp"
         server = LocalSFTPServer(root, keys_dir, host=settings.ASP_SFTP_HOST, port=settings.ASP_SFTP_PORT).start()
         self.stdout.write(f"Serveur SFTP local (ASP) sur {server.host}:{server.port}, dossier {root}")

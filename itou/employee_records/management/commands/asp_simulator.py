@@ -26,7 +26,9 @@ class Command(BaseCommand):
     def handle(self, *args, loop, error_rate, seed, with_jobs, **options):
         # The demo (make run, DEMO_MODE, which production settings refuse) or development only.
         if not (settings.DEBUG or settings.DEMO_MODE):
-            raise CommandError("Le simulateur de l'ASP ne sert qu'en démonstration ou en développement (DEMO_MODE ou DEBUG).")
+            raise CommandError(
+                "Le simulateur de l'ASP ne sert qu'en démonstration ou en développement (DEMO_MODE ou DEBUG)."
+            )
         while True:
             try:
                 if with_jobs:
