@@ -18,3 +18,7 @@ MEDIA_ROOT = BASE_DIR / ".data" / "test-media"  # noqa: F405
 CONN_MAX_AGE = 0
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (whitenoise warns when it is missing)
+# The live server of the browser tests: WhiteNoise serves the static files straight from the
+# apps' folders (no collectstatic needed on a fresh clone; the page-weight test collects its own).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
