@@ -149,10 +149,7 @@ def build_report(company, year: int) -> Report:
     sections.append(summary)
 
     def profile(ja):
-        try:
-            return ja.job_seeker.jobseeker_profile
-        except Exception:  # noqa: BLE001 — a job seeker without profile
-            return None
+        return getattr(ja.job_seeker, "jobseeker_profile", None)  # None: a job seeker without profile
 
     sections.append(
         Section(
