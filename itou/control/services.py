@@ -17,10 +17,10 @@ from itou.control.enums import (
     SiaeState,
 )
 from itou.control.models import Campaign, ControlledCriterion, ControlledHire, ControlledSiae, ControlLog, Sanction
-from itou.control.statemachine import TransitionNotAllowed
 from itou.eligibility.rules import validate_criteria
 from itou.institutions.enums import InstitutionKind
 from itou.institutions.models import Institution
+from itou.utils.state_machine import TransitionNotAllowed
 
 
 def log(campaign_id, kind, obj_id, transition, from_state="", to_state="", *, user=None, **details):

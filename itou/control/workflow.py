@@ -14,7 +14,29 @@ from itou.control.enums import CampaignPhase as P
 from itou.control.enums import CriterionState as C
 from itou.control.enums import HireState as H
 from itou.control.enums import SiaeState as S
-from itou.control.statemachine import StateMachine, Transition
+from itou.utils.state_machine import StateMachine, Transition
+
+
+class Machine:
+    """A table of itou.utils.state_machine read on control objects: `state_of(obj)` gives
+    the current state (stored or computed) and the blockers get the object as `obj`."""
+
+    def __init__(self, state_of, transitions, *, initial=None):
+        self.state_of = state_of
+        self.table = StateMachine(transitions, initial=initial)
+
+    def __getitem__(self, name) -> Transition:
+        return self.table[name]
+
+    def blocker(self, name, obj, **context) -> str | None:
+        return self.table.blocker(name, self.state_of(obj), obj=obj, **context)
+
+    def can(self, name, obj, **context) -> bool:
+        return self.blocker(name, obj, **context) is None
+
+    def check(self, name, obj, **context) -> Transition:
+        return self.table.check(name, self.state_of(obj), obj=obj, **context)
+
 
 # --------------------------------------------------------------------------------------
 # Computed states
@@ -90,9 +112,9 @@ def _campaign_of_criterion(criterion):
     return criterion.hire.controlled_siae.campaign
 
 
-def _submissions_open(criterion_or_siae, **context):
-    siae = getattr(criterion_or_siae, "hire", None)
-    siae = siae.controlled_siae if siae is not None else criterion_or_siae
+def _submissions_open(obj, **context):
+    siae = getattr(obj, "hire", None)
+    siae = siae.controlled_siae if siae is not None else obj
     if not siae.campaign.submissions_open:
         return "La transmission des justificatifs est fermée pour cette phase de la campagne."
     if siae.is_frozen:
@@ -103,78 +125,99 @@ def _submissions_open(criterion_or_siae, **context):
     return None
 
 
-def _may_upload(criterion, **context):
-    if criterion.certified:
+def _may_upload(obj, **context):
+    if obj.certified:
         return "Ce critère est certifié par un système de l'État : aucun justificatif n'est demandé."
-    siae = criterion.hire.controlled_siae
-    if criterion.submitted_at and not (siae.reviewed_at and criterion.review_state in (C.REFUSED, C.REFUSED_2)):
+    siae = obj.hire.controlled_siae
+    if obj.submitted_at and not (siae.reviewed_at and obj.review_state in (C.REFUSED, C.REFUSED_2)):
         return "Ce justificatif a déjà été transmis à la DDETS."
     return None
 
 
-def _reviewable(criterion, **context):
-    if criterion.certified:
+def _reviewable(obj, **context):
+    if obj.certified:
         return "Ce critère est certifié par un système de l'État : il n'est pas contrôlé."
-    if _campaign_of_criterion(criterion).is_closed:
+    if _campaign_of_criterion(obj).is_closed:
         return "La campagne est close."
-    if not criterion.submitted_at:
+    if not obj.submitted_at:
         return "Ce justificatif n'a pas encore été transmis par la structure."
-    if criterion.hire.controlled_siae.final_reviewed_at:
+    if obj.hire.controlled_siae.final_reviewed_at:
         return "Le contrôle de cette structure est déjà définitif."
     return None
 
 
-def _not_reviewed_yet(criterion, **context):
+def _not_reviewed_yet(obj, **context):
     return (
         "Le contrôle a déjà été validé une fois : refusez en phase contradictoire."
-        if (criterion.hire.controlled_siae.reviewed_at)
+        if (obj.hire.controlled_siae.reviewed_at)
         else None
     )
 
 
-def _reviewed_once(criterion, **context):
-    return None if criterion.hire.controlled_siae.reviewed_at else "Le contrôle n'a pas encore été validé une fois."
+def _reviewed_once(obj, **context):
+    return None if obj.hire.controlled_siae.reviewed_at else "Le contrôle n'a pas encore été validé une fois."
 
 
-CRITERION = StateMachine(
-    "criterion",
+CRITERION = Machine(
     lambda c: c.review_state,
     [
-        Transition("upload", "Justificatif déposé", frozenset(C), C.PENDING, (_submissions_open, _may_upload)),
         Transition(
-            "accept", "Justificatif validé", frozenset({C.PENDING, C.REFUSED, C.REFUSED_2}), C.ACCEPTED, (_reviewable,)
+            "upload",
+            "Justificatif déposé",
+            set(C),
+            C.PENDING,
+            blockers=(
+                _submissions_open,
+                _may_upload,
+            ),
+        ),
+        Transition(
+            "accept",
+            "Justificatif validé",
+            frozenset({C.PENDING, C.REFUSED, C.REFUSED_2}),
+            C.ACCEPTED,
+            blockers=(_reviewable,),
         ),
         Transition(
             "refuse",
             "Problème constaté",
             frozenset({C.PENDING, C.ACCEPTED}),
             C.REFUSED,
-            (_reviewable, _not_reviewed_yet),
+            blockers=(
+                _reviewable,
+                _not_reviewed_yet,
+            ),
         ),
         Transition(
             "refuse_again",
             "Problème constaté (x2)",
             frozenset({C.PENDING, C.ACCEPTED, C.REFUSED}),
             C.REFUSED_2,
-            (_reviewable, _reviewed_once),
+            blockers=(
+                _reviewable,
+                _reviewed_once,
+            ),
         ),
         Transition(
-            "reset", "Remis en attente", frozenset({C.ACCEPTED, C.REFUSED, C.REFUSED_2}), C.PENDING, (_reviewable,)
+            "reset",
+            "Remis en attente",
+            frozenset({C.ACCEPTED, C.REFUSED, C.REFUSED_2}),
+            C.PENDING,
+            blockers=(_reviewable,),
         ),
     ],
 )
 
 
-def _hire_editable(hire, **context):
-    return _submissions_open(hire.controlled_siae) or (
+def _hire_editable(obj, **context):
+    return _submissions_open(obj.controlled_siae) or (
         "Le contrôle a déjà commencé : les critères ne peuvent plus être changés."
-        if hire.controlled_siae.reviewed_at
+        if obj.controlled_siae.reviewed_at
         else None
     )
 
 
-HIRE = StateMachine(
-    "hire",
+HIRE = Machine(
     hire_state,
     [
         Transition(
@@ -182,50 +225,55 @@ HIRE = StateMachine(
             "Critères choisis",
             frozenset({H.PENDING, H.PROCESSING, H.UPLOADED}),
             None,
-            (_hire_editable,),
+            blockers=(_hire_editable,),
         ),
     ],
 )
 
 
-def _campaign_reviewing(siae, **context):
-    if siae.campaign.phase == P.SAMPLING:
+def _campaign_reviewing(obj, **context):
+    if obj.campaign.phase == P.SAMPLING:
         return "La campagne n'a pas commencé."
-    if siae.campaign.is_closed:
+    if obj.campaign.is_closed:
         return "La campagne est close."
     return None
 
 
-def _no_pending_refusal_from_first_review(siae, **context):
-    for hire in siae.hires.all():
+def _no_pending_refusal_from_first_review(obj, **context):
+    for hire in obj.hires.all():
         for criterion in hire.criteria.all():
             if criterion.submitted_at and criterion.review_state == C.PENDING:
                 return "Contrôlez chaque justificatif transmis avant de valider."
             if (
                 criterion.review_state == C.REFUSED
                 and criterion.reviewed_at
-                and criterion.reviewed_at <= siae.reviewed_at
+                and criterion.reviewed_at <= obj.reviewed_at
             ):
                 return "Des justificatifs refusés lors de la phase amiable n'ont pas été contrôlés à nouveau."
     return None
 
 
-def _not_notified(siae, **context):
-    return "La décision a déjà été notifiée." if siae.notified_at else None
+def _not_notified(obj, **context):
+    return "La décision a déjà été notifiée." if obj.notified_at else None
 
 
-def _final(siae, **context):
-    return None if evaluation_is_final(siae) else "Le contrôle de cette structure n'est pas encore définitif."
+def _final(obj, **context):
+    return None if evaluation_is_final(obj) else "Le contrôle de cette structure n'est pas encore définitif."
 
 
-SIAE = StateMachine(
-    "siae",
+SIAE = Machine(
     siae_state,
     [
-        Transition("submit", "Justificatifs transmis", frozenset({S.SUBMITTABLE}), S.SUBMITTED, (_submissions_open,)),
+        Transition(
+            "submit", "Justificatifs transmis", frozenset({S.SUBMITTABLE}), S.SUBMITTED, blockers=(_submissions_open,)
+        ),
         # First validation (amicable phase): the result, final when accepted.
         Transition(
-            "validate_review", "Contrôle validé", frozenset({S.ACCEPTED, S.REFUSED}), None, (_campaign_reviewing,)
+            "validate_review",
+            "Contrôle validé",
+            frozenset({S.ACCEPTED, S.REFUSED}),
+            None,
+            blockers=(_campaign_reviewing,),
         ),
         # Second validation (adversarial phase): final.
         Transition(
@@ -233,22 +281,33 @@ SIAE = StateMachine(
             "Contrôle définitif validé",
             frozenset({S.ADVERSARIAL_STAGE}),
             None,
-            (_campaign_reviewing, _no_pending_refusal_from_first_review),
+            blockers=(
+                _campaign_reviewing,
+                _no_pending_refusal_from_first_review,
+            ),
         ),
-        Transition("notify_sanction", "Décision notifiée", frozenset({S.REFUSED}), S.REFUSED, (_final, _not_notified)),
+        Transition(
+            "notify_sanction",
+            "Décision notifiée",
+            frozenset({S.REFUSED}),
+            None,
+            blockers=(
+                _final,
+                _not_notified,
+            ),
+        ),
     ],
 )
 
 
-def _drawn(campaign, **context):
-    return None if campaign.drawn_at else "Le tirage de l'échantillon n'a pas encore eu lieu."
+def _drawn(obj, **context):
+    return None if obj.drawn_at else "Le tirage de l'échantillon n'a pas encore eu lieu."
 
 
-CAMPAIGN = StateMachine(
-    "campaign",
+CAMPAIGN = Machine(
     lambda c: c.phase,
     [
-        Transition("set_ratio", "Pourcentage de sélection choisi", frozenset({P.SAMPLING}), P.SAMPLING),
+        Transition("set_ratio", "Pourcentage de sélection choisi", {P.SAMPLING}, None),
         Transition("draw", "Échantillon tiré", frozenset({P.SAMPLING}), P.AMICABLE),
         Transition("freeze", "Transmissions bloquées", frozenset({P.AMICABLE}), P.AMICABLE_FROZEN),
         Transition(
@@ -256,7 +315,7 @@ CAMPAIGN = StateMachine(
             "Phase contradictoire ouverte",
             frozenset({P.AMICABLE, P.AMICABLE_FROZEN}),
             P.ADVERSARIAL,
-            (_drawn,),
+            blockers=(_drawn,),
         ),
         Transition("close", "Campagne close", frozenset({P.ADVERSARIAL}), P.CLOSED),
     ],

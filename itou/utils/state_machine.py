@@ -19,6 +19,11 @@ the same way:
 - `actors`: who may fire it (empty: anyone). `guard(**context) -> bool`: any other
   condition, on keyword arguments given by the caller (`is_geiq=…`); `guard_label` says it
   in the diagram ("GEIQ").
+- `blockers`: conditions that say WHY not, for the screens: functions
+  `(**context) -> str | None` returning the French reason the transition cannot be fired
+  now (None when it can). `blocker(name, state, **context)` gives the first reason, and
+  `check` raises `not_allowed` carrying it in `message` (the control and the employee
+  records show these reasons to users).
 - `batch=True`: also offered on several objects at once (the lists' batch actions).
 - `mermaid()` writes the diagram of the table (docs compare theirs with it in the tests).
 """
@@ -44,8 +49,22 @@ class Transition:
     guard_label: str = ""  # the guard in words, for the diagram
     note: str = ""  # anything else the diagram says about it
     batch: bool = False  # also offered on several objects at once (lists)
+    blockers: tuple = ()  # (**context) -> French reason or None
 
-    def __init__(self, name, label, sources, target, *, actors=(), guard=None, guard_label="", note="", batch=False):
+    def __init__(
+        self,
+        name,
+        label,
+        sources,
+        target,
+        *,
+        actors=(),
+        guard=None,
+        guard_label="",
+        note="",
+        batch=False,
+        blockers=(),
+    ):
         for field, value in (
             ("name", name),
             ("label", label),
@@ -56,6 +75,7 @@ class Transition:
             ("guard_label", guard_label),
             ("note", note),
             ("batch", batch),
+            ("blockers", tuple(blockers)),
         ):
             object.__setattr__(self, field, value)
 
@@ -64,11 +84,21 @@ class Transition:
         return self.target is not None
 
     def allows(self, state, *, actor=None, **context) -> bool:
+        return self.blocker(state, actor=actor, **context) is None
+
+    def blocker(self, state, *, actor=None, **context) -> str | None:
+        """None when it may be fired from `state`, else why not ("" when no reason is
+        declared: the machine's `not_allowed` message applies)."""
         if state not in self.sources:
-            return False
+            return ""
         if self.actors and actor is not None and actor not in self.actors:
-            return False
-        return self.guard is None or bool(self.guard(**context))
+            return ""
+        if self.guard is not None and not self.guard(**context):
+            return ""
+        for blocker in self.blockers:
+            if reason := blocker(**context):
+                return reason
+        return None
 
 
 class StateMachine:
@@ -94,12 +124,28 @@ class StateMachine:
         """What may be done from `state`, in the table's order."""
         return [t for t in self.transitions.values() if t.allows(state, actor=actor, **context)]
 
-    def check(self, name, state, *, actor=None, **context) -> Transition:
-        """The transition `name` if it may be fired from `state`, else `not_allowed`."""
+    def blocker(self, name, state, *, actor=None, **context) -> str | None:
+        """None when `name` may be fired from `state`, else the French reason why not."""
         transition = self.transitions.get(name)
-        if transition is None or not transition.allows(state, actor=actor, **context):
-            raise self.not_allowed(name)
-        return transition
+        if transition is None:
+            return self.not_allowed.message
+        reason = transition.blocker(state, actor=actor, **context)
+        if reason is None:
+            return None
+        return reason or self.not_allowed.message
+
+    def can(self, name, state, *, actor=None, **context) -> bool:
+        return self.blocker(name, state, actor=actor, **context) is None
+
+    def check(self, name, state, *, actor=None, **context) -> Transition:
+        """The transition `name` if it may be fired from `state`, else `not_allowed`
+        (its `message` is the blocker's reason when one says why)."""
+        reason = self.blocker(name, state, actor=actor, **context)
+        if reason is not None:
+            error = self.not_allowed(name)
+            error.message = reason
+            raise error
+        return self.transitions[name]
 
     def mermaid(self, *, state_order: Iterable | None = None) -> str:
         """The Mermaid state diagram of the state transitions: one edge per source, in the

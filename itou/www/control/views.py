@@ -29,11 +29,11 @@ from itou.control.enums import (
 )
 from itou.control.models import Campaign, ControlledCriterion, ControlledHire, ControlledSiae, ControlLog
 from itou.control.queries import criteria_visible_to, with_states
-from itou.control.statemachine import TransitionNotAllowed
 from itou.control.tasks import draw_period_task
 from itou.eligibility.models import AdministrativeCriteria
 from itou.institutions.enums import InstitutionKind
 from itou.organizations.current import Role, get_current_company_or_404
+from itou.utils.state_machine import TransitionNotAllowed
 from itou.www.control.forms import CampaignCreateForm, ProofForm, RatioForm, SanctionForm
 
 
