@@ -21,6 +21,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
+from itou.companies.models import Company
 from itou.control import notifications, workflow
 from itou.control.enums import (
     HIRES_MAX,
@@ -29,10 +30,15 @@ from itou.control.enums import (
     MIN_HIRES_FOR_ELIGIBILITY,
     RATIO_DEFAULT,
     CampaignPhase,
+    CriterionState,
+    SiaeState,
 )
-from itou.control.models import Campaign, ControlledHire, ControlledSiae
+from itou.control.models import Campaign, ControlledCriterion, ControlledHire, ControlledSiae
 from itou.control.queries import company_department_expression, in_scope_hires
 from itou.control.services import log
+from itou.eligibility.models import CertifiedCriterion
+from itou.eligibility.rules import validate_criteria
+from itou.job_applications.models import JobApplication
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +77,65 @@ def hires_by_department(period_start, period_end, department_codes=None) -> dict
     return result
 
 
+def certified_criteria(job_application_ids) -> dict:
+    """{job_application_id as str: [AdministrativeCriteria certified at its hiring date]}
+    (CONTROL.md §3: certified by a State data source, no proof asked). Two queries."""
+    hires = {
+        str(pk): (diagnosis_id, start)
+        for pk, diagnosis_id, start in JobApplication.objects.filter(pk__in=job_application_ids).values_list(
+            "pk", "eligibility_diagnosis_id", "hiring_start_at"
+        )
+    }
+    by_diagnosis = defaultdict(list)
+    certifications = CertifiedCriterion.objects.filter(
+        diagnosis_id__in={d for d, _start in hires.values() if d}
+    ).select_related("administrative_criteria")
+    for certification in certifications:
+        by_diagnosis[certification.diagnosis_id].append(certification)
+    return {
+        pk: [c.administrative_criteria for c in by_diagnosis.get(diagnosis_id, []) if start and c.covers(start)]
+        for pk, (diagnosis_id, start) in hires.items()
+    }
+
+
+def _populate_certified(siaes, drawn, now) -> list:
+    """Create the certified criteria (accepted, no proof) of the drawn hires; mark the hires
+    they fully justify; accept at once the SIAE whose every hire is so justified. Returns
+    the auto-accepted SIAE."""
+    certified = certified_criteria([pk for pks in drawn.values() for pk in pks])
+    hires, criteria, accepted = [], [], []
+    for siae in siaes:
+        siae_hires = []
+        for pk in drawn[siae.company_id]:
+            found = certified.get(pk, [])
+            enough = bool(found) and not validate_criteria(
+                author_kind="employer", company_kind=siae.company.kind, criteria=found
+            )
+            hire = ControlledHire(controlled_siae=siae, job_application_id=pk, fully_certified=enough)
+            siae_hires.append(hire)
+            criteria += [(hire, criterion) for criterion in found]
+        hires += siae_hires
+        if siae_hires and all(h.fully_certified for h in siae_hires):
+            siae.reviewed_at = siae.final_reviewed_at = now
+            accepted.append(siae)
+    ControlledHire.objects.bulk_create(hires)
+    ControlledCriterion.objects.bulk_create(
+        [
+            ControlledCriterion(
+                hire=hire,
+                administrative_criteria=criterion,
+                certified=True,
+                review_state=CriterionState.ACCEPTED,
+                reviewed_at=now,
+            )
+            for hire, criterion in criteria
+        ]
+    )
+    if accepted:
+        ControlledSiae.objects.filter(pk__in=[s.pk for s in accepted]).update(reviewed_at=now, final_reviewed_at=now)
+    return accepted
+
+
 def draw_campaign(campaign_id: int, hires_by_company: dict | None = None, *, user=None) -> bool:
     """Draw one campaign; False when it was already drawn (nothing changes)."""
     with transaction.atomic():
@@ -91,13 +156,10 @@ def draw_campaign(campaign_id: int, hires_by_company: dict | None = None, *, use
         siaes = ControlledSiae.objects.bulk_create(
             [ControlledSiae(campaign=campaign, company_id=c, hire_count=len(hires)) for c, hires in drawn.items()]
         )
-        ControlledHire.objects.bulk_create(
-            [
-                ControlledHire(controlled_siae=siae, job_application_id=pk)
-                for siae in siaes
-                for pk in drawn[siae.company_id]
-            ]
-        )
+        companies = Company.objects.in_bulk([s.company_id for s in siaes])
+        for siae in siaes:
+            siae.company = companies[siae.company_id]
+        auto_accepted = _populate_certified(siaes, drawn, now)
         campaign.phase = transition.target
         campaign.drawn_at = now
         campaign.eligible_siae_count = eligible
@@ -115,10 +177,15 @@ def draw_campaign(campaign_id: int, hires_by_company: dict | None = None, *, use
             eligible=eligible,
             drawn=len(siaes),
             hires=sum(len(v) for v in drawn.values()),
+            auto_accepted=len(auto_accepted),
         )
         for siae in siaes:
             siae.campaign = campaign
-            transaction.on_commit(lambda s=siae: notifications.siae_drawn(s))
+            if siae in auto_accepted:
+                log(campaign.pk, "siae", siae.pk, "auto_accept", "", SiaeState.ACCEPTED, user=user)
+                transaction.on_commit(lambda s=siae: notifications.siae_auto_accepted(s))
+            else:
+                transaction.on_commit(lambda s=siae: notifications.siae_drawn(s))
         transaction.on_commit(lambda: notifications.ddets_submission_opened(campaign))
     return True
 

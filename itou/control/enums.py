@@ -13,6 +13,10 @@ PROOF_MAX_SIZE = 5 * 1024 * 1024
 # §8: reminders.
 REMINDER_AFTER_DAYS = 30
 DDETS_REMINDER_EVERY_DAYS = 7
+# §8 and §1: 60 days after closing, the accepted SIAE are archived (their count kept, the
+# details and proofs deleted); campaigns stay viewable 3 years after closing.
+ARCHIVE_AFTER_DAYS = 60
+VISIBLE_YEARS = 3
 
 
 class CampaignPhase(models.TextChoices):
@@ -21,6 +25,7 @@ class CampaignPhase(models.TextChoices):
     AMICABLE_FROZEN = "amicable_frozen", "Phase amiable : contrôle des justificatifs (transmissions bloquées)"
     ADVERSARIAL = "adversarial", "Phase contradictoire"
     CLOSED = "closed", "Clôturée"
+    ARCHIVED = "archived", "Archivée"
 
 
 class CriterionState(models.TextChoices):

@@ -53,6 +53,7 @@ class Campaign(models.Model):
     frozen_at = models.DateTimeField("transmissions bloquées le", null=True, blank=True)
     adversarial_at = models.DateTimeField("phase contradictoire ouverte le", null=True, blank=True)
     closed_at = models.DateTimeField("clôturée le", null=True, blank=True)
+    archived_at = models.DateTimeField("archivée le", null=True, blank=True)
     last_ddets_reminder_at = models.DateTimeField("dernier rappel à la DDETS", null=True, blank=True)
     created_at = models.DateTimeField("créée le", default=timezone.now)
 
@@ -80,7 +81,12 @@ class Campaign(models.Model):
 
     @property
     def is_closed(self) -> bool:
-        return self.phase == CampaignPhase.CLOSED
+        """Closed, or archived after closing: the results are final."""
+        return self.phase in (CampaignPhase.CLOSED, CampaignPhase.ARCHIVED)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.phase == CampaignPhase.ARCHIVED
 
     @property
     def submissions_open(self) -> bool:
@@ -94,6 +100,7 @@ class Campaign(models.Model):
             CampaignPhase.AMICABLE_FROZEN: self.submission_deadline,
             CampaignPhase.ADVERSARIAL: self.adversarial_deadline,
             CampaignPhase.CLOSED: self.sanctions_deadline,
+            CampaignPhase.ARCHIVED: self.sanctions_deadline,
         }[self.phase]
 
 
@@ -114,6 +121,9 @@ class ControlledSiae(models.Model):
     )
     notification_text = models.TextField("commentaire pour la structure", blank=True)
     hire_count = models.PositiveSmallIntegerField("auto-prescriptions contrôlées", default=0)
+    archived_at = models.DateTimeField(
+        "archivée le", null=True, blank=True, help_text="Détail des embauches et justificatifs supprimés."
+    )
 
     class Meta:
         verbose_name = "structure contrôlée"
@@ -143,6 +153,9 @@ class ControlledHire(models.Model):
         "job_applications.JobApplication", verbose_name="embauche", on_delete=models.CASCADE, related_name="+"
     )
     review_comment = models.TextField("raison d'une auto-prescription refusée", blank=True)
+    # Set by the draw: the criteria certified by the State at the hiring date are enough for
+    # the eligibility rules (no proof asked for this hire).
+    fully_certified = models.BooleanField("justifiée par des critères certifiés", default=False)
 
     class Meta:
         verbose_name = "auto-prescription contrôlée"

@@ -86,6 +86,16 @@ def siae_drawn(siae):
     )
 
 
+def siae_auto_accepted(siae):
+    """CONTROL.md §3: every drawn hire is justified by criteria certified by the State."""
+    return _send(
+        siae_admins(siae.company),
+        subject="Validation automatique de votre dossier de contrôle a posteriori",
+        template="siae_auto_accepted",
+        context={"campaign": siae.campaign, "siae": siae, "url": _siae_url(siae)},
+    )
+
+
 def ddets_submission_opened(campaign):
     return _send(
         ddets_members(campaign.institution),

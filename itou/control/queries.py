@@ -3,11 +3,11 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Case, F, Prefetch, When
+from django.db.models import Case, F, Prefetch, Q, When
 from django.db.models.functions import Coalesce, Substr
 
-from itou.control.enums import CONTROLLED_KINDS
-from itou.control.models import ControlledCriterion, ControlledHire, ControlledSiae
+from itou.control.enums import CONTROLLED_KINDS, SanctionKind
+from itou.control.models import ControlledCriterion, ControlledHire, ControlledSiae, Sanction
 from itou.eligibility.enums import AuthorKind
 from itou.job_applications.enums import JobApplicationState
 from itou.job_applications.models import JobApplication
@@ -74,3 +74,63 @@ def criteria_visible_to(request):
     if current.institution:
         return ControlledCriterion.objects.filter(hire__controlled_siae__campaign__institution=current.institution)
     return ControlledCriterion.objects.none()
+
+
+SUSPENSION_MESSAGE = (
+    "Vous ne pouvez pas déclarer d'embauche suite aux mesures prises dans le cadre du contrôle a posteriori."
+)
+
+
+def active_suspension(company, day: datetime.date | None = None):
+    """The sanction that withdraws the self-prescription of `company` on `day` (today by
+    default), or None: a permanent withdrawal from its start, a temporary one from its
+    start to its end, both days included (CONTROL.md §7). One query."""
+    from django.utils import timezone
+
+    day = day or timezone.localdate()
+    return active_suspensions(day).filter(controlled_siae__company=company).order_by("suspension_start", "pk").first()
+
+
+def active_suspensions(day: datetime.date):
+    """The sanctions that withdraw self-prescription on `day` (both ends included)."""
+    return Sanction.objects.filter(suspension_start__lte=day).filter(
+        Q(kinds__contains=[SanctionKind.PERMANENT_SUSPENSION])
+        | Q(kinds__contains=[SanctionKind.TEMPORARY_SUSPENSION], suspension_end__gte=day)
+    )
+
+
+def suspension_message(sanction) -> str:
+    """What the SIAE reads (accept screens, diagnosis, dashboard) during a withdrawal."""
+    if SanctionKind.PERMANENT_SUSPENSION in sanction.kinds:
+        detail = (
+            "Votre capacité d'auto-prescription fait l'objet d'un retrait définitif "
+            f"depuis le {sanction.suspension_start:%d/%m/%Y}."
+        )
+    else:
+        detail = (
+            "Votre capacité d'auto-prescription fait l'objet d'un retrait temporaire "
+            f"depuis le {sanction.suspension_start:%d/%m/%Y} et le sera jusqu'au {sanction.suspension_end:%d/%m/%Y} "
+            "inclus."
+        )
+    return (
+        f"{SUSPENSION_MESSAGE} {detail} Une embauche reste possible avec un PASS IAE en cours "
+        "ou sur le diagnostic d'un prescripteur habilité."
+    )
+
+
+def self_prescription_blocker(company, day: datetime.date | None = None) -> str:
+    """The French message when `company` may not self-prescribe on `day`, else ""."""
+    sanction = active_suspension(company, day)
+    return suspension_message(sanction) if sanction else ""
+
+
+def visible_campaigns(queryset=None):
+    """Campaigns stay viewable 3 years after closing (CONTROL.md §1)."""
+    from django.utils import timezone
+
+    from itou.control.enums import VISIBLE_YEARS
+    from itou.control.models import Campaign
+
+    queryset = Campaign.objects.all() if queryset is None else queryset
+    limit = timezone.now() - datetime.timedelta(days=365 * VISIBLE_YEARS + 1)
+    return queryset.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=limit))

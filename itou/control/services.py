@@ -1,8 +1,6 @@
 """What changes the control: each service checks the state machine (workflow.py), changes
 the rows in a transaction, logs the transition and queues its emails."""
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -202,6 +200,29 @@ def close(campaign: Campaign, *, user) -> Campaign:
     return campaign
 
 
+@transaction.atomic
+def archive(campaign: Campaign, *, now=None, user=None) -> int:
+    """CONTROL.md §8, 60 days after closing: the SIAE accepted for good are archived (the
+    number of controlled hires is kept; hires, criteria and proof files are deleted); the
+    refused ones keep everything (sanctions, appeals). The campaign becomes read-only and
+    is listed apart. Returns the number of SIAE archived."""
+    now = now or timezone.now()
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    transition = workflow.CAMPAIGN.check("archive", campaign, now=now)
+    previous, campaign.phase, campaign.archived_at = campaign.phase, transition.target, now
+    campaign.save(update_fields=["phase", "archived_at"])
+    log(campaign.pk, "campaign", campaign.pk, "archive", previous, campaign.phase, user=user)
+    siaes = ControlledSiae.objects.filter(campaign=campaign, final_state=SiaeState.ACCEPTED, archived_at__isnull=True)
+    proofs = ControlledCriterion.objects.filter(hire__controlled_siae__in=siaes).exclude(proof="")
+    names = list(proofs.values_list("proof", flat=True))
+    ControlledHire.objects.filter(controlled_siae__in=siaes).delete()
+    archived = siaes.update(archived_at=now)
+    for name in names:  # after the rows: a failure leaves the files, never a row without its file
+        transaction.on_commit(lambda n=name: ControlledCriterion._meta.get_field("proof").storage.delete(n))
+    log(campaign.pk, "campaign", campaign.pk, "archive_siaes", user=user, archived=archived, proofs=len(names))
+    return archived
+
+
 CAMPAIGN_MOVES = {"freeze": freeze, "start_adversarial": start_adversarial, "close": close}
 
 
@@ -246,11 +267,14 @@ def select_criteria(hire: ControlledHire, criteria, *, user) -> ControlledHire:
         raise ValidationError("Cochez au moins un critère à justifier.")
     if any(c.pk not in allowed for c in criteria):
         raise ValidationError("Choisissez parmi les critères du diagnostic d'éligibilité de cette embauche.")
-    errors = validate_criteria(author_kind="employer", company_kind=siae.company.kind, criteria=criteria)
+    existing = {c.administrative_criteria_id: c for c in hire.criteria.all()}
+    # Criteria certified by the State stay, and count for the rules (CONTROL.md §3).
+    certified = [c.administrative_criteria for c in existing.values() if c.certified]
+    together = criteria + [c for c in certified if c.pk not in {x.pk for x in criteria}]
+    errors = validate_criteria(author_kind="employer", company_kind=siae.company.kind, criteria=together)
     if errors:
         raise ValidationError(errors)
     wanted = {c.pk for c in criteria}
-    existing = {c.administrative_criteria_id: c for c in hire.criteria.all()}
     for pk, criterion in existing.items():
         if pk not in wanted and not criterion.certified:
             if criterion.proof:
@@ -486,15 +510,6 @@ def sanction_errors(kinds, training_details, suspension_start, suspension_end, s
     return errors
 
 
-def active_suspension(company, today: datetime.date | None = None):
-    """The sanction that forbids `company` to self-prescribe today, or None."""
-    today = today or timezone.localdate()
-    for sanction in Sanction.objects.filter(controlled_siae__company=company, suspension_start__lte=today):
-        if SanctionKind.PERMANENT_SUSPENSION in sanction.kinds or (
-            sanction.suspension_end and sanction.suspension_end >= today
-        ):
-            return sanction
-    return None
+from itou.control.queries import active_suspension  # noqa: E402 (kept here for the views)
 
-
-__all__ = ["TransitionNotAllowed"]
+__all__ = ["TransitionNotAllowed", "active_suspension"]

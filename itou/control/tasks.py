@@ -8,7 +8,13 @@ from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from itou.control import notifications, workflow
-from itou.control.enums import DDETS_REMINDER_EVERY_DAYS, REMINDER_AFTER_DAYS, CampaignPhase, SiaeState
+from itou.control.enums import (
+    ARCHIVE_AFTER_DAYS,
+    DDETS_REMINDER_EVERY_DAYS,
+    REMINDER_AFTER_DAYS,
+    CampaignPhase,
+    SiaeState,
+)
 from itou.control.models import Campaign, ControlledSiae
 
 
@@ -71,6 +77,23 @@ def send_reminders(*, now=None) -> dict:
                 transaction.on_commit(lambda c=campaign: notifications.ddets_review_before_close(c, reminder=True))
                 counts["ddets"] += 1
     return counts
+
+
+def archive_closed_campaigns(*, now=None) -> int:
+    """The campaigns closed ≥ 60 days ago are archived (CONTROL.md §8, daily at 07:00 UTC)."""
+    from itou.control.services import archive
+
+    now = now or timezone.now()
+    due = Campaign.objects.filter(
+        phase=CampaignPhase.CLOSED, closed_at__lte=now - datetime.timedelta(days=ARCHIVE_AFTER_DAYS)
+    )
+    return sum(1 for campaign in due.order_by("pk") if archive(campaign, now=now) is not None)
+
+
+@app.periodic(cron="0 7 * * *")
+@app.task(name="control_archive", queue="maintenance", queueing_lock="control_archive")
+def archive_task(timestamp: int) -> None:
+    archive_closed_campaigns()
 
 
 @app.periodic(cron="0 12 * * *")

@@ -8,8 +8,11 @@ Computed states read `hire.criteria.all()` / `siae.hires.all()`: prefetch them
 (queries.with_states) so that lists stay at a constant number of queries.
 """
 
+import datetime
+
 from django.utils import timezone
 
+from itou.control.enums import ARCHIVE_AFTER_DAYS
 from itou.control.enums import CampaignPhase as P
 from itou.control.enums import CriterionState as C
 from itou.control.enums import HireState as H
@@ -65,6 +68,8 @@ def hire_state(hire) -> str:
     criteria = list(hire.criteria.all())
     if not criteria:
         return H.PENDING
+    if not hire.fully_certified and all(c.certified for c in criteria):
+        return H.PENDING  # certified criteria that are not enough: the SIAE chooses others
     states = {criterion_hire_state(c) for c in criteria}
     return next(state for state in HIRE_PRIORITY if state in states)
 
@@ -85,7 +90,7 @@ def siae_computed_state(siae) -> str:
 
 
 def evaluation_is_final(siae) -> bool:
-    return bool(siae.final_reviewed_at) or siae.campaign.phase == P.CLOSED
+    return bool(siae.final_reviewed_at) or siae.campaign.is_closed
 
 
 def siae_state(siae) -> str:
@@ -300,6 +305,13 @@ SIAE = Machine(
 )
 
 
+def _closed_long_ago(obj, *, now=None, **context):
+    now = now or timezone.now()
+    if obj.closed_at is None or now < obj.closed_at + datetime.timedelta(days=ARCHIVE_AFTER_DAYS):
+        return f"Une campagne s'archive {ARCHIVE_AFTER_DAYS} jours après sa clôture."
+    return None
+
+
 def _drawn(obj, **context):
     return None if obj.drawn_at else "Le tirage de l'échantillon n'a pas encore eu lieu."
 
@@ -318,5 +330,14 @@ CAMPAIGN = Machine(
             blockers=(_drawn,),
         ),
         Transition("close", "Campagne close", frozenset({P.ADVERSARIAL}), P.CLOSED),
+        Transition(
+            "archive",
+            "Campagne archivée",
+            {P.CLOSED},
+            P.ARCHIVED,
+            blockers=(_closed_long_ago,),
+            note=f"{ARCHIVE_AFTER_DAYS} jours après la clôture",
+        ),
     ],
+    initial=(P.SAMPLING, "l'équipe crée les campagnes de la période"),
 )

@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from itou.eligibility.models import (
     AdministrativeCriteria,
+    CertifiedCriterion,
     EligibilityDiagnosis,
     GEIQAdministrativeCriteria,
     GEIQEligibilityDiagnosis,
@@ -59,3 +60,10 @@ class EligibilityDiagnosisAdmin(DiagnosisAdmin):
 @admin.register(GEIQEligibilityDiagnosis)
 class GEIQEligibilityDiagnosisAdmin(DiagnosisAdmin):
     list_display = [*DiagnosisAdmin.list_display, "aid_amount"]
+
+
+@admin.register(CertifiedCriterion)
+class CertifiedCriterionAdmin(ReadOnlyAdmin):
+    list_display = ["diagnosis", "administrative_criteria", "source", "valid_from", "valid_until"]
+    list_filter = ["source"]
+    raw_id_fields = ["diagnosis"]

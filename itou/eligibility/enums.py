@@ -18,3 +18,14 @@ class AuthorKind(models.TextChoices):
 
     PRESCRIBER = "prescriber", "Prescripteur habilité"
     EMPLOYER = "employer", "Employeur"
+
+
+class CertificationSource(models.TextChoices):
+    """The State data sources that certify a criterion (les-emplois: API Particulier)."""
+
+    API_PARTICULIER = "api_particulier", "API Particulier (CAF/MSA : RSA, AAH, parent isolé)"
+    FRANCE_TRAVAIL = "france_travail", "France Travail (ASS)"
+
+
+# The criteria a State data source can certify (all of level 1, CONTROL.md §3).
+CERTIFIABLE_CRITERIA_KINDS = frozenset({"RSA", "AAH", "ASS", "PI"})

@@ -15,7 +15,11 @@ docs/pass-iae.md):
   of the last PASS), unless the application was sent by an authorized prescriber or the
   person has a valid diagnosis made by an authorized prescriber (whatever its date);
 - a GEIQ may always hire; its valid GEIQ diagnosis, if any, is linked (it decides the aid);
-- other employers (EA, EATT…) need no diagnosis.
+- other employers (EA, EATT…) need no diagnosis;
+- an SIAE whose self-prescription is withdrawn by an after-the-fact control sanction
+  (temporary: from its first to its last day included; permanent: from its first day) may
+  not hire on its own diagnosis nor make one (docs/controle.md, CONTROL.md §7); a PASS IAE
+  still valid or a prescriber's diagnosis still allow the hire.
 """
 
 import dataclasses
@@ -71,6 +75,7 @@ def hire_eligibility(
     `hiring_start_at` (today by default), the diagnoses read at `at` (now by default)."""
     from itou.approvals import queries as approval_queries
     from itou.approvals import rules as approval_rules
+    from itou.control.queries import self_prescription_blocker
 
     at = at or timezone.now()
     if company.kind == CompanyKind.GEIQ:
@@ -83,6 +88,10 @@ def hire_eligibility(
     approval = approval_queries.valid_approval_for(job_seeker, start_at)
     if approval is not None:
         return HireEligibility(allowed=True, diagnosis=diagnosis, approval=approval)
+    # Without a prescriber's diagnosis the hire is a self-prescription: not during a withdrawal.
+    self_prescribed = diagnosis is None or not diagnosis.is_by_prescriber
+    if self_prescribed and (blocked := self_prescription_blocker(company, timezone.localdate(at))):
+        return HireEligibility(allowed=False, diagnosis=diagnosis, error=blocked)
     if diagnosis is None:
         return HireEligibility(allowed=False, needs_diagnosis=True, error=NOT_ELIGIBLE_MESSAGE)
     last_end_at = approval_queries.last_approval_end(job_seeker)

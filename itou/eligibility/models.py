@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from itou.eligibility.enums import AdministrativeCriteriaLevel, AuthorKind, GEIQAnnex
+from itou.eligibility.enums import AdministrativeCriteriaLevel, AuthorKind, CertificationSource, GEIQAnnex
 from itou.eligibility.rules import is_valid_on
 
 
@@ -208,3 +208,39 @@ class GEIQEligibilityDiagnosis(BaseEligibilityDiagnosis):
     def aid_amount_display(self) -> str:
         """1400 → "1 400 €" (narrow no-break space, as in French)."""
         return f"{self.aid_amount:,} €".replace(",", "\u202f")
+
+
+class CertifiedCriterion(models.Model):
+    """A criterion of an IAE diagnosis certified by a State data source ("certifié par un
+    système de l'État"): the source answered that the person had this status during
+    [`valid_from`, `valid_until`]. The after-the-fact control asks no proof for a criterion
+    certified at the hiring date (itou.control.draw, docs/controle.md)."""
+
+    diagnosis = models.ForeignKey(
+        EligibilityDiagnosis, verbose_name="diagnostic", on_delete=models.CASCADE, related_name="certifications"
+    )
+    administrative_criteria = models.ForeignKey(
+        AdministrativeCriteria, verbose_name="critère", on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField("source", max_length=30, choices=CertificationSource.choices)
+    certified_at = models.DateTimeField("certifié le", default=timezone.now)
+    valid_from = models.DateField("statut constaté du")
+    valid_until = models.DateField("statut constaté jusqu'au (inclus)")
+
+    class Meta:
+        verbose_name = "critère certifié"
+        verbose_name_plural = "critères certifiés"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["diagnosis", "administrative_criteria"], name="eligibility_certified_criterion_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")), name="eligibility_certified_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.administrative_criteria} — certifié ({self.get_source_display()})"
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.valid_from <= day <= self.valid_until

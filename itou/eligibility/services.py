@@ -56,6 +56,12 @@ def eligibility_diagnosis_create(
             "font un diagnostic d'éligibilité."
         )
     _check_job_seeker(job_seeker)
+    now = now or timezone.now()
+    if fields["author_kind"] == AuthorKind.EMPLOYER:
+        from itou.control.queries import self_prescription_blocker  # the control sits above
+
+        if blocked := self_prescription_blocker(author_organization, timezone.localdate(now)):
+            raise ValidationError({"administrative_criteria": [blocked]})
     criteria = list(criteria)
     errors = rules.validate_criteria(
         author_kind=fields["author_kind"],
@@ -66,7 +72,6 @@ def eligibility_diagnosis_create(
     )
     if errors:
         raise ValidationError({"administrative_criteria": errors})
-    now = now or timezone.now()
     _end_previous(EligibilityDiagnosis, job_seeker=job_seeker, fields=fields, today=timezone.localdate(now))
     diagnosis = EligibilityDiagnosis.objects.create(
         job_seeker=job_seeker,

@@ -1,10 +1,13 @@
 """The control card of the dashboard: what is asked of the SIAE and by when, or what
 waits for the DDETS. Used by control/includes/dashboard_card.html."""
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 
 from itou.control.enums import CampaignPhase
 from itou.control.models import Campaign, ControlledSiae
+from itou.control.queries import active_suspensions, self_prescription_blocker
 from itou.institutions.enums import InstitutionKind
 from itou.organizations.current import Role
 
@@ -17,14 +20,29 @@ def dashboard_card(request) -> dict:
     if not current:
         return {}
     if current.role == Role.EMPLOYER:
+        today = timezone.localdate()
+        active = active_suspensions(today).filter(controlled_siae__company=OuterRef("company"))
         siae = (
-            ControlledSiae.objects.filter(company=current.organization, final_state="")
+            ControlledSiae.objects.filter(company=current.organization)
             .exclude(campaign__phase=CampaignPhase.SAMPLING)
+            .annotate(suspended=Exists(active))
             .select_related("campaign__institution")
             .order_by("-campaign__period_end")
             .first()
         )
         if siae is None:
+            return {}
+        if siae.suspended:  # CONTROL.md §7: the dashboard says it too (a second query, rare)
+            return {
+                "control_card": {
+                    "url": reverse("control:siae_detail", args=[siae.pk]),
+                    "title": "Auto-prescription suspendue",
+                    "desc": self_prescription_blocker(current.organization, today),
+                    "badge": "",
+                    "warning": True,
+                }
+            }
+        if siae.final_state:
             return {}
         campaign = siae.campaign
         if campaign.phase in (CampaignPhase.AMICABLE, CampaignPhase.ADVERSARIAL) and not siae.submission_frozen_at:

@@ -28,7 +28,7 @@ from itou.control.enums import (
     SiaeState,
 )
 from itou.control.models import Campaign, ControlledCriterion, ControlledHire, ControlledSiae, ControlLog
-from itou.control.queries import criteria_visible_to, with_states
+from itou.control.queries import criteria_visible_to, visible_campaigns, with_states
 from itou.control.tasks import draw_period_task
 from itou.eligibility.models import AdministrativeCriteria
 from itou.institutions.enums import InstitutionKind
@@ -93,9 +93,19 @@ def _decorate(siae, *, for_siae: bool):
 @login_required
 def siae_list(request):
     company = get_current_company_or_404(request)
-    siaes = with_states(ControlledSiae.objects.filter(company=company)).order_by("-campaign__period_end")
+    siaes = with_states(ControlledSiae.objects.filter(company=company, campaign__in=visible_campaigns())).order_by(
+        "-campaign__period_end"
+    )
     siaes = [_decorate(s, for_siae=True) for s in siaes]
-    return render(request, "control/siae_list.html", {"siaes": siaes, "company": company})
+    return render(
+        request,
+        "control/siae_list.html",
+        {
+            "siaes": [s for s in siaes if not s.campaign.is_archived],
+            "archived": [s for s in siaes if s.campaign.is_archived],
+            "company": company,
+        },
+    )
 
 
 def _company_siae_or_404(request, pk, *, lock=False):
@@ -211,8 +221,14 @@ def proof(request, pk):
 @login_required
 def ddets_index(request):
     institution = _ddets_or_404(request)
-    campaigns = Campaign.objects.filter(institution=institution).order_by("-period_end")
-    return render(request, "control/ddets_index.html", {"campaigns": campaigns, "institution": institution})
+    campaigns = visible_campaigns(Campaign.objects.filter(institution=institution)).order_by("-period_end")
+    current = [c for c in campaigns if not c.is_archived]
+    archived = [c for c in campaigns if c.is_archived]
+    return render(
+        request,
+        "control/ddets_index.html",
+        {"campaigns": current, "archived": archived, "institution": institution},
+    )
 
 
 def _campaign_figures(siaes):
@@ -230,7 +246,9 @@ def _campaign_figures(siaes):
 @login_required
 def ddets_campaign(request, pk):
     institution = _ddets_or_404(request)
-    campaign = get_object_or_404(Campaign.objects.select_related("institution"), pk=pk, institution=institution)
+    campaign = get_object_or_404(
+        visible_campaigns(Campaign.objects.select_related("institution")), pk=pk, institution=institution
+    )
     form = RatioForm(initial={"ratio": campaign.ratio or RatioForm.base_fields["ratio"].initial})
     if request.method == "POST":
         form = RatioForm(request.POST)

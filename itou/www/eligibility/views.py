@@ -19,8 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from itou.companies.enums import SIAE_KINDS, CompanyKind
+from itou.control.queries import SUSPENSION_MESSAGE
 from itou.eligibility import rules, services
 from itou.eligibility.enums import AuthorKind
+from itou.eligibility.hiring import hire_eligibility_for_application
 from itou.eligibility.queries import get_valid_diagnosis, get_valid_geiq_diagnosis
 from itou.job_applications.models import JobApplication
 from itou.job_applications.perms import ViewerRole
@@ -162,6 +164,12 @@ def accept_step(request, pk):
         return redirect(accept_url)
     geiq = company.kind == CompanyKind.GEIQ
     job_seeker = job_application.job_seeker
+    if not geiq:
+        eligibility = hire_eligibility_for_application(job_application)
+        if not eligibility.allowed and eligibility.error.startswith(SUSPENSION_MESSAGE):
+            # Self-prescription withdrawn by a control sanction: no diagnosis by the SIAE.
+            messages.error(request, eligibility.error)
+            return redirect("applications:detail", pk=job_application.pk)
     if request.method == "GET" and not accept_needs_diagnosis_step(job_application):
         messages.info(
             request, "Ce candidat a déjà un diagnostic d'éligibilité valide : vous pouvez confirmer l'embauche."
