@@ -17,29 +17,7 @@ from itou.control.enums import CampaignPhase as P
 from itou.control.enums import CriterionState as C
 from itou.control.enums import HireState as H
 from itou.control.enums import SiaeState as S
-from itou.utils.state_machine import StateMachine, Transition
-
-
-class Machine:
-    """A table of itou.utils.state_machine read on control objects: `state_of(obj)` gives
-    the current state (stored or computed) and the blockers get the object as `obj`."""
-
-    def __init__(self, state_of, transitions, *, initial=None):
-        self.state_of = state_of
-        self.table = StateMachine(transitions, initial=initial)
-
-    def __getitem__(self, name) -> Transition:
-        return self.table[name]
-
-    def blocker(self, name, obj, **context) -> str | None:
-        return self.table.blocker(name, self.state_of(obj), obj=obj, **context)
-
-    def can(self, name, obj, **context) -> bool:
-        return self.blocker(name, obj, **context) is None
-
-    def check(self, name, obj, **context) -> Transition:
-        return self.table.check(name, self.state_of(obj), obj=obj, **context)
-
+from itou.utils.state_machine import ObjectMachine, Transition
 
 # --------------------------------------------------------------------------------------
 # Computed states
@@ -163,8 +141,7 @@ def _reviewed_once(obj, **context):
     return None if obj.hire.controlled_siae.reviewed_at else "Le contrôle n'a pas encore été validé une fois."
 
 
-CRITERION = Machine(
-    lambda c: c.review_state,
+CRITERION = ObjectMachine(
     [
         Transition(
             "upload",
@@ -211,6 +188,7 @@ CRITERION = Machine(
             blockers=(_reviewable,),
         ),
     ],
+    state_of=lambda c: c.review_state,
 )
 
 
@@ -222,8 +200,7 @@ def _hire_editable(obj, **context):
     )
 
 
-HIRE = Machine(
-    hire_state,
+HIRE = ObjectMachine(
     [
         Transition(
             "select_criteria",
@@ -233,6 +210,7 @@ HIRE = Machine(
             blockers=(_hire_editable,),
         ),
     ],
+    state_of=hire_state,
 )
 
 
@@ -266,8 +244,7 @@ def _final(obj, **context):
     return None if evaluation_is_final(obj) else "Le contrôle de cette structure n'est pas encore définitif."
 
 
-SIAE = Machine(
-    siae_state,
+SIAE = ObjectMachine(
     [
         Transition(
             "submit", "Justificatifs transmis", frozenset({S.SUBMITTABLE}), S.SUBMITTED, blockers=(_submissions_open,)
@@ -302,6 +279,7 @@ SIAE = Machine(
             ),
         ),
     ],
+    state_of=siae_state,
 )
 
 
@@ -316,8 +294,7 @@ def _drawn(obj, **context):
     return None if obj.drawn_at else "Le tirage de l'échantillon n'a pas encore eu lieu."
 
 
-CAMPAIGN = Machine(
-    lambda c: c.phase,
+CAMPAIGN = ObjectMachine(
     [
         Transition("set_ratio", "Pourcentage de sélection choisi", {P.SAMPLING}, None),
         Transition("draw", "Échantillon tiré", frozenset({P.SAMPLING}), P.AMICABLE),
@@ -340,4 +317,5 @@ CAMPAIGN = Machine(
         ),
     ],
     initial=(P.SAMPLING, "l'équipe crée les campagnes de la période"),
+    state_of=lambda c: c.phase,
 )

@@ -18,7 +18,7 @@ from itou.eligibility.queries import get_valid_diagnosis
 from itou.employee_records import workflow
 from itou.employee_records.enums import NotificationStatus, Status
 from itou.employee_records.models import EDITABLE_STATUSES, EmployeeRecord, UpdateNotification
-from itou.employee_records.statemachine import TransitionNotAllowed
+from itou.utils.state_machine import TransitionNotAllowed
 
 EMPLOYEE_RECORD_KINDS = frozenset(refs.MEASURE_BY_KIND)
 START_OF_OBLIGATION = datetime.date(2021, 9, 27)

@@ -183,7 +183,7 @@ def mark_sent(batch: EmployeeRecordBatch, *, now=None) -> int:
     checked = []
     for item in items:
         try:
-            machine.check(item, transition.name)  # the declared table and its guard
+            machine.check(transition.name, item)  # the declared table and its blockers
         except workflow.TransitionNotAllowed as error:
             logger.error("Ligne %s de %s non marquée envoyée : %s", item.line_number, batch.filename, error.message)
             continue

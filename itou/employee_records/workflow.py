@@ -8,63 +8,71 @@ from itou.employee_records import completeness
 from itou.employee_records.enums import NotificationStatus as N
 from itou.employee_records.enums import Status as S
 from itou.employee_records.models import EmployeeRecordTransitionLog
-from itou.employee_records.statemachine import StateMachine, Transition, TransitionNotAllowed  # noqa: F401
+from itou.utils.state_machine import ObjectMachine, Transition
+from itou.utils.state_machine import TransitionNotAllowed as TransitionNotAllowed  # raised by fire_*
 
 
-def _complete(record):
-    if missing := completeness.missing_fields(record):
+def _complete(obj, **context):
+    if missing := completeness.missing_fields(obj):
         return "La fiche salarié est incomplète : " + ", ".join(missing) + "."
     return None
 
 
-def _ready_guard(record):
+def _ready_guard(obj, **context):
     from django.utils import timezone
 
-    if record.job_application.hiring_start_at and record.job_application.hiring_start_at > timezone.localdate():
+    if obj.job_application.hiring_start_at and obj.job_application.hiring_start_at > timezone.localdate():
         return "La fiche salarié ne peut être validée qu'à partir de la date de début du contrat."
-    return _complete(record)
+    return _complete(obj)
 
 
-RECORD_MACHINE = StateMachine(
+RECORD_MACHINE = ObjectMachine(
     field="status",
     transitions=[
         Transition(
-            "ready", frozenset({S.NEW, S.REJECTED, S.DISABLED, S.PROCESSED}), S.READY, "Fiche validée", _ready_guard
+            "ready",
+            "Fiche validée",
+            frozenset({S.NEW, S.REJECTED, S.DISABLED, S.PROCESSED}),
+            S.READY,
+            blockers=(_ready_guard,),
         ),
-        Transition("wait_for_asp_response", frozenset({S.READY}), S.SENT, "Fiche envoyée à l'ASP", _complete),
+        Transition(
+            "wait_for_asp_response", "Fiche envoyée à l'ASP", frozenset({S.READY}), S.SENT, blockers=(_complete,)
+        ),
         # Staff: resend a batch, or records after a SIRET change (no employer check of the hire date).
         Transition(
-            "resend", frozenset({S.SENT, S.REJECTED, S.PROCESSED}), S.READY, "Fiche renvoyée par le support", _complete
+            "resend",
+            "Fiche renvoyée par le support",
+            frozenset({S.SENT, S.REJECTED, S.PROCESSED}),
+            S.READY,
+            blockers=(_complete,),
         ),
-        Transition("process", frozenset({S.SENT}), S.PROCESSED, "Fiche intégrée par l'ASP"),
-        Transition("reject", frozenset({S.SENT}), S.REJECTED, "Fiche rejetée par l'ASP"),
-        Transition("disable", frozenset({S.NEW, S.REJECTED, S.PROCESSED}), S.DISABLED, "Fiche désactivée"),
+        Transition("process", "Fiche intégrée par l'ASP", frozenset({S.SENT}), S.PROCESSED),
+        Transition("reject", "Fiche rejetée par l'ASP", frozenset({S.SENT}), S.REJECTED),
+        Transition("disable", "Fiche désactivée", frozenset({S.NEW, S.REJECTED, S.PROCESSED}), S.DISABLED),
         # The system's answer to a withdrawn PASS (message in `status_message`).
         Transition(
             "disable_cancelled_pass",
+            "Fiche désactivée (PASS IAE retiré)",
             frozenset({S.NEW, S.READY, S.REJECTED, S.PROCESSED}),
             S.DISABLED,
-            "Fiche désactivée (PASS IAE retiré)",
         ),
-        Transition("enable", frozenset({S.DISABLED}), S.NEW, "Fiche réactivée"),
+        Transition("enable", "Fiche réactivée", frozenset({S.DISABLED}), S.NEW),
         Transition(
-            "archive",
-            frozenset({S.NEW, S.READY, S.REJECTED, S.PROCESSED, S.DISABLED}),
-            S.ARCHIVED,
-            "Fiche archivée",
+            "archive", "Fiche archivée", frozenset({S.NEW, S.READY, S.REJECTED, S.PROCESSED, S.DISABLED}), S.ARCHIVED
         ),
-        Transition("unarchive_new", frozenset({S.ARCHIVED}), S.NEW, "Fiche désarchivée"),
-        Transition("unarchive_processed", frozenset({S.ARCHIVED}), S.PROCESSED, "Fiche désarchivée"),
-        Transition("unarchive_rejected", frozenset({S.ARCHIVED}), S.REJECTED, "Fiche désarchivée"),
+        Transition("unarchive_new", "Fiche désarchivée", frozenset({S.ARCHIVED}), S.NEW),
+        Transition("unarchive_processed", "Fiche désarchivée", frozenset({S.ARCHIVED}), S.PROCESSED),
+        Transition("unarchive_rejected", "Fiche désarchivée", frozenset({S.ARCHIVED}), S.REJECTED),
     ],
 )
 
-NOTIFICATION_MACHINE = StateMachine(
+NOTIFICATION_MACHINE = ObjectMachine(
     field="status",
     transitions=[
-        Transition("wait_for_asp_response", frozenset({N.NEW}), N.SENT, "Notification envoyée à l'ASP"),
-        Transition("process", frozenset({N.SENT}), N.PROCESSED, "Notification intégrée par l'ASP"),
-        Transition("reject", frozenset({N.SENT}), N.REJECTED, "Notification rejetée par l'ASP"),
+        Transition("wait_for_asp_response", "Notification envoyée à l'ASP", frozenset({N.NEW}), N.SENT),
+        Transition("process", "Notification intégrée par l'ASP", frozenset({N.SENT}), N.PROCESSED),
+        Transition("reject", "Notification rejetée par l'ASP", frozenset({N.SENT}), N.REJECTED),
     ],
 )
 
@@ -83,7 +91,7 @@ def fire_record(record, name, *, user=None, batch=None, line_number=None, asp_co
             asp_label=asp_label[:250],
         )
 
-    transition = RECORD_MACHINE.fire(record, name, log=log)
+    transition = RECORD_MACHINE.fire(name, record, log=log)
     if save:
         record.save()
     return transition
@@ -103,6 +111,6 @@ def fire_notification(notification, name, *, batch=None, line_number=None, asp_c
             asp_label=asp_label[:250],
         )
 
-    transition = NOTIFICATION_MACHINE.fire(notification, name, log=log)
+    transition = NOTIFICATION_MACHINE.fire(name, notification, log=log)
     notification.save()
     return transition

@@ -161,3 +161,62 @@ class StateMachine:
             for source in sorted(transition.sources, key=lambda s: (order.get(s, len(order)), str(s))):
                 lines.append(f"    {source} --> {transition.target} : {transition.name}{suffix}")
         return "\n".join(lines)
+
+
+class ObjectMachine:
+    """A table read on objects rather than states, for the tables whose screens show why an
+    action is not possible (control, employee records): `state_of(obj)` gives the current
+    state (a stored field, or a state computed from related rows), the blockers receive
+    the object as `obj=`. With `field`, `fire` also writes the new state (the caller saves).
+
+        RECORD = ObjectMachine([...], field="status")
+        RECORD.blocker("ready", record)   # None, or the French reason
+        RECORD.fire("ready", record, log=lambda transition, previous: ...)
+    """
+
+    def __init__(
+        self,
+        transitions: Iterable[Transition],
+        *,
+        field: str | None = None,
+        state_of: Callable | None = None,
+        initial: tuple[str, str] | None = None,
+        not_allowed: type[Exception] = TransitionNotAllowed,
+    ):
+        if (field is None) == (state_of is None):
+            raise TypeError("ObjectMachine: `field` or `state_of`, one of them.")
+        self.field = field
+        self.state_of = state_of or (lambda obj: getattr(obj, field))
+        self.table = StateMachine(transitions, initial=initial, not_allowed=not_allowed)
+
+    @property
+    def transitions(self) -> dict[str, Transition]:
+        return self.table.transitions
+
+    def __getitem__(self, name) -> Transition:
+        return self.table[name]
+
+    def blocker(self, name, obj, **context) -> str | None:
+        return self.table.blocker(name, self.state_of(obj), obj=obj, **context)
+
+    def can(self, name, obj, **context) -> bool:
+        return self.blocker(name, obj, **context) is None
+
+    def check(self, name, obj, **context) -> Transition:
+        return self.table.check(name, self.state_of(obj), obj=obj, **context)
+
+    def available(self, obj, **context) -> list[Transition]:
+        return [t for t in self.transitions.values() if self.can(t.name, obj, **context)]
+
+    def fire(self, name, obj, *, log: Callable | None = None, **context) -> Transition:
+        """Check, write the new state in `field` (the caller saves), then `log(transition, previous)`."""
+        transition = self.check(name, obj, **context)
+        previous = self.state_of(obj)
+        if transition.target is not None:
+            setattr(obj, self.field, transition.target)
+        if log:
+            log(transition, previous)
+        return transition
+
+    def mermaid(self, **kwargs) -> str:
+        return self.table.mermaid(**kwargs)

@@ -8,6 +8,8 @@ from django.conf import settings
 
 from itou.approvals.enums import ProlongationRequestStatus
 from itou.approvals.workflow import MACHINE as PROLONGATION_REQUEST_MACHINE
+from itou.control.enums import CampaignPhase
+from itou.control.workflow import CAMPAIGN as CONTROL_CAMPAIGN_MACHINE
 from itou.job_applications.enums import JobApplicationState
 from itou.job_applications.workflow import MACHINE as JOB_APPLICATION_MACHINE
 
@@ -25,6 +27,7 @@ def mermaid_block(doc: str) -> str:
     [
         ("candidatures.md", JOB_APPLICATION_MACHINE, JobApplicationState),
         ("pass-iae.md", PROLONGATION_REQUEST_MACHINE, ProlongationRequestStatus),
+        ("controle.md", CONTROL_CAMPAIGN_MACHINE, CampaignPhase),
     ],
 )
 def test_the_diagram_of_the_doc_is_the_table(doc, machine, states):

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from itou.employee_records import services, workflow
 from itou.employee_records.enums import Status
-from itou.employee_records.statemachine import TransitionNotAllowed
+from itou.utils.state_machine import TransitionNotAllowed
 from tests.companies.factories import CompanyFactory
 from tests.employee_records.factories import complete_record, member_of
 
@@ -33,7 +33,7 @@ from tests.employee_records.factories import complete_record, member_of
 )
 def test_declared_transitions(status, name, allowed):
     record = complete_record(status=status)
-    assert workflow.RECORD_MACHINE.can(record, name) is allowed
+    assert workflow.RECORD_MACHINE.can(name, record) is allowed
 
 
 def test_every_transition_is_logged_with_its_author():
