@@ -4,8 +4,9 @@ and the national draw runs on them."""
 from collections import Counter
 
 from itou.control.draw import draw_period
-from itou.control.models import Campaign, ControlledHire, ControlledSiae
+from itou.control.models import Campaign, ControlledCriterion, ControlledHire, ControlledSiae
 from itou.control.queries import in_scope_hires
+from itou.eligibility.models import CertifiedCriterion
 from itou.institutions.models import Institution
 
 
@@ -24,6 +25,12 @@ def test_control_step_gives_a_drawable_country(demo_world):
     assert ControlledSiae.objects.count() >= min(eligible, 1)
     assert ControlledHire.objects.count() >= 2 * ControlledSiae.objects.count()
     assert draw_period(campaign.period_start, campaign.period_end)["drawn"] == 0
+    # One self-prescription in three has its RSA certified: the draw kept them without proof.
+    assert CertifiedCriterion.objects.exists()
+    drawn_certified = ControlledHire.objects.filter(
+        job_application__eligibility_diagnosis__certifications__isnull=False
+    ).count()
+    assert ControlledCriterion.objects.filter(certified=True, review_state="accepted").count() == drawn_certified
 
 
 def test_control_and_report_pages_are_measured(demo_world):
