@@ -5,7 +5,9 @@ demo ACI (Les Jardins du Rhône) three self-prescribed hires last year (its own 
 a PASS IAE created by the hire), one of them ended with an exit to a permanent job; then
 a campaign of the demo DDETS (DDETS du Rhône) for last year, drawn with a fixed seed and
 in its amicable phase (proofs to send within 30 days); and the ACI's yearly report for
-last year, completed and sent to the DDETS. Idempotent: nothing is created twice.
+last year, completed and sent to the DDETS. The same DDETS also has the campaign of the
+year before, closed and archived (the ACI was validated: only its count of controlled
+hires is kept). Idempotent: nothing is created twice.
 """
 
 import datetime
@@ -20,7 +22,8 @@ from itou.approvals.models import Approval, ApprovalHire, next_approval_number
 from itou.companies.enums import CompanyKind
 from itou.companies.models import Company
 from itou.control import draw
-from itou.control.models import Campaign
+from itou.control.enums import CampaignPhase, SiaeState
+from itou.control.models import Campaign, ControlledSiae
 from itou.control.services import campaign_name
 from itou.eligibility.enums import AuthorKind
 from itou.eligibility.models import AdministrativeCriteria, EligibilityDiagnosis
@@ -138,6 +141,43 @@ def _hire(company, employer, *, spec, year) -> JobApplication | None:
     return job_application
 
 
+def _archived_campaign(company, institution, today) -> int:
+    """The campaign of the year before last: closed last spring, archived 60 days later."""
+    start, end = datetime.date(today.year - 2, 1, 1), datetime.date(today.year - 2, 12, 31)
+    if Campaign.objects.filter(institution=institution, period_start=start, period_end=end).exists():
+        return 0
+    closed_at = timezone.make_aware(datetime.datetime(today.year - 1, 3, 28, 9))
+    archived_at = closed_at + datetime.timedelta(days=60)
+    campaign = Campaign.objects.create(
+        institution=institution,
+        name=campaign_name(start, end),
+        period_start=start,
+        period_end=end,
+        phase=CampaignPhase.ARCHIVED,
+        ratio_deadline=datetime.date(today.year - 1, 6, 11) - datetime.timedelta(days=365),
+        submission_deadline=datetime.date(today.year - 1, 7, 23) - datetime.timedelta(days=365),
+        adversarial_deadline=datetime.date(today.year - 1, 10, 13) - datetime.timedelta(days=365),
+        sanctions_deadline=datetime.date(today.year - 1, 3, 28),
+        ratio=30,
+        seed=DEMO_SEED - 1,
+        eligible_siae_count=1,
+        drawn_at=closed_at - datetime.timedelta(days=300),
+        closed_at=closed_at,
+        archived_at=archived_at,
+    )
+    ControlledSiae.objects.create(
+        campaign=campaign,
+        company=company,
+        hire_count=2,
+        submitted_at=closed_at - datetime.timedelta(days=250),
+        reviewed_at=closed_at - datetime.timedelta(days=220),
+        final_reviewed_at=closed_at - datetime.timedelta(days=220),
+        final_state=SiaeState.ACCEPTED,
+        archived_at=archived_at,
+    )
+    return 1
+
+
 @transaction.atomic
 def load_demo_control() -> int:
     """Create what is missing; return the number of rows of the story created."""
@@ -176,6 +216,7 @@ def load_demo_control() -> int:
     if is_new:
         draw.draw_campaign(campaign.pk)
         created += 1
+    created += _archived_campaign(company, institution, today)
     if not ActivityReport.objects.filter(company=company, year=period_start.year).exists():
         save_report(
             company,

@@ -44,7 +44,7 @@ def test_campaign_end_to_end_and_yearly_report(ui, demo_communes, tmp_path):  # 
     load_demo()
     proof = tmp_path / "attestation-caf.pdf"
     proof.write_bytes(PDF)
-    campaign = Campaign.objects.get(institution__name="DDETS du Rhône")
+    campaign = Campaign.objects.exclude(phase="archived").get(institution__name="DDETS du Rhône")
     siae = ControlledSiae.objects.get(campaign=campaign, company__kind="ACI")
 
     # The ACI: what is asked and by when, criteria, proofs, submission.

@@ -18,6 +18,7 @@ def test_demo_has_a_campaign_in_progress_a_contract_end_and_a_report(demo_commun
     campaign = Campaign.objects.get(institution__name="DDETS du Rhône", period_start=start)
     assert campaign.phase == CampaignPhase.AMICABLE and campaign.seed
     siae = ControlledSiae.objects.get(campaign=campaign, company__kind="ACI")
+    assert siae.hires.exists()
     assert siae.company.brand == "Les Jardins du Rhône"
     assert siae.hires.count() == 2  # 3 hires: 20 % → at least 2
     assert ContractEnd.objects.get().exit_category == "DURABLE"
@@ -26,4 +27,6 @@ def test_demo_has_a_campaign_in_progress_a_contract_end_and_a_report(demo_commun
     # Again: nothing new.
     assert load_demo_control() == 0
     load_demo()
-    assert Campaign.objects.count() == 1 and ControlledSiae.objects.count() == 1
+    assert Campaign.objects.count() == 2 and ControlledSiae.objects.count() == 2
+    archived = Campaign.objects.get(phase=CampaignPhase.ARCHIVED)
+    assert archived.period_start == datetime.date(2024, 1, 1) and not archived.siaes.get().hires.exists()
