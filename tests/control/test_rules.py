@@ -96,6 +96,11 @@ def test_a_certification_must_cover_the_hiring_day(client):
     assert siae_state(siae) == SiaeState.PENDING and siae.reviewed_at is None
     # The SIAE justifies the other hire only; the certified criterion stays.
     client.force_login(member_of(company))
+    page = client.get(reverse("control:siae_detail", args=[siae.pk]))
+    assert (
+        page.text.count("aucun justificatif n&#x27;est demandé") + page.text.count("aucun justificatif n'est demandé")
+        == 1
+    )
     hire = siae.hires.get(job_application=late)
     response = client.post(reverse("control:select_criteria", args=[hire.pk]), {"criteria": [criteria()["RSA"].pk]})
     assert response.status_code == 302
