@@ -33,7 +33,7 @@ from itou.control.enums import (
     CriterionState,
     SiaeState,
 )
-from itou.control.models import Campaign, ControlledCriterion, ControlledHire, ControlledSiae
+from itou.control.models import Campaign, ControlledCriterion, ControlledHire, ControlledSiae, ControlLog
 from itou.control.queries import company_department_expression, in_scope_hires
 from itou.control.services import log
 from itou.eligibility.models import CertifiedCriterion
@@ -181,12 +181,21 @@ def draw_campaign(campaign_id: int, hires_by_company: dict | None = None, *, use
         )
         for siae in siaes:
             siae.campaign = campaign
-            if siae in auto_accepted:
-                log(campaign.pk, "siae", siae.pk, "auto_accept", "", SiaeState.ACCEPTED, user=user)
-                transaction.on_commit(lambda s=siae: notifications.siae_auto_accepted(s))
-            else:
-                transaction.on_commit(lambda s=siae: notifications.siae_drawn(s))
-        transaction.on_commit(lambda: notifications.ddets_submission_opened(campaign))
+        ControlLog.objects.bulk_create(
+            [
+                ControlLog(
+                    campaign=campaign,
+                    object_kind="siae",
+                    object_id=siae.pk,
+                    transition="auto_accept",
+                    to_state=SiaeState.ACCEPTED,
+                    user=user if user and user.is_authenticated else None,
+                )
+                for siae in auto_accepted
+            ]
+        )
+        # The emails of the draw, queued in one go (one job each) once it commits.
+        transaction.on_commit(lambda: notifications.drawn(campaign, siaes, auto_accepted))
     return True
 
 

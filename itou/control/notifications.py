@@ -12,7 +12,7 @@ from django.utils import formats, translation
 
 from itou.companies.models import CompanyMembership
 from itou.institutions.models import InstitutionMembership
-from itou.notifications.emails import Button, send_text_email
+from itou.notifications.emails import Button, build_text_email, send_emails
 
 
 def _d(day) -> str:
@@ -20,8 +20,8 @@ def _d(day) -> str:
         return formats.date_format(day, "j F Y")
 
 
-def _send(users, *, subject: str, template: str, context: dict) -> int:
-    sent = 0
+def _messages(users, *, subject: str, template: str, context: dict) -> list:
+    messages = []
     with translation.override("fr"):
         for user in users:
             if not (user.is_active and user.email):
@@ -31,9 +31,14 @@ def _send(users, *, subject: str, template: str, context: dict) -> int:
                 {"recipient": user, "site_url": settings.SITE_URL, **context},
             )
             button = Button("Ouvrir la page du contrôle", context["url"]) if context.get("url") else None
-            send_text_email(subject=" ".join(subject.split()), text=body, to=user.email, button=button)
-            sent += 1
-    return sent
+            messages.append(
+                build_text_email(subject=" ".join(subject.split()), text=body, to=user.email, button=button)
+            )
+    return messages
+
+
+def _send(users, *, subject: str, template: str, context: dict) -> int:
+    return send_emails(_messages(users, subject=subject, template=template, context=context))
 
 
 def ddets_members(institution):
@@ -75,25 +80,64 @@ def campaign_created(campaign):
     )
 
 
-def siae_drawn(siae):
-    campaign = siae.campaign
-    return _send(
-        siae_admins(siae.company),
-        subject=f"Contrôle a posteriori sur vos embauches réalisées du {_d(campaign.period_start)} "
-        f"au {_d(campaign.period_end)}",
-        template="siae_drawn",
-        context={"campaign": campaign, "siae": siae, "url": _siae_url(siae)},
+def admins_by_company(company_ids) -> dict:
+    """{company_id: [active admin users]} in one query."""
+    result = {}
+    memberships = (
+        CompanyMembership.objects.filter(company_id__in=company_ids, is_active=True, is_admin=True)
+        .select_related("user")
+        .order_by("pk")
     )
+    for membership in memberships:
+        result.setdefault(membership.company_id, []).append(membership.user)
+    return result
+
+
+def drawn(campaign, siaes, auto_accepted) -> int:
+    """The emails of a campaign's draw, queued at once (CONTROL.md §8): each drawn SIAE
+    (or "Validation automatique" when all its hires are certified), then the DDETS."""
+    admins = admins_by_company([s.company_id for s in siaes])
+    messages = []
+    for siae in siaes:
+        users = admins.get(siae.company_id, [])
+        if siae in auto_accepted:
+            messages += _messages(users, **_auto_accepted_email(siae))
+        else:
+            messages += _messages(users, **_drawn_email(siae))
+    messages += _messages(
+        ddets_members(campaign.institution),
+        subject="[Contrôle a posteriori] Ouverture de la phase de transmission des justificatifs",
+        template="ddets_submission_opened",
+        context={"campaign": campaign, "url": _ddets_url(campaign), "drawn_count": len(siaes)},
+    )
+    return send_emails(messages)
+
+
+def _drawn_email(siae) -> dict:
+    campaign = siae.campaign
+    return {
+        "subject": f"Contrôle a posteriori sur vos embauches réalisées du {_d(campaign.period_start)} "
+        f"au {_d(campaign.period_end)}",
+        "template": "siae_drawn",
+        "context": {"campaign": campaign, "siae": siae, "url": _siae_url(siae)},
+    }
+
+
+def _auto_accepted_email(siae) -> dict:
+    return {
+        "subject": "Validation automatique de votre dossier de contrôle a posteriori",
+        "template": "siae_auto_accepted",
+        "context": {"campaign": siae.campaign, "siae": siae, "url": _siae_url(siae)},
+    }
+
+
+def siae_drawn(siae):
+    return _send(siae_admins(siae.company), **_drawn_email(siae))
 
 
 def siae_auto_accepted(siae):
     """CONTROL.md §3: every drawn hire is justified by criteria certified by the State."""
-    return _send(
-        siae_admins(siae.company),
-        subject="Validation automatique de votre dossier de contrôle a posteriori",
-        template="siae_auto_accepted",
-        context={"campaign": siae.campaign, "siae": siae, "url": _siae_url(siae)},
-    )
+    return _send(siae_admins(siae.company), **_auto_accepted_email(siae))
 
 
 def ddets_submission_opened(campaign):

@@ -43,6 +43,26 @@ def in_scope_hires(period_start: datetime.date, period_end: datetime.date):
     )
 
 
+def with_states_only(siae_queryset):
+    """Prefetch only what the computed states read (the hires' criteria): the lists of
+    SIAE (the DDETS campaign page, the export). Three queries whatever the size."""
+    return siae_queryset.select_related("company").prefetch_related(
+        Prefetch(
+            "hires",
+            queryset=ControlledHire.objects.only("pk", "controlled_siae_id", "fully_certified")
+            .order_by()
+            .prefetch_related(
+                Prefetch(
+                    "criteria",
+                    queryset=ControlledCriterion.objects.only(
+                        "pk", "hire_id", "proof", "submitted_at", "review_state", "reviewed_at", "certified"
+                    ).order_by(),
+                )
+            ),
+        )
+    )
+
+
 def with_states(siae_queryset):
     """Prefetch what the computed states read: a constant number of queries per list."""
     return siae_queryset.select_related("campaign__institution", "company").prefetch_related(

@@ -17,14 +17,13 @@ class QueuedEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         from itou.notifications.tasks import send_email
 
-        count = 0
-        for message in email_messages:
-            if not message.recipients():
-                continue
-            payload = serialize_email(message)
-            transaction.on_commit(lambda payload=payload: send_email.defer(email=payload))
-            count += 1
-        return count
+        payloads = [serialize_email(message) for message in email_messages if message.recipients()]
+        if len(payloads) == 1:
+            transaction.on_commit(lambda payload=payloads[0]: send_email.defer(email=payload))
+        elif payloads:
+            # Many messages at once (a campaign's draw): one job each, queued in one statement.
+            transaction.on_commit(lambda: send_email.batch_defer(*({"email": payload} for payload in payloads)))
+        return len(payloads)
 
 
 class DatabaseEmailBackend(BaseEmailBackend):

@@ -120,11 +120,16 @@ def send_text_email(*, subject: str, text: str, to: str, button: Button | None =
     (text and HTML parts, service name, button), queued after commit."""
     if not to:
         return False
+    build_text_email(subject=subject, text=text, to=to, button=button).send()
+    return True
+
+
+def build_text_email(*, subject: str, text: str, to: str, button: Button | None = None) -> EmailMultiAlternatives:
+    """The message of `send_text_email`, not sent (to send many at once with `send_emails`)."""
     subject, text, html = render_parts(subject=subject, text=text, button=button)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
     message.attach_alternative(html, "text/html")
-    message.send()
-    return True
+    return message
 
 
 def send_emails(messages: list) -> int:

@@ -28,7 +28,7 @@ from itou.control.enums import (
     SiaeState,
 )
 from itou.control.models import Campaign, ControlledCriterion, ControlledHire, ControlledSiae, ControlLog
-from itou.control.queries import criteria_visible_to, visible_campaigns, with_states
+from itou.control.queries import criteria_visible_to, visible_campaigns, with_states, with_states_only
 from itou.control.tasks import draw_period_task
 from itou.eligibility.models import AdministrativeCriteria
 from itou.institutions.enums import InstitutionKind
@@ -266,12 +266,11 @@ def ddets_campaign(request, pk):
                     f"({form.cleaned_data['ratio']}%).",
                 )
                 return redirect("control:ddets_campaign", pk=campaign.pk)
-    siaes = [
-        _decorate(s, for_siae=False)
-        for s in with_states(ControlledSiae.objects.filter(campaign=campaign)).order_by("company__name", "pk")
-    ]
+    siaes = list(with_states_only(ControlledSiae.objects.filter(campaign=campaign)).order_by("company__name", "pk"))
     for siae in siaes:
         siae.campaign = campaign
+        siae.state = workflow.siae_state(siae)
+        siae.state_label = SiaeState(siae.state).label
     draw_log = ControlLog.objects.filter(campaign=campaign, object_kind="campaign", transition="draw").first()
     context = {
         "campaign": campaign,
@@ -289,7 +288,7 @@ def ddets_campaign(request, pk):
 def ddets_export(request, pk):
     institution = _ddets_or_404(request)
     campaign = get_object_or_404(Campaign, pk=pk, institution=institution)
-    siaes = with_states(ControlledSiae.objects.filter(campaign=campaign)).order_by("company__name", "pk")
+    siaes = with_states_only(ControlledSiae.objects.filter(campaign=campaign)).order_by("company__name", "pk")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="controle-{campaign.pk}.csv"'
     response.write("\ufeff")
