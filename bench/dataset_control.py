@@ -11,7 +11,8 @@ from psycopg import sql
 from bench.dataset import Generation, register_step
 
 T_CERTIFIED = "eligibility_certifiedcriterion"
-# One self-prescription in three has its criterion certified (deterministic: by identifier).
+# One self-prescription in three has its criterion certified (deterministic: the 1st, 4th…
+# by identifier, so that even the smallest scale has one).
 CERTIFIED_EVERY = 3
 
 
@@ -20,13 +21,15 @@ def generate_certified_criteria(g: Generation) -> None:
     g.cursor.execute(
         sql.SQL(
             "INSERT INTO {} (diagnosis_id, administrative_criteria_id, source, certified_at, valid_from, valid_until)"
-            " SELECT d.id, c.id, 'api_particulier', d.created_at,"
-            " (ja.hiring_start_at - interval '3 months')::date, ja.hiring_start_at"
+            " SELECT x.id, c.id, 'api_particulier', x.created_at,"
+            " (x.hiring_start_at - interval '3 months')::date, x.hiring_start_at"
+            " FROM (SELECT d.id, d.created_at, ja.hiring_start_at, row_number() OVER (ORDER BY d.id) AS rank"
             " FROM eligibility_eligibilitydiagnosis d"
             " JOIN job_applications_jobapplication ja ON ja.eligibility_diagnosis_id = d.id"
             " AND ja.to_company_id = d.author_company_id AND ja.state = 'accepted'"
+            " WHERE d.author_kind = 'employer' AND ja.hiring_start_at IS NOT NULL) x"
             " JOIN eligibility_administrativecriteria c ON c.kind = 'RSA'"
-            " WHERE d.author_kind = 'employer' AND d.id %% %s = 0 AND ja.hiring_start_at IS NOT NULL"
+            " WHERE x.rank %% %s = 1"
             " ON CONFLICT DO NOTHING"
         ).format(sql.Identifier(T_CERTIFIED)),
         [CERTIFIED_EVERY],

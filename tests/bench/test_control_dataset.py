@@ -8,6 +8,8 @@ from itou.control.models import Campaign, ControlledCriterion, ControlledHire, C
 from itou.control.queries import in_scope_hires
 from itou.eligibility.models import CertifiedCriterion
 from itou.institutions.models import Institution
+from tests.bench.conftest import generate
+from tests.eligibility.factories import criteria
 
 
 def test_control_step_gives_a_drawable_country(demo_world):
@@ -25,8 +27,15 @@ def test_control_step_gives_a_drawable_country(demo_world):
     assert ControlledSiae.objects.count() >= min(eligible, 1)
     assert ControlledHire.objects.count() >= 2 * ControlledSiae.objects.count()
     assert draw_period(campaign.period_start, campaign.period_end)["drawn"] == 0
-    # One self-prescription in three has its RSA certified: the draw kept them without proof.
+
+
+def test_certified_criteria_step(reference_data):
+    criteria()  # the criteria referential (import_criteria, as generate_dataset runs it)
+    generate()
+    # One self-prescription in three has its RSA certified: the draw keeps them without proof.
     assert CertifiedCriterion.objects.exists()
+    campaign = Campaign.objects.first()
+    draw_period(campaign.period_start, campaign.period_end)
     drawn_certified = ControlledHire.objects.filter(
         job_application__eligibility_diagnosis__certifications__isnull=False
     ).count()
