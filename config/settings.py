@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "dsfr",
     "django_htmx",
     "template_partials",
@@ -229,6 +231,56 @@ ACCOUNT_RATE_LIMITS = {
     "request_login_code": "20/m/ip,3/m/key",
     "change_password": "5/m/user",
 }
+
+
+# ProConnect (professionals) and FranceConnect (job seekers) over OpenID Connect, through
+# allauth's openid_connect provider (docs/comptes.md). Each one is on only when its three
+# variables are set; the server URL is the issuer (its /.well-known/openid-configuration).
+def openid_connect_apps(environ) -> list[dict]:
+    scopes = {
+        "franceconnect": ["openid", "given_name", "family_name", "birthdate", "birthplace", "birthcountry", "email"],
+        "proconnect": ["openid", "email", "given_name", "usual_name", "siret", "uid"],
+    }
+    names = {"franceconnect": "FranceConnect", "proconnect": "ProConnect"}
+    apps = []
+    for provider_id, prefix in (("franceconnect", "FRANCECONNECT"), ("proconnect", "PROCONNECT")):
+        server_url = environ.get(f"{prefix}_SERVER_URL", "").strip()
+        client_id = environ.get(f"{prefix}_CLIENT_ID", "").strip()
+        secret = environ.get(f"{prefix}_CLIENT_SECRET", "")
+        if not (server_url and client_id and secret):
+            continue
+        apps.append(
+            {
+                "provider_id": provider_id,
+                "name": names[provider_id],
+                "client_id": client_id,
+                "secret": secret,
+                "settings": {
+                    "server_url": server_url.rstrip("/"),
+                    "scope": scopes[provider_id],
+                    "fetch_userinfo": True,
+                    "oauth_pkce_enabled": True,
+                    "token_auth_method": "client_secret_post",
+                },
+            }
+        )
+    return apps
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        # allauth's provider, plus a nonce bound to the login (itou/users/oidc.py).
+        "provider_class": "itou.users.oidc.OpenIDConnectProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": openid_connect_apps(os.environ),
+    }
+}
+SOCIALACCOUNT_ADAPTER = "itou.users.oidc.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Les emplois de l'inclusion"
 

@@ -33,7 +33,14 @@ def choose_identity(request):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
     kind = _client_kind(next_url)
-    people = [identity for identity in REGISTRY.values() if not kind or identity["kind"] == kind]
+    people = [
+        {
+            **identity,
+            "name": f"{identity.get('given_name', '')} {identity.get('family_name') or identity.get('usual_name', '')}",
+        }
+        for identity in REGISTRY.values()
+        if not kind or identity["kind"] == kind
+    ]
     form = ChooseIdentityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         login(request, get_user_model().objects.get(username=form.cleaned_data["username"]))

@@ -24,6 +24,11 @@ def job_seeker_profile_update(*, acting_user: User, job_seeker: User, user_field
     if acting_user.pk != job_seeker.pk or job_seeker.kind != UserKind.JOB_SEEKER:
         raise PermissionError("Vous ne pouvez pas modifier ce profil.")
     user = User.objects.select_for_update().get(pk=job_seeker.pk)
+    profile = JobSeekerProfile.objects.filter(user=user).first()
+    if profile is not None and profile.identity_certified:
+        # Certified by FranceConnect: names and birth date only change through it.
+        user_fields = {k: v for k, v in user_fields.items() if k not in JobSeekerProfile.CERTIFIED_FIELDS}
+        profile_fields = {k: v for k, v in profile_fields.items() if k not in JobSeekerProfile.CERTIFIED_FIELDS}
     for name, value in user_fields.items():
         setattr(user, name, value)
     user.save(update_fields=[*user_fields.keys(), "updated_at"] if user_fields else None)
