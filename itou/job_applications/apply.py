@@ -285,13 +285,15 @@ def job_seeker_lookup(
         if profile is not None:
             return LookupResult(profile.user, MatchedBy.NIR)
     if email:
-        user = User.objects.select_related("jobseeker_profile").filter(email__iexact=email.strip()).first()
+        # Only job seekers: a professional's address answers exactly like an unknown one
+        # (no way to learn who works where); creating the account then fails with a generic
+        # message (itou.users.services.EMAIL_UNUSABLE).
+        user = (
+            User.objects.select_related("jobseeker_profile")
+            .filter(email__iexact=email.strip(), kind=UserKind.JOB_SEEKER)
+            .first()
+        )
         if user is not None:
-            if user.kind != UserKind.JOB_SEEKER:
-                return LookupResult(
-                    problem="Cette adresse e-mail est celle du compte d'un professionnel, pas d'un candidat. "
-                    "Vérifiez l'adresse, ou laissez-la vide."
-                )
             profile_nir = getattr(getattr(user, "jobseeker_profile", None), "nir", "")
             if nir and profile_nir and profile_nir != nir:
                 return LookupResult(

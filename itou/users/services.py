@@ -42,6 +42,13 @@ def job_seeker_profile_update(*, acting_user: User, job_seeker: User, user_field
 
 # --- Accounts created by a professional for a job seeker (applying on their behalf) ---
 
+# The same words whoever holds the address (a job seeker, a professional): the apply
+# journey must not tell a professional's address from a job seeker's.
+EMAIL_UNUSABLE = (
+    "Cette adresse e-mail ne peut pas être utilisée pour le compte de ce candidat. Vérifiez-la avec lui, "
+    "ou laissez-la vide : il pourra en ajouter une plus tard."
+)
+
 ACCOUNT_CREATED_EMAIL_TEMPLATE = "apply/email/job_seeker_account_created"
 
 
@@ -140,7 +147,7 @@ def job_seeker_create_by_professional(
     if nir and JobSeekerProfile.objects.filter(nir=nir).exists():
         errors["nir"] = "Ce numéro de sécurité sociale est déjà associé au compte d'une autre personne."
     if email and User.objects.filter(email__iexact=email).exists():
-        errors["email"] = "Un compte existe déjà avec cette adresse e-mail."
+        errors["email"] = EMAIL_UNUSABLE
     if errors:
         raise ValidationError(errors)
 
