@@ -406,11 +406,22 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "itou.www.home.views.csrf_failure"
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-    "base-uri 'self'; object-src 'none'"
-)
+
+
+def content_security_policy(oidc_apps: list[dict]) -> str:
+    """The CSP; form-action also allows ProConnect and FranceConnect when they are on: the
+    login and logout forms end in a redirect to them, which browsers check against it."""
+    form_action = " ".join(
+        ["'self'", *sorted({"/".join(app["settings"]["server_url"].split("/")[:3]) for app in oidc_apps})]
+    )
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action {form_action}; "
+        "base-uri 'self'; object-src 'none'"
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"])
 
 LOGGING = {
     "version": 1,

@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 
-from config.settings import openid_connect_apps
+from config.settings import content_security_policy, openid_connect_apps
 from devtools.oidc_provider.identities import client_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -73,13 +73,12 @@ def oidc_provider(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.fixture
 def oidc_settings(settings, oidc_provider):
     """ProConnect and FranceConnect on, pointing at the local provider."""
+    apps = openid_connect_apps(oidc_provider.environ())
     settings.SOCIALACCOUNT_PROVIDERS = {
         **settings.SOCIALACCOUNT_PROVIDERS,
-        "openid_connect": {
-            **settings.SOCIALACCOUNT_PROVIDERS["openid_connect"],
-            "APPS": openid_connect_apps(oidc_provider.environ()),
-        },
+        "openid_connect": {**settings.SOCIALACCOUNT_PROVIDERS["openid_connect"], "APPS": apps},
     }
+    settings.CONTENT_SECURITY_POLICY = content_security_policy(apps)
     return oidc_provider
 
 
