@@ -261,6 +261,8 @@ def openid_connect_apps(environ) -> list[dict]:
                     "fetch_userinfo": True,
                     "oauth_pkce_enabled": True,
                     "token_auth_method": "client_secret_post",
+                    # FranceConnect asks for the eIDAS level of the identity (eidas1: basic).
+                    "auth_params": {"acr_values": "eidas1"} if provider_id == "franceconnect" else {},
                 },
             }
         )

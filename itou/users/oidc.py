@@ -105,6 +105,18 @@ class OAuth2Adapter(OpenIDConnectOAuth2Adapter):
         }
         return login
 
+    def _fetch_user_info(self, access_token: str) -> dict:
+        """JSON, or a signed JWT (`application/jwt`, as FranceConnect v2 and ProConnect
+        answer), checked like the ID token."""
+        from allauth.socialaccount.adapter import get_adapter
+
+        with get_adapter().get_requests_session() as session:
+            response = session.get(self.profile_url, headers={"Authorization": f"Bearer {access_token}"})
+            response.raise_for_status()
+        if response.headers.get("Content-Type", "").split(";")[0].strip() != "application/jwt":
+            return response.json()
+        return self._decode_id_token(self.get_provider().app, response.text.strip())
+
     def _decode_id_token(self, app, id_token: str) -> dict:
         # The code exchange is a direct TLS call, which the spec says is enough; we check the
         # RS256 signature anyway (the provider's JWKS), as ProConnect and FranceConnect ask.

@@ -71,6 +71,13 @@ PRODUCTION_FORMS = {
     "API_THROTTLE_PARTNER": [None, "600/min"],
     "API_THROTTLE_DEPARTMENT": [None, "120/min"],
     "API_THROTTLE_EMPLOYER": [None, "300/min"],
+    # ProConnect and FranceConnect (docs/comptes.md): on only with their three variables.
+    "PROCONNECT_SERVER_URL": [None, "https://auth.agentconnect.gouv.fr/api/v2", "https://proconnect.gouv.fr/"],
+    "PROCONNECT_CLIENT_ID": [None, "emplois-inclusion"],
+    "PROCONNECT_CLIENT_SECRET": [None, "s3cret"],
+    "FRANCECONNECT_SERVER_URL": [None, "https://oidc.franceconnect.gouv.fr/api/v2"],
+    "FRANCECONNECT_CLIENT_ID": [None, "a1b2c3"],
+    "FRANCECONNECT_CLIENT_SECRET": [None, "s3cret"],
 }
 
 
@@ -229,3 +236,18 @@ def test_a_public_demo_needs_the_explicit_opt_in(monkeypatch):
     settings = load_settings(monkeypatch, {**env, "DEMO_PUBLIC": "1"})
     assert settings["DEMO_MODE"] is True
     assert settings["DEV_MAILBOX_ENABLED"] is True
+
+
+def test_proconnect_and_franceconnect_are_on_only_with_their_three_variables(monkeypatch):
+    env = production_env(0) | {
+        "PROCONNECT_SERVER_URL": "https://proconnect.example/api/v2/",
+        "PROCONNECT_CLIENT_ID": "x",
+    }
+    settings = load_settings(monkeypatch, env)
+    assert settings["SOCIALACCOUNT_PROVIDERS"]["openid_connect"]["APPS"] == []
+    assert "form-action 'self';" in settings["CONTENT_SECURITY_POLICY"]
+    settings = load_settings(monkeypatch, env | {"PROCONNECT_CLIENT_SECRET": "s3cret"})
+    (app,) = settings["SOCIALACCOUNT_PROVIDERS"]["openid_connect"]["APPS"]
+    assert (app["provider_id"], app["settings"]["server_url"]) == ("proconnect", "https://proconnect.example/api/v2")
+    assert app["settings"]["oauth_pkce_enabled"] is True
+    assert "form-action 'self' https://proconnect.example;" in settings["CONTENT_SECURITY_POLICY"]
