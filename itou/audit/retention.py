@@ -134,8 +134,12 @@ def user_anonymize(*, user, reason: str, by_user=None, now=None) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
+    from allauth.socialaccount.models import SocialAccount
+
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
+    # ProConnect / FranceConnect links and the identity they sent (names, birth date…).
+    SocialAccount.objects.filter(user=user).delete()
     RetentionNotice.objects.filter(user=user).delete()
     # Connection history (IP addresses) goes; the support's log keeps its entries without addresses.
     from itou.backoffice.models import LoginEvent, StaffAction
@@ -150,6 +154,10 @@ def user_anonymize(*, user, reason: str, by_user=None, now=None) -> None:
         profile.lack_of_nir_reason = ""
         profile.france_travail_id = ""
         profile.address_line = ""
+        profile.birth_place_code = ""
+        profile.birth_country_code = ""
+        profile.identity_certified_by = ""
+        profile.identity_certified_at = None
         # The birth year stays for the figures by age group; the day goes.
         if profile.birthdate:
             profile.birthdate = profile.birthdate.replace(month=1, day=1)
