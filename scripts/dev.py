@@ -96,7 +96,7 @@ def demo_oidc_provider(env: dict) -> list[str] | None:
         return None
     from devtools.oidc_provider.identities import client_secret
 
-    port = int(env.get("OIDC_PROVIDER_PORT") or free_port())
+    port = free_port()
     for provider_id in ("franceconnect", "proconnect"):
         client_id, secret = client_secret(provider_id)
         prefix = provider_id.upper()

@@ -87,13 +87,13 @@ def seed(people: list[dict]) -> None:
         REGISTRY[person["username"]] = person
 
 
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, verbose: bool = False) -> None:
     from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
     from django.core.wsgi import get_wsgi_application
 
     class QuietHandler(WSGIRequestHandler):
         def log_message(self, format, *args):
-            if os.environ.get("OIDC_PROVIDER_VERBOSE"):
+            if verbose:
                 super().log_message(format, *args)
 
     server = ThreadedWSGIServer((host, port), QuietHandler, ipv6=False)
@@ -119,6 +119,7 @@ def main(argv=None) -> int:
         default="devtools.oidc_provider.identities:TEST_IDENTITIES",
         help="module:attribute, a list of identities",
     )
+    parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
     database_url = args.database_url
     if not database_url:
@@ -138,7 +139,7 @@ def main(argv=None) -> int:
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
     seed(load_identities(args.identities))
-    serve(args.host, args.port)
+    serve(args.host, args.port, verbose=args.verbose)
     return 0
 
 
