@@ -157,3 +157,25 @@ def test_a_replayed_callback_is_refused(client, oidc_settings):
     # The state is used once: the same callback again is an error page, not a login.
     response = client.get(back)
     assert response.status_code == 401 and "Réessayer" in response.content.decode()
+
+
+def test_the_link_page_belongs_to_its_session(client, oidc_settings):
+    JobSeekerFactory(email="camille.martin@example.org")
+    response, _ = login_with(client, "franceconnect", "fc-existant")
+    assert response.url == reverse("signup:oidc_link")
+    # Someone else (another browser, logged in or not) has nothing to link there.
+    other = client.__class__()
+    other.force_login(ProfessionalFactory())
+    assert other.get(reverse("signup:oidc_link")).url == reverse("account_login")
+    assert other.post(reverse("signup:oidc_link"), {"action": "link", "password": DEFAULT_PASSWORD}).status_code == 302
+    assert not SocialAccount.objects.exists()
+    # Cancelling links nothing and forgets the pending login.
+    response = client.post(reverse("signup:oidc_link"), {"action": "cancel"})
+    assert response.url == reverse("account_login") and not SocialAccount.objects.exists()
+    assert client.get(reverse("signup:oidc_link")).url == reverse("account_login")
+
+
+def test_allauth_pages_of_the_providers_render_in_french(client, oidc_settings):
+    page = client.get(reverse("openid_connect_login", kwargs={"provider_id": "proconnect"}))
+    assert page.status_code == 200 and "ProConnect" in page.content.decode()
+    assert client.get(reverse("socialaccount_login_cancelled")).status_code == 200
