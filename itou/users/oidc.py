@@ -160,6 +160,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         kind = KIND_OF_PROVIDER.get(provider_id)
         if kind is None:
             raise PermissionDenied(f"Unknown provider {provider_id}")
+        if sociallogin.state.get("process") != "login":
+            # Only logins: linking goes through signup:oidc_link (allauth's "connect" and
+            # "redirect" processes would bypass it).
+            raise PermissionDenied("Only the login process is allowed.")
         if sociallogin.is_existing:
             if sociallogin.user.kind != kind:
                 raise ImmediateHttpResponse(_error_page(request, provider_id, WRONG_KIND_MESSAGES[provider_id]))

@@ -179,3 +179,15 @@ def test_allauth_pages_of_the_providers_render_in_french(client, oidc_settings):
     page = client.get(reverse("openid_connect_login", kwargs={"provider_id": "proconnect"}))
     assert page.status_code == 200 and "ProConnect" in page.content.decode()
     assert client.get(reverse("socialaccount_login_cancelled")).status_code == 200
+
+
+def test_only_the_login_process_is_allowed(client, oidc_settings):
+    """allauth's "connect" process would link an identity without signup:oidc_link."""
+    user = JobSeekerFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("openid_connect_login", kwargs={"provider_id": "franceconnect"}), {"process": "connect"}
+    )
+    response = client.get(local_path(ProviderVisit().authorize(response.url, "fc-nouvelle")))
+    assert response.status_code == 401 and "Réessayer" in response.content.decode()
+    assert not SocialAccount.objects.exists()
