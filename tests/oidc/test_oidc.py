@@ -104,6 +104,8 @@ def test_proconnect_creates_a_professional_who_goes_on_to_join(client, oidc_sett
     user = User.objects.get(email="jean.bertrand@travail.gouv.fr")
     assert (user.kind, user.first_name, user.last_name) == (UserKind.PROFESSIONAL, "Jean", "BERTRAND")
     assert not hasattr(user, "jobseeker_profile") or user.jobseeker_profile is None
+    page = client.get(response.url).content.decode()
+    assert "Votre compte est créé avec ProConnect" in page and 'id="candidat"' not in page
     # The existing organization path, logged in: no account form any more.
     page = client.get(reverse("signup:prescriber_siret")).content.decode()
     assert 'name="password1"' not in page
