@@ -193,3 +193,14 @@ def test_only_the_login_process_is_allowed(client, oidc_settings):
     response = client.get(local_path(ProviderVisit().authorize(response.url, "fc-nouvelle")))
     assert response.status_code == 401 and "Réessayer" in response.content.decode()
     assert not SocialAccount.objects.exists()
+
+
+def test_the_link_password_has_the_login_limits(client, oidc_settings, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": "2/5m/key"}
+    JobSeekerFactory(email="camille.martin@example.org")
+    login_with(client, "franceconnect", "fc-existant")
+    for _ in range(2):
+        assert client.post(reverse("signup:oidc_link"), {"action": "link", "password": "non"}).status_code == 400
+    response = client.post(reverse("signup:oidc_link"), {"action": "link", "password": DEFAULT_PASSWORD})
+    assert response.status_code == 429 and "Trop de tentatives" in response.content.decode()
+    assert not SocialAccount.objects.exists()
