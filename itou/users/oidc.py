@@ -302,6 +302,8 @@ def logout_url(request) -> str | None:
     params = {
         "id_token_hint": info["id_token"],
         "post_logout_redirect_uri": request.build_absolute_uri(reverse("home:index")),
+        # FranceConnect requires it; it only comes back to the home page (nothing to check).
+        "state": secrets.token_urlsafe(16),
     }
     return f"{info['end_session_endpoint']}?{urlencode(params)}"
 

@@ -86,6 +86,7 @@ def test_first_login_links_an_existing_account_after_its_password(client, oidc_s
     query = parse_qs(end_session.query)
     assert response.url.startswith(oidc_settings.url + "/logout/")
     assert query["post_logout_redirect_uri"] == ["http://testserver/"] and query["id_token_hint"][0]
+    assert query["state"][0]
     assert visit.logged_in(oidc_settings.url)
     back = visit.session.get(response.url, allow_redirects=False)
     assert back.status_code == 302 and back.headers["Location"].startswith("http://testserver/")
