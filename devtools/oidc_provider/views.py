@@ -1,5 +1,7 @@
 """The provider's own pages: choose who you are (no password: a test identity provider)."""
 
+import json
+import time
 from urllib.parse import parse_qs, urlsplit
 
 from django import forms
@@ -7,6 +9,9 @@ from django.contrib.auth import get_user_model, login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from jwcrypto import jwk, jwt
+from oauth2_provider import views as oauth2_views
+from oauth2_provider.settings import oauth2_settings
 
 from devtools.oidc_provider import identities
 from devtools.oidc_provider.validator import REGISTRY
@@ -60,3 +65,31 @@ def home(request):
 
 def favicon(request):
     return HttpResponse(status=204)
+
+
+class UserInfoView(oauth2_views.UserInfoView):
+    """DOT's userinfo; for the ProConnect-like client, a JWT signed with RS256 (as the real
+    ProConnect and FranceConnect v2 answer, `application/jwt`)."""
+
+    def _create_userinfo_response(self, request):
+        response = super()._create_userinfo_response(request)
+        if response.status_code != 200:
+            return response
+        claims = json.loads(response.content)
+        if "usual_name" not in claims:  # FranceConnect-like identities: plain JSON
+            return response
+        client_id, _secret = identities.client_secret("proconnect")
+        now = int(time.time())
+        key = jwk.JWK.from_pem(oauth2_settings.OIDC_RSA_PRIVATE_KEY.encode())
+        token = jwt.JWT(
+            header={"alg": "RS256", "kid": key.thumbprint()},
+            claims={
+                **claims,
+                "iss": oauth2_settings.oidc_issuer(request),
+                "aud": client_id,
+                "iat": now,
+                "exp": now + 60,
+            },
+        )
+        token.make_signed_token(key)
+        return HttpResponse(token.serialize(), content_type="application/jwt")

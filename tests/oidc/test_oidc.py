@@ -104,6 +104,9 @@ def test_proconnect_creates_a_professional_who_goes_on_to_join(client, oidc_sett
     assert response.url == reverse("signup:choose_kind")
     user = User.objects.get(email="jean.bertrand@travail.gouv.fr")
     assert (user.kind, user.first_name, user.last_name) == (UserKind.PROFESSIONAL, "Jean", "BERTRAND")
+    # ProConnect's userinfo is a signed JWT (application/jwt), checked like the ID token.
+    userinfo = SocialAccount.objects.get(user=user).extra_data["userinfo"]
+    assert userinfo["aud"] == "proconnect-local" and userinfo["siret"] == "13002526500013"
     assert not hasattr(user, "jobseeker_profile") or user.jobseeker_profile is None
     page = client.get(response.url).content.decode()
     assert "Votre compte est créé avec ProConnect" in page and 'id="candidat"' not in page
