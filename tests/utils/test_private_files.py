@@ -121,9 +121,12 @@ def test_store_down_french_503_and_nothing_saved(cast, settings):
 def test_row_that_fails_leaves_no_object(cast, s3_storage):
     application = cast.job_application
     application.state = None  # NOT NULL: the database refuses the row
-    with pytest.raises(IntegrityError), transaction.atomic():
-        with storing(application.resume, "cv.pdf", ContentFile(PDF)) as name:
-            application.save()
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        storing(application.resume, "cv.pdf", ContentFile(PDF)) as name,
+    ):
+        application.save()
     assert name.startswith("resumes/")
     assert not _exists(s3_storage, name)
 
