@@ -109,6 +109,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Load balancer health check (/sante/): first, without database, session nor HTTPS redirect.
+    "itou.utils.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML compressed (static files come pre-compressed from WhiteNoise, above). Django's
