@@ -80,7 +80,8 @@ class PgCluster:
             _run(["pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop"])
 
     def restart(self) -> None:
-        _run(["pg_ctl", "-D", str(self.data), "-m", "fast", "-o", f"-p {self.port}", "-w", "restart"])
+        # -l: the new server must not keep our pipe open (we would wait on it forever).
+        _run(["pg_ctl", "-D", str(self.data), "-l", str(self.data / "server.log"), "-m", "fast", "-w", "restart"])
 
     def replica(self, data: Path, port: int) -> "PgCluster":
         """A streaming replica of this (running) cluster, started."""

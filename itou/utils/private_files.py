@@ -41,6 +41,11 @@ def _store_errors():
     return tuple(errors)
 
 
+# Raised by boto3 when S3 is unreachable or refuses (also caught by the 503 page when
+# some code reads the store without `store_errors()`).
+STORE_ERRORS = tuple(error for error in _store_errors() if error.__module__.startswith("botocore"))
+
+
 @contextlib.contextmanager
 def store_errors():
     """Turn any failure of the store (network, credentials, 5xx, disk) into StorageUnavailable;

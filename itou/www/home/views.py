@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_safe
 
-from itou.utils.private_files import StorageUnavailable
+from itou.utils.private_files import STORE_ERRORS, StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ FALLBACK_UNAVAILABLE_HTML = FALLBACK_SERVER_ERROR_HTML.replace(
     "Erreur inattendue", "Service momentanément indisponible"
 )
 # Outages rather than bugs: the database (restart, failover) or the file store is unreachable.
-UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, StorageUnavailable)
+UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, StorageUnavailable, *STORE_ERRORS)
 
 
 @require_safe
