@@ -59,6 +59,7 @@ PYTHON = sys.executable
 EMAIL = "camille.cluster@example.com"
 PASSWORD = "Cluster-de-test-2026!"  # a throwaway account of a throwaway database
 FRENCH_503 = "Service momentanément indisponible"
+OUTAGE_SECONDS = 3
 HEALTH_INTERVAL_MS = 500
 HEALTH_FALL = 2
 
@@ -88,14 +89,14 @@ defaults
     # A refused connection (dead process) is retried on the other server.
     retries 3
     option redispatch 1
-    # A GET cut by a dying process (empty answer) is replayed on the other server; never a POST.
-    retry-on conn-failure empty-response response-timeout
-    http-request disable-l7-retry if !METH_GET !METH_HEAD
 frontend itou
     bind 127.0.0.1:{port}
     default_backend web
 backend web
     balance roundrobin
+    # A GET cut by a dying process (empty answer) is replayed on the other server; never a POST.
+    retry-on conn-failure empty-response response-timeout
+    http-request disable-l7-retry if !METH_GET !METH_HEAD
     option httpchk GET /sante/
     http-check expect status 200
     default-server inter {inter}ms fall {fall} rise 2
@@ -198,6 +199,7 @@ class Cluster:
                 ),
             )
         )
+        subprocess.run([haproxy, "-c", "-q", "-f", str(config)], check=True)
         self.haproxy = subprocess.Popen(
             [haproxy, "-f", str(config), "-db"],
             stdout=open(self.workdir / "haproxy.log", "ab"),  # noqa: SIM115
@@ -223,7 +225,8 @@ class Cluster:
 
     def start_worker(self, index: int) -> None:
         self.workers[index] = subprocess.Popen(
-            [PYTHON, "manage.py", "procrastinate", "worker"],
+            # 4 jobs at a time each (emails wait on the network): a kill always lands mid-send.
+            [PYTHON, "manage.py", "procrastinate", "worker", "--concurrency", "4"],
             cwd=ROOT,
             env=self.env,
             stdout=open(self.workdir / f"worker{index + 1}.log", "ab"),  # noqa: SIM115
@@ -409,6 +412,13 @@ def scenario_worker_killed(cluster: Cluster, count: int = 1000) -> dict:
     # retry_stalled_jobs (every 10 minutes in production) takes back the jobs of a worker
     # without heartbeat for 30 s: run it as soon as it can see them.
     time.sleep(35)
+    # The killed worker's jobs, still "doing": those whose email already left (its key is
+    # recorded) are the ones a naive retry would send twice.
+    stalled = cluster.sql(
+        "SELECT count(*), count(d.key) FROM procrastinate_jobs j"
+        " LEFT JOIN notifications_emaildelivery d ON d.key = j.args->>'key'"
+        " WHERE j.status = 'doing' AND j.task_name = 'send_email'"
+    )[0]
     cluster.manage(
         "shell",
         "-c",
@@ -443,6 +453,8 @@ def scenario_worker_killed(cluster: Cluster, count: int = 1000) -> dict:
             " WHERE e.type = 'started' GROUP BY e.job_id HAVING count(*) > 1) AS again"
         )[0][0],
         "jobs_with_several_attempts": retried,
+        "stalled_jobs": stalled[0],
+        "stalled_jobs_already_delivered": stalled[1],
         "seconds_until_all_delivered": round(time.monotonic() - started, 1),
         "seconds_waiting_stalled_detection": round(time.monotonic() - stalled_wait, 1),
     }
@@ -456,7 +468,9 @@ def scenario_postgres_restarted(cluster: Cluster, session: str) -> dict:
     def during(t0):
         time.sleep(4)
         restart["start"] = time.monotonic() - t0
-        cluster.pg.restart()
+        cluster.pg.stop("fast")
+        time.sleep(OUTAGE_SECONDS)  # a failover or a maintenance restart, not an instant one
+        cluster.pg.start()
         restart["end"] = time.monotonic() - t0
 
     samples = load(cluster.url, [DASHBOARD, "/"], seconds=16, threads=6, session=session, during=during)
@@ -485,7 +499,8 @@ def write_results(path: Path, cluster: Cluster, figures: dict) -> None:
     lines = [
         f"# Grappe locale et test de panne — {datetime.date.today():%d/%m/%Y}",
         "",
-        "`bench/cluster.py --fault-test` sur cette machine (2 cœurs partagés avec les autres tâches du moment) :",
+        "`bench/cluster.py --fault-test` sur cette machine (2 cœurs partagés avec les autres tâches du moment,"
+        f" charge moyenne {figures['load_average']} au début) :",
         f"HAProxy → {cluster.web_count} gunicorn × {cluster.web_workers} workers, {cluster.worker_count} workers"
         " procrastinate, PostgreSQL dédié (binaires pgserver), SeaweedFS (S3). Base vide sauf un compte candidat ;",
         f"contrôle de santé HAProxy `/sante/` toutes les {HEALTH_INTERVAL_MS} ms, serveur retiré après"
@@ -518,6 +533,8 @@ def write_results(path: Path, cluster: Cluster, figures: dict) -> None:
         "",
         f"- tué après {m['delivered_when_killed']} e-mails envoyés ({m['jobs_in_progress_when_killed']} tâches"
         " en cours dans les deux workers), redémarré aussitôt ;",
+        f"- tâches du worker tué restées « en cours » : {m['stalled_jobs']}, dont"
+        f" {m['stalled_jobs_already_delivered']} dont l'e-mail était déjà parti (clé enregistrée) ;",
         f"- tâches reprises par `retry_stalled_jobs` : {m['jobs_taken_back']}"
         f" (détection d'un worker sans battement de cœur : 30 s) ;",
         f"- e-mails distincts envoyés : {m['distinct_delivered']} / {m['emails_queued']},"
@@ -529,9 +546,10 @@ def write_results(path: Path, cluster: Cluster, figures: dict) -> None:
         "  validation (quelques millisecondes) peut encore produire un doublon, que le `Message-ID` stable permet",
         "  d'écarter.",
         "",
-        "## PostgreSQL redémarré (`pg_ctl restart -m fast`) pendant la charge (16 s, 6 clients)",
+        f"## PostgreSQL arrêté (`pg_ctl stop -m fast`) {OUTAGE_SECONDS} s puis redémarré, pendant la charge"
+        " (16 s, 6 clients)",
         "",
-        f"- redémarrage : {p['restart_seconds']} s ; requêtes : {p['requests']}, en échec : {p['failed']},"
+        f"- arrêt, attente et redémarrage : {p['restart_seconds']} s ; requêtes : {p['requests']}, en échec : {p['failed']},"
         f" dont page française 503 : {p['failed_french_503']} ; autres : {p['failed_other']}",
         f"- fenêtre d'erreurs : {p['error_window_seconds']} s ; première réponse correcte"
         f" {p['first_ok_after_restart_end_s']} s après la fin du redémarrage ;",
@@ -564,6 +582,7 @@ def main() -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, shutdown)
+    failed = False
     try:
         cluster.start()
         log(f"Grappe prête : {cluster.url} (compte {EMAIL} / {PASSWORD}) ; journaux dans {workdir}")
@@ -573,6 +592,7 @@ def main() -> int:
                 time.sleep(1)
         session = login(cluster.url)
         figures = {
+            "load_average": round(os.getloadavg()[0], 1),
             "throughput": scenario_throughput(cluster, session),
             "web": scenario_web_killed(cluster, session),
             "worker": scenario_worker_killed(cluster),
@@ -581,11 +601,17 @@ def main() -> int:
         write_results(Path(args.output), cluster, figures)
         return 0
     except KeyboardInterrupt:
+        failed = False
         return 0
+    except Exception:
+        failed = True
+        log(f"Échec : journaux gardés dans {workdir}")
+        raise
     finally:
         log("Arrêt de la grappe")
         cluster.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not failed:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
