@@ -1,6 +1,9 @@
+import datetime
+
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
@@ -43,3 +46,15 @@ def _deliver(message) -> None:
     connection = get_connection(settings.EMAIL_DELIVERY_BACKEND, fail_silently=False)
     if connection.send_messages([message]) != 1:
         raise RuntimeError("L'e-mail n'a pas été envoyé.")
+
+
+# Long after any retry of a job (10 attempts, a few hours at most) its key is useless.
+DELIVERY_KEYS_KEPT = datetime.timedelta(days=30)
+
+
+@app.periodic(cron="50 3 * * *")
+@app.task(name="email_deliveries_cleanup", queue="maintenance", queueing_lock="email_deliveries_cleanup")
+def email_deliveries_cleanup(timestamp: int) -> int:
+    """Forget the delivery keys older than DELIVERY_KEYS_KEPT; return how many."""
+    deleted, _ = EmailDelivery.objects.filter(delivered_at__lt=timezone.now() - DELIVERY_KEYS_KEPT).delete()
+    return deleted

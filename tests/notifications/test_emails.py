@@ -97,3 +97,17 @@ def test_a_job_run_again_after_its_worker_died_delivers_once(django_capture_on_c
         run_pending_jobs()
     assert run_pending_jobs() == 1
     assert SentEmail.objects.filter(subject="Autre").count() == 1
+
+
+def test_old_delivery_keys_are_forgotten():
+    import datetime
+
+    from django.utils import timezone
+
+    from itou.notifications.models import EmailDelivery
+    from itou.notifications.tasks import email_deliveries_cleanup
+
+    old, recent = EmailDelivery.objects.create(key="a" * 32), EmailDelivery.objects.create(key="b" * 32)
+    EmailDelivery.objects.filter(pk=old.pk).update(delivered_at=timezone.now() - datetime.timedelta(days=31))
+    assert email_deliveries_cleanup(timestamp=0) == 1
+    assert list(EmailDelivery.objects.values_list("pk", flat=True)) == [recent.pk]
