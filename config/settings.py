@@ -111,6 +111,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Load balancer health check (/sante/): first, without database, session nor HTTPS redirect.
+    "itou.utils.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML compressed (static files come pre-compressed from WhiteNoise, above). Django's
@@ -170,6 +172,20 @@ if not DATABASES["default"]["HOST"] and "host" in DATABASES["default"]["OPTIONS"
     # postgresql://user@/db?host=/socket/dir (the local cluster's Unix socket)
     DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DATABASE_NAME", "test_itou")
+# A streaming read replica for figures (steering pages, exports, public statistics), used
+# only where the code says so (itou/utils/replica.py); unset: everything reads the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], **DATABASES["replica"].get("OPTIONS", {})}
+    if not DATABASES["replica"]["HOST"] and "host" in DATABASES["replica"]["OPTIONS"]:
+        DATABASES["replica"]["HOST"] = DATABASES["replica"]["OPTIONS"].pop("host")
+    # Tests never create a database for it: it mirrors the test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["itou.utils.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
@@ -307,8 +323,58 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / ".data" / "static"
 STATICFILES_DIRS = [BASE_DIR / "itou" / "static"]
+# Private files (CVs, proofs, attachments): an S3-compatible object store when S3_BUCKET is
+# set, the local disk (MEDIA_ROOT, never served) otherwise. Downloads always go through a
+# view that checks permissions first (itou/utils/private_files.py, docs/deploiement.md).
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+S3_SIGNED_URL_SECONDS = int(os.environ.get("S3_SIGNED_URL_SECONDS", "60"))
+
+
+def s3_storage(bucket: str, *, endpoint_url=None, access_key="", secret_key="", region="us-east-1", timeout=5.0):
+    """The `default` storage on an S3-compatible store (tests use it with their SeaweedFS)."""
+    from botocore.config import Config
+
+    addressing_style = os.environ.get("S3_ADDRESSING_STYLE", "path")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region,
+            "access_key": access_key,
+            "secret_key": secret_key,
+            "addressing_style": addressing_style,
+            "signature_version": "s3v4",
+            # Private: no public ACL, every URL signed and short-lived, never overwritten.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": S3_SIGNED_URL_SECONDS,
+            "file_overwrite": False,
+            # A store that is down answers within seconds (French 503 page), not minutes.
+            "client_config": Config(
+                connect_timeout=timeout,
+                read_timeout=timeout,
+                retries={"max_attempts": 2, "mode": "standard"},
+                signature_version="s3v4",
+                s3={"addressing_style": addressing_style},
+            ),
+        },
+    }
+
+
+if S3_BUCKET:
+    _default_storage = s3_storage(
+        S3_BUCKET,
+        endpoint_url=os.environ.get("S3_ENDPOINT_URL"),
+        access_key=os.environ.get("S3_ACCESS_KEY_ID", ""),
+        secret_key=os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+        region=os.environ.get("S3_REGION", "us-east-1"),
+        timeout=float(os.environ.get("S3_TIMEOUT", "5")),
+    )
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -19,7 +19,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
@@ -33,6 +32,7 @@ from itou.job_applications.models import JobApplication, JobApplicationComment
 from itou.notifications.emails import Button, send_text_email
 from itou.users.enums import UserKind
 from itou.users.models import JobSeekerProfile, User
+from itou.utils.private_files import delete_stored
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +179,8 @@ def _end_sessions(user_id: int) -> None:
 def _delete_resume(application) -> None:
     name = application.resume.name
     JobApplication.objects.filter(pk=application.pk).update(resume="")
-    transaction.on_commit(lambda: default_storage.delete(name))
+    # On the store too (S3 or disk), once the row no longer points to it.
+    transaction.on_commit(lambda: delete_stored(name))
 
 
 def retention_run(*, dry_run: bool, now=None) -> RetentionFigures:

@@ -21,6 +21,7 @@ from itou.control.statemachine import TransitionNotAllowed
 from itou.eligibility.rules import validate_criteria
 from itou.institutions.enums import InstitutionKind
 from itou.institutions.models import Institution
+from itou.utils.private_files import delete_stored, storing
 
 
 def log(campaign_id, kind, obj_id, transition, from_state="", to_state="", *, user=None, **details):
@@ -254,7 +255,7 @@ def select_criteria(hire: ControlledHire, criteria, *, user) -> ControlledHire:
     for pk, criterion in existing.items():
         if pk not in wanted and not criterion.certified:
             if criterion.proof:
-                criterion.proof.delete(save=False)
+                transaction.on_commit(lambda name=criterion.proof.name: delete_stored(name))
             criterion.delete()
     ControlledCriterion.objects.bulk_create(
         [ControlledCriterion(hire=hire, administrative_criteria_id=pk) for pk in wanted - set(existing)]
@@ -277,14 +278,15 @@ def upload_proof(criterion_id: int, file, *, company, user) -> ControlledCriteri
     workflow.CRITERION.check("upload", criterion)
     check_proof(file)
     previous = criterion.review_state
-    if criterion.proof:
-        criterion.proof.delete(save=False)
-    file.seek(0)
-    criterion.proof.save("justificatif.pdf", file, save=False)
+    replaced = criterion.proof.name
     criterion.uploaded_at = timezone.now()
     criterion.submitted_at = None
     criterion.review_state = CriterionState.PENDING
-    criterion.save()
+    # The new object first; the old one goes only once the new row is committed.
+    with storing(criterion.proof, "justificatif.pdf", file):
+        criterion.save()
+    if replaced:
+        transaction.on_commit(lambda: delete_stored(replaced))
     log(
         criterion.hire.controlled_siae.campaign_id,
         "criterion",

@@ -6,6 +6,8 @@ with `settings.EMAIL_DELIVERY_BACKEND` (SMTP in production, the database in dev 
 tests) and is retried when delivery fails.
 """
 
+import uuid
+
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
@@ -22,7 +24,9 @@ class QueuedEmailBackend(BaseEmailBackend):
             if not message.recipients():
                 continue
             payload = serialize_email(message)
-            transaction.on_commit(lambda payload=payload: send_email.defer(email=payload))
+            # The idempotency key travels with the job: its retries share it (tasks.py).
+            key = uuid.uuid4().hex
+            transaction.on_commit(lambda payload=payload, key=key: send_email.defer(email=payload, key=key))
             count += 1
         return count
 

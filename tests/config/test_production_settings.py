@@ -78,6 +78,15 @@ PRODUCTION_FORMS = {
     "FRANCECONNECT_SERVER_URL": [None, "https://oidc.franceconnect.gouv.fr/api/v2"],
     "FRANCECONNECT_CLIENT_ID": [None, "a1b2c3"],
     "FRANCECONNECT_CLIENT_SECRET": [None, "s3cret"],
+    "DATABASE_REPLICA_URL": [None, "postgresql://reader:pass@replica.internal:5432/itou", ""],
+    "S3_BUCKET": [None, "itou-fichiers-prod", ""],
+    "S3_ENDPOINT_URL": [None, "https://s3.fr-par.scw.cloud", "https://cellar-c2.services.clever-cloud.com"],
+    "S3_ACCESS_KEY_ID": [None, "AKIAEXAMPLE"],
+    "S3_SECRET_ACCESS_KEY": [None, "s3cret-key"],
+    "S3_REGION": [None, "fr-par", "us-east-1"],
+    "S3_ADDRESSING_STYLE": [None, "path", "virtual"],
+    "S3_SIGNED_URL_SECONDS": [None, "60", "300"],
+    "S3_TIMEOUT": [None, "5", "2.5"],
 }
 
 
@@ -126,6 +135,34 @@ def test_production_settings_load(monkeypatch, index):
     assert database["HOST"] in {"host", "db.internal", "/var/run/postgresql"}
     assert settings["STORAGES"]["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert settings["SECURE_SSL_REDIRECT"] and settings["SESSION_COOKIE_SECURE"] and settings["CSRF_COOKIE_SECURE"]
+
+
+def test_object_storage_and_replica_forms(monkeypatch):
+    base = production_env(0)
+    local = load_settings(monkeypatch, {k: v for k, v in base.items() if not k.startswith(("S3_", "DATABASE_REPLICA"))})
+    assert local["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert set(local["DATABASES"]) == {"default"}
+    settings = load_settings(
+        monkeypatch,
+        {
+            **base,
+            "S3_BUCKET": "itou-fichiers-prod",
+            "S3_ENDPOINT_URL": "https://s3.fr-par.scw.cloud",
+            "S3_SIGNED_URL_SECONDS": "300",
+            "DATABASE_REPLICA_URL": "postgresql://reader:pass@replica.internal:5432/itou",
+        },
+    )
+    storage = settings["STORAGES"]["default"]
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storage["OPTIONS"]
+    assert options["bucket_name"] == "itou-fichiers-prod" and options["endpoint_url"] == "https://s3.fr-par.scw.cloud"
+    # Private: never a public ACL, always signed, short-lived, never overwritten.
+    assert options["default_acl"] is None and options["querystring_auth"] is True
+    assert options["querystring_expire"] == 300 and options["file_overwrite"] is False
+    replica = settings["DATABASES"]["replica"]
+    assert (replica["HOST"], replica["USER"], replica["NAME"]) == ("replica.internal", "reader", "itou")
+    assert replica["TEST"] == {"MIRROR": "default"}
+    assert settings["DATABASE_ROUTERS"] == ["itou.utils.replica.ReplicaRouter"]
 
 
 def test_database_url_forms(monkeypatch):
