@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "itou.activity",
     "itou.audit",
     "itou.backoffice",
+    "itou.marketplace",
     # Screens
     "itou.www.home",
     "itou.www.signup",
@@ -106,6 +107,7 @@ INSTALLED_APPS = [
     "itou.www.activity",
     "itou.stats",
     "itou.www.stats",
+    "itou.www.marketplace",
 ]
 
 MIDDLEWARE = [
