@@ -161,8 +161,8 @@ def test_constants_hold_valid_identifiers():
 def test_demo_accounts_need_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         accounts = demo.demo_accounts()
-    assert len(accounts) == 26
-    assert len({account["email"] for account in accounts}) == 26
+    assert len(accounts) == 27
+    assert len({account["email"] for account in accounts}) == 27
     roles = [account["role"] for account in accounts]
     assert "Employeur — ACI Les Jardins du Rhône" in roles
     assert "Employeur — GEIQ BTP Métropole lilloise" in roles
