@@ -195,6 +195,13 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe); checked in the form's clean_<field>."""
+
+    def clean(self, data, initial=None):
+        return [super(MultipleFileField, self).clean(item, initial) for item in data] if data else []
+
+
 class NeedForm(CommuneMixin, forms.ModelForm):
     sectors = SectorsField(label="Secteurs d'activité", help_text="Les employeurs de ces secteurs seront informés.")
     commune = forms.CharField(
@@ -205,7 +212,7 @@ class NeedForm(CommuneMixin, forms.ModelForm):
         error_messages={"required": "Indiquez la commune où la prestation a lieu."},
     )
     commune_code = forms.CharField(required=False, widget=forms.HiddenInput)
-    attachments = forms.FileField(
+    attachments = MultipleFileField(
         label="Pièces jointes",
         required=False,
         widget=MultipleFileInput(attrs={"accept": "application/pdf,.pdf"}),
