@@ -330,8 +330,12 @@ def need_create(request):
                 form.add_error(None, error.message)
             else:
                 if need.status == NeedStatus.PUBLISHED:
+                    told = need.recipients.count()
+                    plural = "s" if told > 1 else ""
                     messages.success(
-                        request, f"Votre besoin est publié : {matching} employeur(s) inclusif(s) en sont informés."
+                        request,
+                        f"Votre besoin est publié : {told} employeur{plural} inclusif{plural} "
+                        f"{'en sont' if told > 1 else 'en est'} informé{plural}.",
                     )
                 else:
                     messages.success(
