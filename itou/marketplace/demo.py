@@ -18,6 +18,7 @@ from itou.invitations.services import NewAccount
 from itou.marketplace import services
 from itou.marketplace.enums import AreaKind, BudgetBand, BuyerKind, NeedKind, NotificationMode, TurnoverBand
 from itou.marketplace.models import BuyerOrganization, CommercialProfile, Sector
+from itou.marketplace.sectors import sectors_load
 from itou.users.models import User
 
 DEMO_BUYER_LOCAL_PART = "acheteur"
@@ -64,6 +65,7 @@ def load_demo_marketplace() -> int:
     """Rows created (profiles, buyer, need); 0 when everything exists."""
     from itou.demo.world import COMPANIES, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, LYON, STAFF, make_siret
 
+    sectors_load(Sector)  # the reference list (idempotent): the demo's profiles and need use it
     created = 0
     for demo in COMPANIES:
         if demo.kind not in PROFILES:
