@@ -49,6 +49,7 @@ from itou.www.marketplace.forms import (
     ListAddForm,
     NeedForm,
 )
+from itou.www.search.pagination import paginate_ranked
 from itou.www.signup.pro_forms import ProfessionalAccountForm, SiretForm
 from itou.www.signup.views import _email_taken_response, _new_account_response
 from itou.www.stats import exports, scopes
@@ -440,15 +441,20 @@ def catalogue(request):
             cocontracting_only=data.get("cocontracting"),
         )
         order = ("distance", "pk") if form.point else ("company__name", "pk")
-        queryset = (
-            queryset.select_related("company__commune")
+        details = (
+            CommercialProfile.objects.select_related("company__commune")
             .prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("name")))
-            .defer("company__description", "references", "labels")
-            .order_by(*order)
+            .defer("references", "labels", "company__description", "company__commune__search_vector")
         )
-        paginator = Paginator(queryset, PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        total = paginator.count
+        # Ids, distances and the total in one query, then the page's rows (docs/recherche.md).
+        page = paginate_ranked(
+            queryset.order_by(*order),
+            request.GET.get("page"),
+            per_page=PAGE_SIZE,
+            details=details,
+            carried=("distance",) if form.point else (),
+        )
+        total = page.paginator.count
     query = urlencode([(key, value) for key, values in request.GET.lists() if key != "page" for value in values])
     membership = buyer_membership(request.user)
     lists = list(BuyerList.objects.filter(organization=membership.organization)) if membership else []
