@@ -16,7 +16,7 @@ from itou.marketplace.sectors import sectors_load
 from itou.notifications.models import SentEmail
 from tests.companies.conftest import make_commune
 from tests.companies.factories import CompanyFactory
-from tests.helpers import extract_link, run_worker
+from tests.helpers import extract_link, run_pending_jobs
 from tests.users.factories import ProfessionalFactory, StaffFactory
 
 TITLE = "Nettoyage des bureaux de la mairie du 7e"
@@ -65,8 +65,6 @@ def test_buyer_posts_employers_answer_buyer_closes_as_won(ui, settings):
     settings.SITE_URL = ui.base_url
     demo_marketplace()
     aci, etti = (next(c for c in COMPANIES if c.kind == kind) for kind in (CompanyKind.ACI, CompanyKind.ETTI))
-    run_worker()  # the demo need's emails
-    SentEmail.objects.all().delete()
 
     # The buyer posts a need: how many employers will be told, then publish.
     page = log_in(ui, "acheteur@inclusion-demo.fr")
@@ -91,7 +89,7 @@ def test_buyer_posts_employers_answer_buyer_closes_as_won(ui, settings):
     ui.check()
 
     # Both demo employers are emailed at once, with a link to the need.
-    run_worker()
+    run_pending_jobs()
     emails = {email.to[0]: email for email in SentEmail.objects.filter(subject__contains=TITLE)}
     assert set(emails) == {aci.admin.email, etti.admin.email}
     link = extract_link(emails[aci.admin.email].body, "/marche/besoins-recus/")
