@@ -178,3 +178,9 @@ def test_deadline_property_uses_dates(buyer, employer, sectors, lyon):
     user, organization = buyer
     need = post_need(user, organization, [sectors["nettoyage-locaux"]], lyon)
     assert need.deadline == need_fields()["deadline"] > timezone.localdate() - datetime.timedelta(days=1)
+
+
+def test_daily_digest_is_a_periodic_task():
+    from procrastinate.contrib.django import app
+
+    assert "marketplace_daily_digest" in app.tasks

@@ -395,3 +395,18 @@ def test_steering_for_state_only(client, published_need, employer):
     assert client.get(reverse("marketplace:steering")).status_code == 403
     client.force_login(JobSeekerFactory())
     assert client.get(reverse("marketplace:steering")).status_code == 403
+
+
+def test_lists_are_the_buyers_own(client, buyer, other_buyer, employer):
+    company, member = employer
+    user, organization = buyer
+    buyer_list = services.buyer_list_add(acting_user=user, organization=organization, list_name="A", company=company)
+    client.force_login(member)  # a professional has no list
+    assert client.post(reverse("marketplace:list_add", args=[company.pk]), {"list_name": "B"}).status_code == 404
+    client.force_login(other_buyer[0])
+    response = client.post(reverse("marketplace:list_detail", args=[buyer_list.pk]), {"company": company.pk})
+    assert response.status_code == 404
+    assert buyer_list.items.count() == 1
+    # Saving to a list creates it in the buyer's own organization.
+    client.post(reverse("marketplace:list_add", args=[company.pk]), {"list_name": "A"})
+    assert BuyerList.objects.filter(name="A").count() == 2
