@@ -51,7 +51,7 @@ from itou.www.marketplace.forms import (
 )
 from itou.www.search.pagination import paginate_ranked
 from itou.www.signup.pro_forms import ProfessionalAccountForm, SiretForm
-from itou.www.signup.views import _email_taken_response, _new_account_response
+from itou.www.signup.views import _email_taken_response, _initial_from_sirene, _new_account_response
 from itou.www.stats import exports, scopes
 from itou.www.stats.blocks import count as small_count
 
@@ -251,8 +251,6 @@ def buyer_signup(request):
     initial = {}
     existing = BuyerOrganization.objects.filter(siret=siret).order_by("pk").first()
     if data is None:
-        from itou.www.signup.views import _initial_from_sirene
-
         initial = {"name": existing.name} if existing else _initial_from_sirene(siret)
     org_form = BuyerOrganizationForm(data, initial=initial)
     account_form = ProfessionalAccountForm(data)
