@@ -2170,3 +2170,6 @@ def generate_stats(g: Generation) -> None:
 
     for statement in rebuild_statements():
         g.cursor.execute(statement)
+
+
+from bench import dataset_marketplace  # noqa: E402,F401 (registers the marketplace step, docs/marche.md)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "itou.activity",
     "itou.audit",
     "itou.backoffice",
+    "itou.marketplace",
     # Screens
     "itou.www.home",
     "itou.www.signup",
@@ -108,6 +109,7 @@ INSTALLED_APPS = [
     "itou.www.activity",
     "itou.stats",
     "itou.www.stats",
+    "itou.www.marketplace",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ class UserKind(models.TextChoices):
     JOB_SEEKER = "job_seeker", "Candidat"
     PROFESSIONAL = "professional", "Professionnel"
     STAFF = "staff", "Équipe support"
+    BUYER = "buyer", "Acheteur"
 
 
 class LackOfNIRReason(models.TextChoices):

@@ -100,6 +100,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.kind == UserKind.PROFESSIONAL
 
     @property
+    def is_buyer(self):
+        """A buyer of the marketplace (docs/marche.md): member of a buyer organization only."""
+        return self.kind == UserKind.BUYER
+
+    @property
     def is_support_staff(self):
         return self.kind == UserKind.STAFF
 
