@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('users', '0002_jobseekerprofile_birthdate_index'),
+        ('users', '0003_jobseekerprofile_certified_identity'),
     ]
 
     operations = [
