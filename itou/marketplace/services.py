@@ -3,6 +3,7 @@ user, permission checked inside, one transaction, a MarketplaceEvent row, emails
 
 import datetime
 import io
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +35,7 @@ from itou.marketplace.perms import is_company_member
 from itou.marketplace.workflow import NEED_MACHINE
 from itou.users.enums import UserKind
 from itou.users.models import User
+from itou.utils.private_files import storing
 
 # Needs one buyer may post in 24 hours (spam and abuse, docs/marche.md).
 NEEDS_PER_DAY = 5
@@ -111,19 +113,20 @@ def commercial_profile_save(
         for name, value in fields.items():
             setattr(profile, name, value)
         old_image = profile.image.name if profile.image else ""
-        if image is not None:
-            profile.image.save("image.jpg", ContentFile(image), save=False)
-        elif remove_image:
+        if remove_image and image is None:
             profile.image = ""
-        profile.full_clean(exclude=["company"])
-        profile.save()
-        profile.sectors.set(sectors)
-        _event(
-            "profile_created" if created else "profile_updated",
-            acting_user=acting_user,
-            company=company,
-            published=profile.is_published,
-        )
+        # The new image is uploaded first; anything failing below deletes it again.
+        upload = storing(profile.image, "image.jpg", ContentFile(image)) if image is not None else nullcontext()
+        with upload:
+            profile.full_clean(exclude=["company"])
+            profile.save()
+            profile.sectors.set(sectors)
+            _event(
+                "profile_created" if created else "profile_updated",
+                acting_user=acting_user,
+                company=company,
+                published=profile.is_published,
+            )
         if old_image and old_image != (profile.image.name if profile.image else ""):
             storage, name = profile.image.storage, old_image
             transaction.on_commit(lambda: storage.delete(name))
@@ -247,8 +250,8 @@ def need_create(
         need.sectors.set(sectors)
         for upload in attachments:
             attachment = NeedAttachment(need=need, name=upload.name[:200], size=upload.size)
-            attachment.file.save("attachment.pdf", upload, save=False)
-            attachment.save()
+            with storing(attachment.file, "attachment.pdf", upload):
+                attachment.save()
         _event("need_created", acting_user=acting_user, need=need, buyer=organization, held=not reviewed)
         if reviewed:
             _publish(need, acting_user=acting_user, now=now)

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -39,6 +39,7 @@ from itou.marketplace.models import (
 from itou.marketplace.perms import buyer_membership
 from itou.marketplace.services import MarketplaceError
 from itou.organizations.current import Role, get_current_company_or_404
+from itou.utils.private_files import serve_private_file
 from itou.utils.staff_roles import StaffRole, staff_has_role
 from itou.www.marketplace.forms import (
     AnswerForm,
@@ -56,19 +57,6 @@ from itou.www.stats import exports, scopes
 from itou.www.stats.blocks import count as small_count
 
 PAGE_SIZE = 20
-
-
-def private_file_response(file_field, *, filename: str, content_type: str, inline: bool = False) -> FileResponse:
-    """A private file (MEDIA_ROOT is never served): a download by default, never rendered
-    as a page, never cached by a shared cache. The only place the marketplace serves files."""
-    try:
-        file = file_field.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    response = FileResponse(file, content_type=content_type, filename=filename, as_attachment=not inline)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _buyer_or_404(request):
@@ -127,7 +115,7 @@ def profile_image(request, company_pk):
         current = getattr(request, "current_organization", None)
         if not (current and current.role == Role.EMPLOYER and current.organization.pk == profile.company_id):
             raise Http404
-    return private_file_response(profile.image, filename="logo.jpg", content_type="image/jpeg", inline=True)
+    return serve_private_file(request, profile.image, filename="logo.jpg", content_type="image/jpeg", inline=True)
 
 
 def employer_figures(company) -> dict:
@@ -231,7 +219,7 @@ def _need_attachment_or_404(request, need_pk, attachment_pk) -> NeedAttachment:
 def need_attachment(request, pk, attachment_pk):
     attachment = _need_attachment_or_404(request, pk, attachment_pk)
     name = attachment.name if attachment.name.lower().endswith(".pdf") else f"{attachment.name}.pdf"
-    return private_file_response(attachment.file, filename=name, content_type="application/pdf")
+    return serve_private_file(request, attachment.file, filename=name, content_type="application/pdf")
 
 
 # Buyers ------------------------------------------------------------------------------
