@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | (sha1sum 2>/dev/null || shasum) | cut -c1-12)
 
-.PHONY: run test install db db-stop lint format manage bench
+.PHONY: run test install db db-stop lint format manage bench cluster s3
 
 # Install the pinned dependencies once (again only when requirements.txt changes).
 $(STAMP): requirements.txt
@@ -41,6 +41,14 @@ bench: $(STAMP)
 	$(PY) scripts/dev.py test -m slow -n 0
 	$(PY) bench/run.py
 	$(PY) bench/load.py
+
+## make cluster: PostgreSQL, 2 gunicorn behind HAProxy, 2 workers and SeaweedFS on this machine (ARGS=--fault-test: the fault test, bench/results/)
+cluster: $(STAMP)
+	$(PY) bench/cluster.py $(ARGS)
+
+## make s3: a local S3 store (SeaweedFS) on :8333 for make run; prints the S3_* variables to export
+s3: $(STAMP)
+	$(PY) scripts/seaweed.py $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

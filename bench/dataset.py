@@ -2173,3 +2173,4 @@ def generate_stats(g: Generation) -> None:
 
 
 import bench.dataset_control  # noqa: E402,F401 (control: certified criteria)
+from bench import dataset_marketplace  # noqa: E402,F401 (registers the marketplace step, docs/marche.md)

@@ -441,6 +441,7 @@ def pages(actors: dict) -> tuple[list[Page], list[str]]:
     candidates += control_pages()
     candidates += api_token_pages(actors)
     candidates += stats_pages(actors)
+    candidates += marketplace_pages()
     kept = []
     for page in candidates:
         if any(url is None for url in page.urls):
@@ -896,3 +897,21 @@ if __name__ == "__main__":
     sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
     sys.path.insert(0, str(ROOT))
     sys.exit(main())
+
+
+# --- Marketplace (docs/marche.md) ---------------------------------------------------------
+
+
+def marketplace_pages() -> list[Page]:
+    """The catalogue around the search communes (10 k commercial profiles at France scale)."""
+    row = _one("SELECT id FROM marketplace_sector WHERE code = %s", ["nettoyage-locaux"])
+    sector = row[0] if row else None
+    catalogue = [_url("marketplace:catalogue", commune_code=code, radius=50) for code in SEARCH_COMMUNES]
+    by_sector = [
+        _url("marketplace:catalogue", commune_code=code, radius=100, sectors=sector) if sector else None
+        for code in SEARCH_COMMUNES
+    ]
+    return [
+        Page("Catalogue du marché, commune + 50 km", "search", catalogue),
+        Page("Catalogue du marché, nettoyage de locaux, 100 km", "search", by_sector),
+    ]

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "dsfr",
     "django_htmx",
     "template_partials",
@@ -79,6 +81,7 @@ INSTALLED_APPS = [
     "itou.activity",
     "itou.audit",
     "itou.backoffice",
+    "itou.marketplace",
     # Screens
     "itou.www.home",
     "itou.www.signup",
@@ -106,9 +109,12 @@ INSTALLED_APPS = [
     "itou.www.activity",
     "itou.stats",
     "itou.www.stats",
+    "itou.www.marketplace",
 ]
 
 MIDDLEWARE = [
+    # Load balancer health check (/sante/): first, without database, session nor HTTPS redirect.
+    "itou.utils.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML compressed (static files come pre-compressed from WhiteNoise, above). Django's
@@ -168,6 +174,20 @@ if not DATABASES["default"]["HOST"] and "host" in DATABASES["default"]["OPTIONS"
     # postgresql://user@/db?host=/socket/dir (the local cluster's Unix socket)
     DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DATABASE_NAME", "test_itou")
+# A streaming read replica for figures (steering pages, exports, public statistics), used
+# only where the code says so (itou/utils/replica.py); unset: everything reads the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], **DATABASES["replica"].get("OPTIONS", {})}
+    if not DATABASES["replica"]["HOST"] and "host" in DATABASES["replica"]["OPTIONS"]:
+        DATABASES["replica"]["HOST"] = DATABASES["replica"]["OPTIONS"].pop("host")
+    # Tests never create a database for it: it mirrors the test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["itou.utils.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
@@ -229,6 +249,58 @@ ACCOUNT_RATE_LIMITS = {
     "request_login_code": "20/m/ip,3/m/key",
     "change_password": "5/m/user",
 }
+
+
+# ProConnect (professionals) and FranceConnect (job seekers) over OpenID Connect, through
+# allauth's openid_connect provider (docs/comptes.md). Each one is on only when its three
+# variables are set; the server URL is the issuer (its /.well-known/openid-configuration).
+def openid_connect_apps(environ) -> list[dict]:
+    scopes = {
+        "franceconnect": ["openid", "given_name", "family_name", "birthdate", "birthplace", "birthcountry", "email"],
+        "proconnect": ["openid", "email", "given_name", "usual_name", "siret", "uid"],
+    }
+    names = {"franceconnect": "FranceConnect", "proconnect": "ProConnect"}
+    apps = []
+    for provider_id, prefix in (("franceconnect", "FRANCECONNECT"), ("proconnect", "PROCONNECT")):
+        server_url = environ.get(f"{prefix}_SERVER_URL", "").strip()
+        client_id = environ.get(f"{prefix}_CLIENT_ID", "").strip()
+        secret = environ.get(f"{prefix}_CLIENT_SECRET", "")
+        if not (server_url and client_id and secret):
+            continue
+        apps.append(
+            {
+                "provider_id": provider_id,
+                "name": names[provider_id],
+                "client_id": client_id,
+                "secret": secret,
+                "settings": {
+                    "server_url": server_url.rstrip("/"),
+                    "scope": scopes[provider_id],
+                    "fetch_userinfo": True,
+                    "oauth_pkce_enabled": True,
+                    "token_auth_method": "client_secret_post",
+                    # FranceConnect asks for the eIDAS level of the identity (eidas1: basic).
+                    "auth_params": {"acr_values": "eidas1"} if provider_id == "franceconnect" else {},
+                },
+            }
+        )
+    return apps
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        # allauth's provider, plus a nonce bound to the login (itou/users/oidc.py).
+        "provider_class": "itou.users.oidc.OpenIDConnectProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": openid_connect_apps(os.environ),
+    }
+}
+SOCIALACCOUNT_ADAPTER = "itou.users.oidc.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Les emplois de l'inclusion"
 
@@ -253,8 +325,58 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / ".data" / "static"
 STATICFILES_DIRS = [BASE_DIR / "itou" / "static"]
+# Private files (CVs, proofs, attachments): an S3-compatible object store when S3_BUCKET is
+# set, the local disk (MEDIA_ROOT, never served) otherwise. Downloads always go through a
+# view that checks permissions first (itou/utils/private_files.py, docs/deploiement.md).
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+S3_SIGNED_URL_SECONDS = int(os.environ.get("S3_SIGNED_URL_SECONDS", "60"))
+
+
+def s3_storage(bucket: str, *, endpoint_url=None, access_key="", secret_key="", region="us-east-1", timeout=5.0):
+    """The `default` storage on an S3-compatible store (tests use it with their SeaweedFS)."""
+    from botocore.config import Config
+
+    addressing_style = os.environ.get("S3_ADDRESSING_STYLE", "path")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region,
+            "access_key": access_key,
+            "secret_key": secret_key,
+            "addressing_style": addressing_style,
+            "signature_version": "s3v4",
+            # Private: no public ACL, every URL signed and short-lived, never overwritten.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": S3_SIGNED_URL_SECONDS,
+            "file_overwrite": False,
+            # A store that is down answers within seconds (French 503 page), not minutes.
+            "client_config": Config(
+                connect_timeout=timeout,
+                read_timeout=timeout,
+                retries={"max_attempts": 2, "mode": "standard"},
+                signature_version="s3v4",
+                s3={"addressing_style": addressing_style},
+            ),
+        },
+    }
+
+
+if S3_BUCKET:
+    _default_storage = s3_storage(
+        S3_BUCKET,
+        endpoint_url=os.environ.get("S3_ENDPOINT_URL"),
+        access_key=os.environ.get("S3_ACCESS_KEY_ID", ""),
+        secret_key=os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+        region=os.environ.get("S3_REGION", "us-east-1"),
+        timeout=float(os.environ.get("S3_TIMEOUT", "5")),
+    )
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -354,11 +476,22 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "itou.www.home.views.csrf_failure"
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-    "base-uri 'self'; object-src 'none'"
-)
+
+
+def content_security_policy(oidc_apps: list[dict]) -> str:
+    """The CSP; form-action also allows ProConnect and FranceConnect when they are on: the
+    login and logout forms end in a redirect to them, which browsers check against it."""
+    form_action = " ".join(
+        ["'self'", *sorted({"/".join(app["settings"]["server_url"].split("/")[:3]) for app in oidc_apps})]
+    )
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action {form_action}; "
+        "base-uri 'self'; object-src 'none'"
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"])
 
 LOGGING = {
     "version": 1,

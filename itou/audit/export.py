@@ -33,6 +33,13 @@ def personal_data(user) -> tuple[dict, list[tuple[str, str]]]:
             "dernière_connexion": _date(user.last_login),
         },
     }
+    from allauth.socialaccount.models import SocialAccount
+
+    # ProConnect / FranceConnect: which service, and the identity it sent (docs/comptes.md).
+    data["comptes_relies"] = [
+        {"service": account.provider, "relié_le": _date(account.date_joined), "informations_reçues": account.extra_data}
+        for account in SocialAccount.objects.filter(user=user).order_by("pk")
+    ]
     profile = JobSeekerProfile.objects.select_related("commune").filter(user=user).first()
     if profile is not None:
         data["profil_candidat"] = {
@@ -45,6 +52,12 @@ def personal_data(user) -> tuple[dict, list[tuple[str, str]]]:
             "commune": str(profile.commune) if profile.commune else "",
             "adresse": profile.address_line,
             "niveau_de_formation": profile.get_education_level_display() if profile.education_level else "",
+            "lieu_de_naissance_code_insee": profile.birth_place_code,
+            "pays_de_naissance_code_insee": profile.birth_country_code,
+            "identité_certifiée_par": profile.get_identity_certified_by_display()
+            if profile.identity_certified_by
+            else "",
+            "identité_certifiée_le": _date(profile.identity_certified_at),
         }
         applications = []
         for application in (

@@ -19,7 +19,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
@@ -33,6 +32,7 @@ from itou.job_applications.models import JobApplication, JobApplicationComment
 from itou.notifications.emails import Button, send_text_email
 from itou.users.enums import UserKind
 from itou.users.models import JobSeekerProfile, User
+from itou.utils.private_files import delete_stored
 
 logger = logging.getLogger(__name__)
 
@@ -134,8 +134,12 @@ def user_anonymize(*, user, reason: str, by_user=None, now=None) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
+    from allauth.socialaccount.models import SocialAccount
+
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
+    # ProConnect / FranceConnect links and the identity they sent (names, birth date…).
+    SocialAccount.objects.filter(user=user).delete()
     RetentionNotice.objects.filter(user=user).delete()
     # Connection history (IP addresses) goes; the support's log keeps its entries without addresses.
     from itou.backoffice.models import LoginEvent, StaffAction
@@ -150,6 +154,10 @@ def user_anonymize(*, user, reason: str, by_user=None, now=None) -> None:
         profile.lack_of_nir_reason = ""
         profile.france_travail_id = ""
         profile.address_line = ""
+        profile.birth_place_code = ""
+        profile.birth_country_code = ""
+        profile.identity_certified_by = ""
+        profile.identity_certified_at = None
         # The birth year stays for the figures by age group; the day goes.
         if profile.birthdate:
             profile.birthdate = profile.birthdate.replace(month=1, day=1)
@@ -171,7 +179,8 @@ def _end_sessions(user_id: int) -> None:
 def _delete_resume(application) -> None:
     name = application.resume.name
     JobApplication.objects.filter(pk=application.pk).update(resume="")
-    transaction.on_commit(lambda: default_storage.delete(name))
+    # On the store too (S3 or disk), once the row no longer points to it.
+    transaction.on_commit(lambda: delete_stored(name))
 
 
 def retention_run(*, dry_run: bool, now=None) -> RetentionFigures:

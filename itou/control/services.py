@@ -18,6 +18,7 @@ from itou.control.models import Campaign, ControlledCriterion, ControlledHire, C
 from itou.eligibility.rules import validate_criteria
 from itou.institutions.enums import InstitutionKind
 from itou.institutions.models import Institution
+from itou.utils.private_files import delete_stored, storing
 from itou.utils.state_machine import TransitionNotAllowed
 
 
@@ -218,7 +219,7 @@ def archive(campaign: Campaign, *, now=None, user=None) -> int:
     ControlledHire.objects.filter(controlled_siae__in=siaes).delete()
     archived = siaes.update(archived_at=now)
     for name in names:  # after the rows: a failure leaves the files, never a row without its file
-        transaction.on_commit(lambda n=name: ControlledCriterion._meta.get_field("proof").storage.delete(n))
+        transaction.on_commit(lambda n=name: delete_stored(n))
     log(campaign.pk, "campaign", campaign.pk, "archive_siaes", user=user, archived=archived, proofs=len(names))
     return archived
 
@@ -278,7 +279,7 @@ def select_criteria(hire: ControlledHire, criteria, *, user) -> ControlledHire:
     for pk, criterion in existing.items():
         if pk not in wanted and not criterion.certified:
             if criterion.proof:
-                criterion.proof.delete(save=False)
+                transaction.on_commit(lambda name=criterion.proof.name: delete_stored(name))
             criterion.delete()
     ControlledCriterion.objects.bulk_create(
         [ControlledCriterion(hire=hire, administrative_criteria_id=pk) for pk in wanted - set(existing)]
@@ -301,14 +302,15 @@ def upload_proof(criterion_id: int, file, *, company, user) -> ControlledCriteri
     workflow.CRITERION.check("upload", criterion)
     check_proof(file)
     previous = criterion.review_state
-    if criterion.proof:
-        criterion.proof.delete(save=False)
-    file.seek(0)
-    criterion.proof.save("justificatif.pdf", file, save=False)
+    replaced = criterion.proof.name
     criterion.uploaded_at = timezone.now()
     criterion.submitted_at = None
     criterion.review_state = CriterionState.PENDING
-    criterion.save()
+    # The new object first; the old one goes only once the new row is committed.
+    with storing(criterion.proof, "justificatif.pdf", file):
+        criterion.save()
+    if replaced:
+        transaction.on_commit(lambda: delete_stored(replaced))
     log(
         criterion.hire.controlled_siae.campaign_id,
         "criterion",

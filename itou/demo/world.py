@@ -32,6 +32,7 @@ from itou.geo.models import Commune, Department
 from itou.institutions.enums import InstitutionKind
 from itou.institutions.models import Institution, InstitutionMembership
 from itou.job_applications.demo import load_demo_job_applications
+from itou.marketplace.demo import load_demo_marketplace
 from itou.prescribers.enums import AUTHORIZED_BY_LAW_KINDS, PrescriberOrganizationKind
 from itou.prescribers.models import PrescriberMembership, PrescriberOrganization
 from itou.stats.demo import load_demo_stats
@@ -522,6 +523,7 @@ PASS_SITUATIONS = (
 EXTRA_ACCOUNTS = (
     ("employeur.aci.membre", "Hugo Renaud", "Employeur (membre non administrateur) — ACI Les Jardins du Rhône"),
     ("orienteur.chrs", "Yves Carpentier", "Orienteur, habilitation en attente — CHRS Les Tilleuls"),
+    ("acheteur", "Claire Martin", "Acheteuse — Métropole de Lyon (marché de l'inclusion)"),
 )
 
 
@@ -773,6 +775,7 @@ def load_demo(*, reset_passwords: bool = False) -> DemoSummary:
     summary.tally("contrôle a posteriori, fins de contrat et rapports d'activité").created += load_demo_control()
     summary.tally("support : rôles, doublons, demande de suppression").created += load_demo_backoffice()
     summary.tally("messages sur les candidatures").created += load_demo_exchanges()
+    summary.tally("marché de l'inclusion : profils, acheteur, besoin").created += load_demo_marketplace()
     load_demo_stats()  # last: the figures of all the above
     return summary
 

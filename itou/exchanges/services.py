@@ -13,6 +13,7 @@ from itou.exchanges.queries import EPOCH, visibility_filter
 from itou.job_applications import perms
 from itou.job_applications.apply import resume_check
 from itou.job_applications.models import JobApplication
+from itou.utils.private_files import storing
 
 EMPTY_MESSAGE = "Écrivez votre message avant de l'envoyer."
 TOO_LONG_MESSAGE = f"Votre message est trop long : {MESSAGE_MAX_LENGTH} caractères au plus ({{length}} actuellement)."
@@ -66,8 +67,10 @@ def message_post(*, acting_user, job_application, body: str, between_professiona
         **_author_organization(acting_user, job_application, side),
     )
     if attachment:
-        message.attachment.save(f"{message.pk}.pdf", attachment, save=False)
-    message.save()
+        with storing(message.attachment, f"{message.pk}.pdf", attachment):
+            message.save()
+    else:
+        message.save()
     # The author has read everything up to their own message.
     ThreadState.objects.update_or_create(
         job_application=job_application, user=acting_user, defaults={"side": side, "last_read_at": now}

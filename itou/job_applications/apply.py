@@ -31,6 +31,7 @@ from itou.prescribers.models import PrescriberMembership, PrescriberOrganization
 from itou.users.enums import UserKind
 from itou.users.models import JobSeekerProfile, User
 from itou.utils.pdf_safety import ActivePDFContent, pdf_active_content_check
+from itou.utils.private_files import store_errors, storing
 from itou.utils.text import normalize
 
 # The transition name of the creation row of the timeline (JobApplicationTransitionLog).
@@ -285,13 +286,15 @@ def job_seeker_lookup(
         if profile is not None:
             return LookupResult(profile.user, MatchedBy.NIR)
     if email:
-        user = User.objects.select_related("jobseeker_profile").filter(email__iexact=email.strip()).first()
+        # Only job seekers: a professional's address answers exactly like an unknown one
+        # (no way to learn who works where); creating the account then fails with a generic
+        # message (itou.users.services.EMAIL_UNUSABLE).
+        user = (
+            User.objects.select_related("jobseeker_profile")
+            .filter(email__iexact=email.strip(), kind=UserKind.JOB_SEEKER)
+            .first()
+        )
         if user is not None:
-            if user.kind != UserKind.JOB_SEEKER:
-                return LookupResult(
-                    problem="Cette adresse e-mail est celle du compte d'un professionnel, pas d'un candidat. "
-                    "Vérifiez l'adresse, ou laissez-la vide."
-                )
             profile_nir = getattr(getattr(user, "jobseeker_profile", None), "nir", "")
             if nir and profile_nir and profile_nir != nir:
                 return LookupResult(
@@ -387,9 +390,10 @@ def resume_draft_store(*, flow_id: str, file) -> str:
     """Check `file` and keep it in private storage under the flow's temporary name; return that name."""
     resume_check(file)
     name = resume_draft_name(flow_id)
-    default_storage.delete(name)
     file.seek(0)
-    return default_storage.save(name, file)
+    with store_errors():
+        default_storage.delete(name)
+        return default_storage.save(name, file)
 
 
 def resume_draft_delete(name: str) -> None:
@@ -571,13 +575,8 @@ def job_application_create(
     )
     if resume_file is not None:
         # Last write of the transaction: if it fails, no copy is left behind.
-        resume_file.seek(0)
-        try:
-            job_application.resume.save("cv.pdf", resume_file, save=True)
-        except Exception:
-            if job_application.resume.name:
-                default_storage.delete(job_application.resume.name)
-            raise
+        with storing(job_application.resume, "cv.pdf", resume_file):
+            job_application.save(update_fields=["resume"])
     # robust: the application is saved whatever happens to its emails (they are retried by the queue).
     transaction.on_commit(lambda: _notify_created(job_application), robust=True)
     return job_application

@@ -6,6 +6,8 @@ with `settings.EMAIL_DELIVERY_BACKEND` (SMTP in production, the database in dev 
 tests) and is retried when delivery fails.
 """
 
+import uuid
+
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
@@ -17,13 +19,18 @@ class QueuedEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         from itou.notifications.tasks import send_email
 
-        payloads = [serialize_email(message) for message in email_messages if message.recipients()]
-        if len(payloads) == 1:
-            transaction.on_commit(lambda payload=payloads[0]: send_email.defer(email=payload))
-        elif payloads:
+        # The idempotency key travels with each job: its retries share it (tasks.py).
+        jobs = [
+            {"email": serialize_email(message), "key": uuid.uuid4().hex}
+            for message in email_messages
+            if message.recipients()
+        ]
+        if len(jobs) == 1:
+            transaction.on_commit(lambda job=jobs[0]: send_email.defer(**job))
+        elif jobs:
             # Many messages at once (a campaign's draw): one job each, queued in one statement.
-            transaction.on_commit(lambda: send_email.batch_defer(*({"email": payload} for payload in payloads)))
-        return len(payloads)
+            transaction.on_commit(lambda: send_email.batch_defer(*jobs))
+        return len(jobs)
 
 
 class DatabaseEmailBackend(BaseEmailBackend):

@@ -1,6 +1,21 @@
 from django.db import models
 
 
+class EmailDelivery(models.Model):
+    """One row per delivered email job, written in the delivery's transaction: a job that is
+    run again (worker killed after sending, then `retry_stalled_jobs`) delivers nothing twice."""
+
+    key = models.CharField("clé de l'envoi", max_length=32, unique=True)
+    delivered_at = models.DateTimeField("envoyé le", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "envoi d'e-mail"
+        verbose_name_plural = "envois d'e-mails"
+
+    def __str__(self):
+        return self.key
+
+
 class SentEmail(models.Model):
     """An email delivered by the database backend (dev and tests), shown at /dev/emails/."""
 

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from itou.job_applications.apply import resume_check
 from itou.notifications.emails import Button, send_email
 from itou.support.models import WORKFLOW, SupportMessage, SupportRequest
+from itou.utils.private_files import storing
 
 MAX_REQUESTS_PER_IP = 5
 RATE_LIMIT_WINDOW = datetime.timedelta(hours=1)
@@ -123,8 +124,10 @@ def request_create(
     )
     message = SupportMessage(request=support_request, author=user if authenticated else None, body=body)
     if attachment:
-        message.attachment.save(f"{message.pk}.pdf", attachment, save=False)
-    message.save()
+        with storing(message.attachment, f"{message.pk}.pdf", attachment):
+            message.save()
+    else:
+        message.save()
     send_email(
         "support/emails/received",
         to=email,
@@ -193,8 +196,10 @@ def user_reply(*, support_request, body, user=None, attachment=None) -> SupportM
         request=support_request, author=user if user and user.is_authenticated else None, body=body
     )
     if attachment:
-        message.attachment.save(f"{message.pk}.pdf", attachment, save=False)
-    message.save()
+        with storing(message.attachment, f"{message.pk}.pdf", attachment):
+            message.save()
+    else:
+        message.save()
     support_request.status = WORKFLOW["user_reply"].target
     support_request.closed_at = None
     support_request.save()

@@ -95,6 +95,20 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
         return settings.LOGIN_REDIRECT_URL and super().get_login_redirect_url(request)
 
+    def get_signup_redirect_url(self, request):
+        """A professional who just created an account with ProConnect goes on to join (or
+        create) their organization; everybody else to the dashboard."""
+        if request.user.is_authenticated and request.user.is_professional:
+            return reverse("signup:choose_kind")
+        return super().get_signup_redirect_url(request)
+
+    def get_logout_redirect_url(self, request):
+        """After a ProConnect or FranceConnect login, the logout also ends the provider's
+        session (RP-initiated logout), which then sends the person back to the home page."""
+        from itou.users.oidc import logout_url
+
+        return logout_url(request) or super().get_logout_redirect_url(request)
+
     def render_mail(self, template_prefix, email, context, headers=None):
         """allauth's emails in the platform's layout (itou.notifications.emails): text and HTML."""
         button = next((Button(label, context[key]) for key, label in EMAIL_BUTTONS if context.get(key)), None)

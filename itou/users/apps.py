@@ -6,4 +6,4 @@ class UsersConfig(AppConfig):
     verbose_name = "Utilisateurs"
 
     def ready(self):
-        from itou.users import signals  # noqa: F401
+        from itou.users import oidc, signals  # noqa: F401

@@ -5,6 +5,7 @@ class UserKind(models.TextChoices):
     JOB_SEEKER = "job_seeker", "Candidat"
     PROFESSIONAL = "professional", "Professionnel"
     STAFF = "staff", "Équipe support"
+    BUYER = "buyer", "Acheteur"
 
 
 class LackOfNIRReason(models.TextChoices):
@@ -30,3 +31,10 @@ class EducationLevel(models.TextChoices):
     LICENCE_LEVEL = "20", "Formation de niveau licence"
     THIRD_CYCLE_OR_ENGINEERING_SCHOOL = "10", "Troisième cycle ou école d'ingénieur"
     NON_CERTIFYING_QUALIFICATIONS = "00", "Personne avec qualifications non-certifiantes"
+
+
+class IdentityProvider(models.TextChoices):
+    """The State's identity providers (OpenID Connect, docs/comptes.md)."""
+
+    FRANCECONNECT = "franceconnect", "FranceConnect"
+    PROCONNECT = "proconnect", "ProConnect"

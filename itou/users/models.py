@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from itou.users.enums import EducationLevel, LackOfNIRReason, UserKind
+from itou.users.enums import EducationLevel, IdentityProvider, LackOfNIRReason, UserKind
 from itou.users.validators import validate_france_travail_id, validate_nir
 
 
@@ -100,6 +100,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.kind == UserKind.PROFESSIONAL
 
     @property
+    def is_buyer(self):
+        """A buyer of the marketplace (docs/marche.md): member of a buyer organization only."""
+        return self.kind == UserKind.BUYER
+
+    @property
     def is_support_staff(self):
         return self.kind == UserKind.STAFF
 
@@ -134,6 +139,16 @@ class JobSeekerProfile(models.Model):
     )
     address_line = models.CharField("adresse", max_length=255, blank=True)
     education_level = models.CharField("niveau de formation", max_length=2, choices=EducationLevel.choices, blank=True)
+    # Identity certified by FranceConnect (names on the user, birth date and place here):
+    # read-only in the profile while certified (docs/comptes.md).
+    birth_place_code = models.CharField(
+        "lieu de naissance (code INSEE)", max_length=5, blank=True, help_text="Commune (code INSEE) ou pays (99XXX)."
+    )
+    birth_country_code = models.CharField("pays de naissance (code INSEE)", max_length=5, blank=True)
+    identity_certified_by = models.CharField(
+        "identité certifiée par", max_length=20, choices=IdentityProvider.choices, blank=True
+    )
+    identity_certified_at = models.DateTimeField("identité certifiée le", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
 
@@ -158,6 +173,13 @@ class JobSeekerProfile(models.Model):
 
     def __str__(self):
         return f"Profil de {self.user}"
+
+    # Fields of the identity that FranceConnect certifies (first and last names are on User).
+    CERTIFIED_FIELDS = ("first_name", "last_name", "birthdate", "birth_place_code", "birth_country_code")
+
+    @property
+    def identity_certified(self) -> bool:
+        return bool(self.identity_certified_by)
 
     @property
     def masked_nir(self) -> str:

@@ -24,6 +24,11 @@ def job_seeker_profile_update(*, acting_user: User, job_seeker: User, user_field
     if acting_user.pk != job_seeker.pk or job_seeker.kind != UserKind.JOB_SEEKER:
         raise PermissionError("Vous ne pouvez pas modifier ce profil.")
     user = User.objects.select_for_update().get(pk=job_seeker.pk)
+    profile = JobSeekerProfile.objects.filter(user=user).first()
+    if profile is not None and profile.identity_certified:
+        # Certified by FranceConnect: names and birth date only change through it.
+        user_fields = {k: v for k, v in user_fields.items() if k not in JobSeekerProfile.CERTIFIED_FIELDS}
+        profile_fields = {k: v for k, v in profile_fields.items() if k not in JobSeekerProfile.CERTIFIED_FIELDS}
     for name, value in user_fields.items():
         setattr(user, name, value)
     user.save(update_fields=[*user_fields.keys(), "updated_at"] if user_fields else None)
@@ -36,6 +41,13 @@ def job_seeker_profile_update(*, acting_user: User, job_seeker: User, user_field
 
 
 # --- Accounts created by a professional for a job seeker (applying on their behalf) ---
+
+# The same words whoever holds the address (a job seeker, a professional): the apply
+# journey must not tell a professional's address from a job seeker's.
+EMAIL_UNUSABLE = (
+    "Cette adresse e-mail ne peut pas être utilisée pour le compte de ce candidat. Vérifiez-la avec lui, "
+    "ou laissez-la vide : il pourra en ajouter une plus tard."
+)
 
 ACCOUNT_CREATED_EMAIL_TEMPLATE = "apply/email/job_seeker_account_created"
 
@@ -135,7 +147,7 @@ def job_seeker_create_by_professional(
     if nir and JobSeekerProfile.objects.filter(nir=nir).exists():
         errors["nir"] = "Ce numéro de sécurité sociale est déjà associé au compte d'une autre personne."
     if email and User.objects.filter(email__iexact=email).exists():
-        errors["email"] = "Un compte existe déjà avec cette adresse e-mail."
+        errors["email"] = EMAIL_UNUSABLE
     if errors:
         raise ValidationError(errors)
 

@@ -1,6 +1,24 @@
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+
+
+class HealthCheckMiddleware:
+    """GET /sante/ answers "ok" before any other middleware: what a load balancer asks every
+    second to know whether this web process is alive (docs/deploiement.md). It touches
+    neither the database nor the session, so that a database restart does not take every
+    web process out of the balancer (the pages then answer a French 503 themselves)."""
+
+    PATH = "/sante/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == self.PATH:
+            return HttpResponse("ok", content_type="text/plain; charset=utf-8", headers={"Cache-Control": "no-store"})
+        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:

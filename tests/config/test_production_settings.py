@@ -71,6 +71,22 @@ PRODUCTION_FORMS = {
     "API_THROTTLE_PARTNER": [None, "600/min"],
     "API_THROTTLE_DEPARTMENT": [None, "120/min"],
     "API_THROTTLE_EMPLOYER": [None, "300/min"],
+    # ProConnect and FranceConnect (docs/comptes.md): on only with their three variables.
+    "PROCONNECT_SERVER_URL": [None, "https://auth.agentconnect.gouv.fr/api/v2", "https://proconnect.gouv.fr/"],
+    "PROCONNECT_CLIENT_ID": [None, "emplois-inclusion"],
+    "PROCONNECT_CLIENT_SECRET": [None, "s3cret"],
+    "FRANCECONNECT_SERVER_URL": [None, "https://oidc.franceconnect.gouv.fr/api/v2"],
+    "FRANCECONNECT_CLIENT_ID": [None, "a1b2c3"],
+    "FRANCECONNECT_CLIENT_SECRET": [None, "s3cret"],
+    "DATABASE_REPLICA_URL": [None, "postgresql://reader:pass@replica.internal:5432/itou", ""],
+    "S3_BUCKET": [None, "itou-fichiers-prod", ""],
+    "S3_ENDPOINT_URL": [None, "https://s3.fr-par.scw.cloud", "https://cellar-c2.services.clever-cloud.com"],
+    "S3_ACCESS_KEY_ID": [None, "AKIAEXAMPLE"],
+    "S3_SECRET_ACCESS_KEY": [None, "s3cret-key"],
+    "S3_REGION": [None, "fr-par", "us-east-1"],
+    "S3_ADDRESSING_STYLE": [None, "path", "virtual"],
+    "S3_SIGNED_URL_SECONDS": [None, "60", "300"],
+    "S3_TIMEOUT": [None, "5", "2.5"],
 }
 
 
@@ -119,6 +135,34 @@ def test_production_settings_load(monkeypatch, index):
     assert database["HOST"] in {"host", "db.internal", "/var/run/postgresql"}
     assert settings["STORAGES"]["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert settings["SECURE_SSL_REDIRECT"] and settings["SESSION_COOKIE_SECURE"] and settings["CSRF_COOKIE_SECURE"]
+
+
+def test_object_storage_and_replica_forms(monkeypatch):
+    base = production_env(0)
+    local = load_settings(monkeypatch, {k: v for k, v in base.items() if not k.startswith(("S3_", "DATABASE_REPLICA"))})
+    assert local["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert set(local["DATABASES"]) == {"default"}
+    settings = load_settings(
+        monkeypatch,
+        {
+            **base,
+            "S3_BUCKET": "itou-fichiers-prod",
+            "S3_ENDPOINT_URL": "https://s3.fr-par.scw.cloud",
+            "S3_SIGNED_URL_SECONDS": "300",
+            "DATABASE_REPLICA_URL": "postgresql://reader:pass@replica.internal:5432/itou",
+        },
+    )
+    storage = settings["STORAGES"]["default"]
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storage["OPTIONS"]
+    assert options["bucket_name"] == "itou-fichiers-prod" and options["endpoint_url"] == "https://s3.fr-par.scw.cloud"
+    # Private: never a public ACL, always signed, short-lived, never overwritten.
+    assert options["default_acl"] is None and options["querystring_auth"] is True
+    assert options["querystring_expire"] == 300 and options["file_overwrite"] is False
+    replica = settings["DATABASES"]["replica"]
+    assert (replica["HOST"], replica["USER"], replica["NAME"]) == ("replica.internal", "reader", "itou")
+    assert replica["TEST"] == {"MIRROR": "default"}
+    assert settings["DATABASE_ROUTERS"] == ["itou.utils.replica.ReplicaRouter"]
 
 
 def test_database_url_forms(monkeypatch):
@@ -229,3 +273,18 @@ def test_a_public_demo_needs_the_explicit_opt_in(monkeypatch):
     settings = load_settings(monkeypatch, {**env, "DEMO_PUBLIC": "1"})
     assert settings["DEMO_MODE"] is True
     assert settings["DEV_MAILBOX_ENABLED"] is True
+
+
+def test_proconnect_and_franceconnect_are_on_only_with_their_three_variables(monkeypatch):
+    env = production_env(0) | {
+        "PROCONNECT_SERVER_URL": "https://proconnect.example/api/v2/",
+        "PROCONNECT_CLIENT_ID": "x",
+    }
+    settings = load_settings(monkeypatch, env)
+    assert settings["SOCIALACCOUNT_PROVIDERS"]["openid_connect"]["APPS"] == []
+    assert "form-action 'self';" in settings["CONTENT_SECURITY_POLICY"]
+    settings = load_settings(monkeypatch, env | {"PROCONNECT_CLIENT_SECRET": "s3cret"})
+    (app,) = settings["SOCIALACCOUNT_PROVIDERS"]["openid_connect"]["APPS"]
+    assert (app["provider_id"], app["settings"]["server_url"]) == ("proconnect", "https://proconnect.example/api/v2")
+    assert app["settings"]["oauth_pkce_enabled"] is True
+    assert "form-action 'self' https://proconnect.example;" in settings["CONTENT_SECURITY_POLICY"]

@@ -68,8 +68,8 @@ def test_running_twice_changes_nothing(demo_communes):
     # 19 declared accounts, plus what the services create: a member and a second admin of
     # the ACI, a person asking to join the Mission locale, the CHRS waiting for its authorization.
     assert after_first == {
-        "User": 36,  # + 3 employees under control (itou/control/demo.py), + 5 of itou/backoffice/demo.py
-        "EmailAddress": 33,
+        "User": 37,  # + 3 employees under control (itou/control/demo.py), + 5 of itou/backoffice/demo.py, + the buyer
+        "EmailAddress": 34,
         "JobSeekerProfile": 17,  # 6 applicants + 5 employees with a PASS IAE + 3 under control + 3 (back-office)
         "Company": 20,  # 8 with members + 12 of the sample official list, waiting for signup
         "CompanyMembership": 10,
@@ -161,8 +161,8 @@ def test_constants_hold_valid_identifiers():
 def test_demo_accounts_need_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         accounts = demo.demo_accounts()
-    assert len(accounts) == 26
-    assert len({account["email"] for account in accounts}) == 26
+    assert len(accounts) == 27
+    assert len({account["email"] for account in accounts}) == 27
     roles = [account["role"] for account in accounts]
     assert "Employeur — ACI Les Jardins du Rhône" in roles
     assert "Employeur — GEIQ BTP Métropole lilloise" in roles

@@ -1,6 +1,7 @@
 import pytest
 from django.core import mail
 from django.db import connection, transaction
+from django.test import override_settings
 
 from itou.notifications.models import SentEmail
 from tests.helpers import pending_job_count, run_pending_jobs, run_worker
@@ -76,3 +77,37 @@ def test_real_worker_delivers_and_retries(settings):
     # Failed once, scheduled again later (retry strategy), not lost.
     assert (status, attempts) == ("todo", 1)
     assert not SentEmail.objects.filter(subject="En panne").exists()
+
+
+def test_a_job_run_again_after_its_worker_died_delivers_once(django_capture_on_commit_callbacks):
+    """retry_stalled_jobs puts back in the queue the job of a killed worker, which may have
+    delivered already: the delivery record under the job's key stops the second run."""
+    with django_capture_on_commit_callbacks(execute=True):
+        mail.send_mail("Objet", "Texte", None, ["camille@example.com"])
+    run_pending_jobs()
+    with connection.cursor() as cursor:  # what retry_job does to a stalled job
+        cursor.execute("UPDATE procrastinate_jobs SET status = 'todo' WHERE task_name = 'send_email'")
+    assert run_pending_jobs() == 1
+    assert SentEmail.objects.count() == 1
+
+    # A failed delivery records nothing: its retry delivers.
+    with django_capture_on_commit_callbacks(execute=True):
+        mail.send_mail("Autre", "Texte", None, ["dominique@example.com"])
+    with override_settings(EMAIL_DELIVERY_BACKEND=f"{__name__}.BrokenBackend"), pytest.raises(ConnectionRefusedError):
+        run_pending_jobs()
+    assert run_pending_jobs() == 1
+    assert SentEmail.objects.filter(subject="Autre").count() == 1
+
+
+def test_old_delivery_keys_are_forgotten():
+    import datetime
+
+    from django.utils import timezone
+
+    from itou.notifications.models import EmailDelivery
+    from itou.notifications.tasks import email_deliveries_cleanup
+
+    old, recent = EmailDelivery.objects.create(key="a" * 32), EmailDelivery.objects.create(key="b" * 32)
+    EmailDelivery.objects.filter(pk=old.pk).update(delivered_at=timezone.now() - datetime.timedelta(days=31))
+    assert email_deliveries_cleanup(timestamp=0) == 1
+    assert list(EmailDelivery.objects.values_list("pk", flat=True)) == [recent.pk]

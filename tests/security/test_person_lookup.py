@@ -2,6 +2,7 @@
 they know the person; throttled per user and per organization; each lookup logged."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -9,6 +10,8 @@ from django.urls import reverse
 
 from itou.audit.models import PersonLookup
 from itou.prescribers.models import PrescriberMembership
+from itou.users.enums import UserKind
+from itou.users.models import User
 from tests.prescribers.factories import PrescriberOrganizationFactory
 from tests.users.factories import ProfessionalFactory
 from tests.www.apply.helpers import flow_id_of
@@ -119,3 +122,43 @@ def test_throttled_per_organization(client, company, orienteur, settings):
         client.logout()
         # Another organization is not affected.
         assert search(client, start(client, company, outsider), email="x@example.com").status_code == 302
+
+
+def _page_without_tokens(client, url: str, flow_id: str) -> str:
+    html = client.get(url).content.decode().replace(flow_id, "FLOW")
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_a_professionals_email_answers_like_nobody(client, company, jobs, orienteur):
+    """Searching a professional's address gives exactly the answer for an unknown one; the
+    account creation then fails at sending with a generic message, and nothing is created."""
+    ProfessionalFactory(email="agent.public@example.org")
+    answers = []
+    for email in ("agent.public@example.org", "personne.inconnue@example.org"):
+        flow_id = start(client, company, orienteur)
+        response = search(client, flow_id, email=email)
+        assert response.url == reverse("apply:person_create", args=[flow_id])
+        page = _page_without_tokens(client, response.url, flow_id).replace(email, "EMAIL")
+        answers.append(page)
+        client.logout()
+    assert answers[0] == answers[1]
+    assert "compte d&#x27;un professionnel" not in answers[0]
+
+    # The professional's address goes through the creation form like any other…
+    flow_id = start(client, company, orienteur)
+    search(client, flow_id, email="agent.public@example.org")
+    response = client.post(
+        reverse("apply:person_create", args=[flow_id]),
+        {**KNOWS, "lack_of_nir_reason": "NO_NIR", "email": "agent.public@example.org", "action": "next"},
+    )
+    assert response.url == reverse("apply:jobs", args=[flow_id])
+    job = next(iter(jobs.values()))
+    client.post(reverse("apply:jobs", args=[flow_id]), {"job_descriptions": [job.pk], "action": "next"})
+    client.post(reverse("apply:message", args=[flow_id]), {"message": "Bonjour", "action": "next"})
+    # …and sending fails cleanly, with words that do not say whose address it is.
+    response = client.post(reverse("apply:summary", args=[flow_id]), follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Cette adresse e-mail ne peut pas être utilisée pour le compte de ce candidat" in html
+    assert "compte d&#x27;un professionnel" not in html
+    assert not User.objects.filter(kind=UserKind.JOB_SEEKER).exists()

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from itou.exchanges import services as exchange_services
 from itou.exchanges.models import MESSAGE_MAX_LENGTH
 from itou.job_applications.models import RESUME_MAX_SIZE
 from itou.job_applications.perms import ViewerRole
+from itou.utils.private_files import serve_private_file
 from itou.www.applications.actions import load_for_viewer
 from itou.www.applications.display import TimelineEntry
 
@@ -112,13 +113,4 @@ def attachment(request, pk, message_pk):
     message = exchange_queries.thread(job_application, role).filter(pk=message_pk).first()
     if message is None or not message.attachment:
         raise Http404
-    try:
-        file = message.attachment.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    response = FileResponse(
-        file, content_type="application/pdf", filename=f"piece-jointe-{message.created_at:%Y%m%d}.pdf"
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_private_file(request, message.attachment, filename=f"piece-jointe-{message.created_at:%Y%m%d}.pdf")

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -34,6 +34,7 @@ from itou.organizations.current import (
     set_current_organization,
 )
 from itou.utils.pagination import CountedPaginator
+from itou.utils.private_files import serve_private_file
 from itou.utils.redirects import safe_redirect_target
 from itou.www.applications import display, exchanges, forms
 from itou.www.applications.actions import (
@@ -510,17 +511,11 @@ def resume(request, pk):
     job_application, _role = load_for_viewer(request, pk)
     if not job_application.resume:
         raise Http404
-    try:
-        file = job_application.resume.open("rb")
-    except FileNotFoundError:
-        raise Http404
     name = job_application.job_seeker.get_full_name() or "candidat"
     in_page_viewer = file_opened_by_in_page_viewer(request)
-    response = FileResponse(
-        file, content_type="application/pdf", filename=f"CV {name}.pdf", as_attachment=not in_page_viewer
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
+    response = serve_private_file(request, job_application.resume, filename=f"CV {name}.pdf", inline=in_page_viewer)
+    if response.status_code == 404:
+        return response
     if in_page_viewer:
         response["X-Frame-Options"] = "SAMEORIGIN"
         response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"

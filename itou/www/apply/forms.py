@@ -8,7 +8,7 @@ from django.utils import timezone
 from itou.geo.models import Commune
 from itou.job_applications.apply import resume_check
 from itou.job_applications.models import RESUME_MAX_SIZE
-from itou.users.enums import EducationLevel, LackOfNIRReason
+from itou.users.enums import EducationLevel, LackOfNIRReason, UserKind
 from itou.users.models import JobSeekerProfile, User
 from itou.users.validators import clean_nir, validate_france_travail_id
 
@@ -209,7 +209,9 @@ class NewJobSeekerForm(_CommuneMixin, forms.Form):
 
     def clean_email(self):
         email = (self.cleaned_data.get("email") or "").strip().lower()
-        if email and User.objects.filter(email__iexact=email).exists():
+        # A job seeker's address: the lookup would find them. Any other account's address is
+        # not told here (itou.job_applications.apply.job_seeker_lookup); sending fails later.
+        if email and User.objects.filter(email__iexact=email, kind=UserKind.JOB_SEEKER).exists():
             raise ValidationError(
                 "Un compte existe déjà avec cette adresse e-mail : revenez à la recherche pour retrouver ce candidat."
             )

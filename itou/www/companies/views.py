@@ -117,7 +117,9 @@ def _company_job_description_or_404(company, pk) -> JobDescription:
 
 def detail(request, pk):
     """The public page of an employer: anyone may read it; inactive employers answer 404."""
-    company = get_object_or_404(Company.objects.active().select_related("commune", "parent"), pk=pk)
+    company = get_object_or_404(
+        Company.objects.active().select_related("commune", "parent", "commercial_profile"), pk=pk
+    )
     job_descriptions = list(company.job_descriptions.open().select_related("appellation", "location"))
     context = {
         "company": company,

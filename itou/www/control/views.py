@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -33,6 +33,7 @@ from itou.control.tasks import draw_period_task
 from itou.eligibility.models import AdministrativeCriteria
 from itou.institutions.enums import InstitutionKind
 from itou.organizations.current import Role, get_current_company_or_404
+from itou.utils.private_files import serve_private_file
 from itou.utils.state_machine import TransitionNotAllowed
 from itou.www.control.forms import CampaignCreateForm, ProofForm, RatioForm, SanctionForm
 
@@ -203,14 +204,7 @@ def proof(request, pk):
     criterion = get_object_or_404(criteria_visible_to(request), pk=pk)
     if not criterion.proof:
         raise Http404
-    try:
-        file = criterion.proof.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    response = FileResponse(file, content_type="application/pdf", filename=f"justificatif-{criterion.pk}.pdf")
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_private_file(request, criterion.proof, filename=f"justificatif-{criterion.pk}.pdf")
 
 
 # --------------------------------------------------------------------------------------

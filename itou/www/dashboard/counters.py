@@ -43,7 +43,11 @@ DIAGNOSIS_EXPIRING_DAYS = 30
 # rendered with the dashboard's context (`current`, `counters`, `user`).
 EXTRA_CARDS: dict[str, list[str]] = {
     "job_seeker": ["applications/includes/messages_card.html", "followup/includes/card.html"],
-    "employer": ["applications/includes/messages_card.html", "followup/includes/card.html"],
+    "employer": [
+        "applications/includes/messages_card.html",
+        "followup/includes/card.html",
+        "marketplace/includes/dashboard_card.html",
+    ],
     "prescriber": ["applications/includes/messages_card.html", "followup/includes/card.html"],
     "labor_inspector": [],
 }

@@ -7,6 +7,8 @@ from itou.users.validators import clean_nir, validate_france_travail_id
 
 
 class JobSeekerProfileForm(forms.Form):
+    CERTIFIED_FIELDS = ("first_name", "last_name", "birthdate")
+
     first_name = forms.CharField(
         label="Prénom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
@@ -64,6 +66,11 @@ class JobSeekerProfileForm(forms.Form):
         self.job_seeker = job_seeker
         super().__init__(*args, **kwargs)
         profile = getattr(job_seeker, "jobseeker_profile", None)
+        # Certified by FranceConnect: shown above the form, read-only (docs/comptes.md).
+        self.certified = bool(profile and profile.identity_certified)
+        if self.certified:
+            for name in self.CERTIFIED_FIELDS:
+                del self.fields[name]
         if profile and profile.nir:
             self.fields["nir"].help_text = (
                 f"Numéro enregistré : {profile.masked_nir}. Laissez vide pour le garder, "
@@ -105,7 +112,7 @@ class JobSeekerProfileForm(forms.Form):
         return cleaned
 
     def user_fields(self):
-        return {name: self.cleaned_data[name] for name in ("first_name", "last_name", "phone")}
+        return {name: self.cleaned_data[name] for name in ("first_name", "last_name", "phone") if name in self.fields}
 
     def profile_fields(self):
         data = self.cleaned_data
@@ -113,8 +120,9 @@ class JobSeekerProfileForm(forms.Form):
         # The NIR is never sent back to the browser: an empty field keeps the stored one.
         if data["nir"] or data["lack_of_nir_reason"]:
             fields.update(nir=data["nir"], lack_of_nir_reason=data["lack_of_nir_reason"])
+        if "birthdate" in self.fields:
+            fields["birthdate"] = data["birthdate"]
         return fields | {
-            "birthdate": data["birthdate"],
             "france_travail_id": data["france_travail_id"],
             "commune": data["commune_obj"],
             "address_line": data["address_line"],

@@ -24,6 +24,8 @@ def index(request):
     (itou/www/dashboard/counters.py: one query per kind of counter)."""
     user, current = request.user, request.current_organization
     context = {"counters": [], "extra_cards": []}
+    if user.is_buyer:  # a buyer's home is the marketplace (docs/marche.md)
+        return redirect("marketplace:buyer_home")
     if user.is_job_seeker:
         context["profile"] = JobSeekerProfile.objects.select_related("commune").filter(user=user).first()
         context["counters"] = counters.job_seeker_counters(user)

@@ -5,13 +5,17 @@ Their text lives in the templates; `docs/pages-publiques.md` says where it comes
 
 import datetime
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.http import HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_safe
+
+from itou.utils.private_files import STORE_ERRORS, StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +33,11 @@ FALLBACK_SERVER_ERROR_HTML = """<!DOCTYPE html>
 <p>Désolés, le service rencontre un problème. Nous y travaillons. Essayez de nouveau dans quelques minutes.</p>
 <p><a href="/">Retourner à la page d'accueil</a></p></main></body></html>
 """
+FALLBACK_UNAVAILABLE_HTML = FALLBACK_SERVER_ERROR_HTML.replace(
+    "Erreur inattendue", "Service momentanément indisponible"
+)
+# Outages rather than bugs: the database (restart, failover) or the file store is unreachable.
+UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, StorageUnavailable, *STORE_ERRORS)
 
 
 @require_safe
@@ -107,7 +116,16 @@ def server_error(request):
 
     The database, the session or a context processor may be what failed, so the page
     uses none of them, and a plain HTML fallback covers a failure of the template itself.
+    The database or the file store being unreachable is an outage, not a bug: a French 503.
     """
+    if isinstance(sys.exc_info()[1], UNAVAILABLE_ERRORS):
+        # 503 + Retry-After: the load balancer and the browser know it is temporary.
+        try:
+            html = loader.get_template("home/503.html").render()
+        except Exception:
+            logger.exception("The 503 page could not be rendered")
+            html = FALLBACK_UNAVAILABLE_HTML
+        return HttpResponse(html, status=503, headers={"Retry-After": "10"})
     try:
         html = loader.get_template("home/500.html").render()
     except Exception:

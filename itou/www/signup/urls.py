@@ -1,6 +1,6 @@
 from django.urls import path
 
-from itou.www.signup import views
+from itou.www.signup import oidc_views, views
 
 app_name = "signup"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     path("inscription/prescripteur/", views.prescriber_siret, name="prescriber_siret"),
     path("inscription/prescripteur/<int:organization_pk>/rejoindre/", views.prescriber_join, name="prescriber_join"),
     path("inscription/prescripteur/creer/", views.prescriber_create, name="prescriber_create"),
+    # ProConnect and FranceConnect: allauth's callback URL, shadowed (itou/users/oidc.py).
+    path("oidc/<str:provider_id>/login/callback/", oidc_views.callback, name="oidc_callback"),
+    path("oidc/relier/", oidc_views.link, name="oidc_link"),
 ]

@@ -8,9 +8,11 @@ import csv
 import datetime
 import tempfile
 
-from django.db import connection
+from django.db import connections
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
+
+from itou.utils.replica import figures_alias
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -115,7 +117,12 @@ ORDER BY ja.created_at, ja.id
 
 
 def application_rows(departments, *, start, end):
-    """The rows, fetched 2 000 at a time from a server-side cursor."""
+    """The rows, fetched 2 000 at a time from a server-side cursor (of the replica when the
+    view reads figures from it: the alias is chosen now, the rows are read while streaming)."""
+    return _application_rows(connections[figures_alias()], departments, start=start, end=end)
+
+
+def _application_rows(connection, departments, *, start, end):
     where = "ja.created_at >= %s::timestamptz AND ja.created_at < %s::timestamptz"
     after = end + datetime.timedelta(days=1)
     params = [f"{start.isoformat()} 00:00:00 Europe/Paris", f"{after.isoformat()} 00:00:00 Europe/Paris"]

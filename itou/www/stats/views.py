@@ -15,6 +15,7 @@ from itou.geo.models import Department
 from itou.organizations.current import Role
 from itou.stats import figures
 from itou.stats.figures import FIGURES, Filters
+from itou.utils.replica import figures_from_replica
 from itou.www.stats import blocks as stats_blocks
 from itou.www.stats import exports, scopes
 from itou.www.stats.charts import bar_chart
@@ -45,6 +46,7 @@ def _steering(request, section):
 
 
 @login_required
+@figures_from_replica
 def steering(request, section="candidatures"):
     scope, sections, form, filters = _steering(request, section)
     blocks = stats_blocks.build(section, scope, filters, query=request.GET)
@@ -73,6 +75,7 @@ def steering(request, section="candidatures"):
 
 
 @login_required
+@figures_from_replica
 def steering_export(request, section, key, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
@@ -84,6 +87,7 @@ def steering_export(request, section, key, fmt):
 
 
 @login_required
+@figures_from_replica
 def applications_export(request, fmt):
     """The raw applications of an institution's territory (no personal data of the job seeker)."""
     if fmt not in ("csv", "xlsx"):
@@ -144,6 +148,7 @@ PUBLIC_COLUMNS = [
 ]
 
 
+@figures_from_replica
 def public(request):
     department = request.GET.get("departement", "")
     scope, rows = _public_data(department)
@@ -163,6 +168,7 @@ def public(request):
     )
 
 
+@figures_from_replica
 def public_csv(request):
     department = request.GET.get("departement", "")
     scope, rows = _public_data(department)

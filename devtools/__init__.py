@@ -1,0 +1,1 @@
+"""Development and test tools that never run in production (not in INSTALLED_APPS)."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MarketplaceScreensConfig(AppConfig):
+    name = "itou.www.marketplace"
+    label = "www_marketplace"

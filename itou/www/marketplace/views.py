@@ -1,0 +1,643 @@
+"""Screens of the marketplace ("marché de l'inclusion", docs/marche.md).
+
+- employers (current company): commercial profile, the needs they received, answers;
+- buyers (a kind of account, member of a buyer organization): signup, needs, answers,
+  closing, lists of employers and their export;
+- anyone: the catalogue; staff: review of first needs, suspension of buyers;
+  State roles: the steering figures.
+Objects are loaded through queries limited to who asks: otherwise 404.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from itou.companies.models import Company
+from itou.geo.models import Department
+from itou.invitations.services import EmailTaken
+from itou.marketplace import services
+from itou.marketplace.enums import AnswerStatus, NeedOutcome, NeedStatus
+from itou.marketplace.matching import catalogue as catalogue_query
+from itou.marketplace.models import (
+    BuyerList,
+    BuyerListItem,
+    BuyerOrganization,
+    CommercialProfile,
+    Need,
+    NeedAttachment,
+    NeedRecipient,
+    Sector,
+)
+from itou.marketplace.perms import buyer_membership
+from itou.marketplace.services import MarketplaceError
+from itou.organizations.current import Role, get_current_company_or_404
+from itou.utils.private_files import serve_private_file
+from itou.utils.staff_roles import StaffRole, staff_has_role
+from itou.www.marketplace.forms import (
+    AnswerForm,
+    BuyerOrganizationForm,
+    CatalogueForm,
+    CloseForm,
+    CommercialProfileForm,
+    ListAddForm,
+    NeedForm,
+)
+from itou.www.search.pagination import paginate_ranked
+from itou.www.signup.pro_forms import ProfessionalAccountForm, SiretForm
+from itou.www.signup.views import _email_taken_response, _initial_from_sirene, _new_account_response
+from itou.www.stats import exports, scopes
+from itou.www.stats.blocks import count as small_count
+
+PAGE_SIZE = 20
+
+
+def _buyer_or_404(request):
+    membership = buyer_membership(request.user)
+    if membership is None:
+        raise Http404
+    return membership.organization
+
+
+# Employers ---------------------------------------------------------------------------
+
+
+@login_required
+def profile_edit(request):
+    """The commercial profile of the current company (any active member)."""
+    company = get_current_company_or_404(request)
+    profile = CommercialProfile.objects.filter(company=company).first()
+    form = CommercialProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=profile,
+        company=company,
+        initial=None
+        if profile
+        else {"contact_name": request.user.get_full_name(), "contact_email": request.user.email},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commercial_profile_save(
+                acting_user=request.user,
+                company=company,
+                fields=form.profile_fields(),
+                sectors=form.cleaned_data["sectors"],
+                image=form.image_bytes,
+                remove_image=form.cleaned_data.get("remove_image", False),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            published = form.cleaned_data["is_published"]
+            messages.success(
+                request,
+                "Votre profil commercial est enregistré et publié : les acheteurs le trouvent dans le catalogue."
+                if published
+                else "Votre profil commercial est enregistré. Il n'est pas publié : cochez « Publier » quand il est prêt.",
+            )
+            return redirect("marketplace:profile")
+    return render(request, "marketplace/profile_edit.html", {"form": form, "company": company, "profile": profile})
+
+
+def profile_image(request, company_pk):
+    """The logo or photo: public once the profile is published, else for the company's members only."""
+    profile = get_object_or_404(CommercialProfile.objects.exclude(image=""), company_id=company_pk)
+    if not profile.is_published:
+        current = getattr(request, "current_organization", None)
+        if not (current and current.role == Role.EMPLOYER and current.organization.pk == profile.company_id):
+            raise Http404
+    return serve_private_file(request, profile.image, filename="logo.jpg", content_type="image/jpeg", inline=True)
+
+
+def employer_figures(company) -> dict:
+    """The employer's own figures on the marketplace (one query)."""
+    figures = NeedRecipient.objects.filter(company=company).aggregate(
+        received=Count("pk"),
+        interested=Count("pk", filter=Q(answer=AnswerStatus.INTERESTED)),
+        won=Count("pk", filter=Q(need__winner=company)),
+        amount=Sum("need__amount", filter=Q(need__winner=company)),
+    )
+    figures["amount"] = figures["amount"] or 0
+    return figures
+
+
+@login_required
+def employer_needs(request):
+    """The needs the current company received, newest first (constant queries)."""
+    company = get_current_company_or_404(request)
+    recipients = (
+        NeedRecipient.objects.filter(company=company)
+        .exclude(need__buyer__suspended_at__isnull=False)
+        .select_related("need__commune", "need__buyer")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(recipients, PAGE_SIZE).get_page(request.GET.get("page"))
+    profile = CommercialProfile.objects.filter(company=company).only("is_published", "notification_mode").first()
+    return render(
+        request,
+        "marketplace/employer_needs.html",
+        {"page": page, "company": company, "profile": profile, "figures": employer_figures(company)},
+    )
+
+
+def _recipient_for_current_company_or_404(request, need_pk):
+    company = get_current_company_or_404(request)
+    return get_object_or_404(
+        NeedRecipient.objects.select_related("need__commune", "need__buyer", "company").exclude(
+            need__buyer__suspended_at__isnull=False
+        ),
+        need_id=need_pk,
+        company=company,
+    )
+
+
+@login_required
+def employer_need(request, pk):
+    """One need the current company received: read it, say « intéressé » or decline."""
+    recipient = _recipient_for_current_company_or_404(request, pk)
+    need = recipient.need
+    form = AnswerForm(request.POST or None, initial={"message": recipient.message})
+    if request.method == "POST" and form.is_valid():
+        interested = request.POST.get("action") == "interested"
+        try:
+            services.need_answer(
+                acting_user=request.user,
+                recipient=recipient,
+                interested=interested,
+                message=form.cleaned_data["message"],
+            )
+        except MarketplaceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                "Votre intérêt est envoyé à l'acheteur, avec vos coordonnées commerciales : il va vous contacter."
+                if interested
+                else "Vous avez décliné ce besoin. Vous pouvez changer d'avis tant qu'il est ouvert.",
+            )
+            return redirect("marketplace:employer_need", pk=need.pk)
+    return render(
+        request,
+        "marketplace/employer_need.html",
+        {
+            "recipient": recipient,
+            "need": need,
+            "sectors": list(need.sectors.all()),
+            "attachments": list(need.attachments.all()),
+            "form": form,
+        },
+    )
+
+
+def _need_attachment_or_404(request, need_pk, attachment_pk) -> NeedAttachment:
+    """For the buyer's organization and the employers the need was sent to."""
+    attachment = get_object_or_404(NeedAttachment.objects.select_related("need"), pk=attachment_pk, need_id=need_pk)
+    membership = buyer_membership(request.user)
+    if membership and membership.organization_id == attachment.need.buyer_id:
+        return attachment
+    current = getattr(request, "current_organization", None)
+    if (
+        current
+        and current.role == Role.EMPLOYER
+        and attachment.need.status in (NeedStatus.PUBLISHED, NeedStatus.CLOSED)
+        and NeedRecipient.objects.filter(need_id=need_pk, company=current.organization).exists()
+    ):
+        return attachment
+    raise Http404
+
+
+@login_required
+def need_attachment(request, pk, attachment_pk):
+    attachment = _need_attachment_or_404(request, pk, attachment_pk)
+    name = attachment.name if attachment.name.lower().endswith(".pdf") else f"{attachment.name}.pdf"
+    return serve_private_file(request, attachment.file, filename=name, content_type="application/pdf")
+
+
+# Buyers ------------------------------------------------------------------------------
+
+
+def buyer_signup(request):
+    """A buyer's account: SIRET (checked like the employers' one, prefilled by SIRENE), organization, role."""
+    if request.user.is_authenticated:
+        if request.user.is_buyer:
+            return redirect("marketplace:buyer_home")
+        return render(request, "signup/wrong_account.html")
+    siret_form = SiretForm(request.GET or None)
+    if not (siret_form.is_bound and siret_form.is_valid()):
+        return render(request, "marketplace/buyer_signup.html", {"siret_form": siret_form})
+    siret = siret_form.cleaned_data["siret"]
+    data = request.POST if request.method == "POST" else None
+    initial = {}
+    existing = BuyerOrganization.objects.filter(siret=siret).order_by("pk").first()
+    if data is None:
+        initial = {"name": existing.name} if existing else _initial_from_sirene(siret)
+    org_form = BuyerOrganizationForm(data, initial=initial)
+    account_form = ProfessionalAccountForm(data)
+    if data is not None and org_form.is_valid() & account_form.is_valid():
+        if account_form.email_taken:
+            return _email_taken_response(request, account_form.cleaned_data["email"])
+        try:
+            result = services.buyer_signup(
+                new_account=account_form.new_account(),
+                siret=siret,
+                name=org_form.cleaned_data["name"],
+                kind=org_form.cleaned_data["kind"],
+                commune=org_form.cleaned_data["commune_obj"],
+                job_title=org_form.cleaned_data["job_title"],
+            )
+        except EmailTaken as error:
+            account_form.add_error("email", error.message)
+        else:
+            return _new_account_response(
+                request,
+                result.user,
+                f"Votre compte acheteur est créé, pour {result.organization.name}. Votre premier besoin sera vérifié "
+                "par l'équipe support avant d'être transmis aux employeurs.",
+            )
+    return render(
+        request,
+        "marketplace/buyer_signup.html",
+        {
+            "siret_form": siret_form,
+            "siret": siret,
+            "org_form": org_form,
+            "account_form": account_form,
+            "existing": existing,
+        },
+    )
+
+
+@login_required
+def buyer_home(request):
+    """The needs of the buyer's organization, with how many employers were told and answered."""
+    organization = _buyer_or_404(request)
+    needs = (
+        Need.objects.for_buyer(organization)
+        .select_related("commune")
+        .annotate(
+            recipients_count=Count("recipients"),
+            interested_count=Count("recipients", filter=Q(recipients__answer=AnswerStatus.INTERESTED)),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "marketplace/buyer_home.html", {"organization": organization, "page": page})
+
+
+@login_required
+def need_create(request):
+    """Post a need. « Vérifier » shows how many employers will be told; « Publier » posts it."""
+    organization = _buyer_or_404(request)
+    form = NeedForm(request.POST or None, files=request.FILES if request.method == "POST" else None)
+    matching = None
+    if request.method == "POST" and form.is_valid() and form.commune_obj is not None:
+        matching = services.need_matching_count(
+            sector_ids=[s.pk for s in form.cleaned_data["sectors"]], commune=form.commune_obj
+        )
+        if request.POST.get("action") == "publish" and matching:
+            try:
+                need = services.need_create(
+                    acting_user=request.user,
+                    organization=organization,
+                    fields=form.need_fields(),
+                    sectors=form.cleaned_data["sectors"],
+                    commune=form.commune_obj,
+                    attachments=form.uploads,
+                )
+            except MarketplaceError as error:
+                form.add_error(None, error.message)
+            else:
+                if need.status == NeedStatus.PUBLISHED:
+                    told = need.recipients.count()
+                    plural = "s" if told > 1 else ""
+                    messages.success(
+                        request,
+                        f"Votre besoin est publié : {told} employeur{plural} inclusif{plural} "
+                        f"{'en sont' if told > 1 else 'en est'} informé{plural}.",
+                    )
+                else:
+                    messages.success(
+                        request,
+                        "Votre besoin est enregistré. Comme c'est votre premier, l'équipe support le vérifie avant de "
+                        "le transmettre aux employeurs : vous recevrez un e-mail dès qu'il sera publié.",
+                    )
+                return redirect("marketplace:buyer_need", pk=need.pk)
+        elif request.POST.get("action") == "publish" and form.uploads:
+            form.add_error("attachments", "Joignez à nouveau vos pièces jointes.")
+    return render(
+        request,
+        "marketplace/need_create.html",
+        {"form": form, "organization": organization, "matching": matching, "checked": matching is not None},
+    )
+
+
+def _buyer_need_or_404(request, pk) -> Need:
+    organization = _buyer_or_404(request)
+    return get_object_or_404(Need.objects.select_related("commune", "winner"), pk=pk, buyer=organization)
+
+
+@login_required
+def buyer_need(request, pk):
+    """A need of the buyer's organization: the employers told, their answers; the contact
+    of an employer shows once it answered « intéressé »."""
+    need = _buyer_need_or_404(request, pk)
+    recipients = list(
+        need.recipients.select_related("company__commune", "company__commercial_profile").order_by(
+            "answer", "-answered_at", "company__name"
+        )
+    )
+    interested = [r for r in recipients if r.answer == AnswerStatus.INTERESTED]
+    form = CloseForm(candidates=[r.company for r in interested])
+    return render(
+        request,
+        "marketplace/buyer_need.html",
+        {
+            "need": need,
+            "sectors": list(need.sectors.all()),
+            "attachments": list(need.attachments.all()),
+            "recipients": recipients,
+            "interested": interested,
+            "declined_count": sum(1 for r in recipients if r.answer == AnswerStatus.DECLINED),
+            "close_form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def need_close(request, pk):
+    need = _buyer_need_or_404(request, pk)
+    candidates = list(
+        Company.objects.filter(need_recipients__need=need, need_recipients__answer=AnswerStatus.INTERESTED)
+    )
+    form = CloseForm(request.POST, candidates=candidates)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect("marketplace:buyer_need", pk=need.pk)
+    winner = next((c for c in candidates if c.pk == form.cleaned_data["winner"]), None)
+    try:
+        services.need_close(
+            acting_user=request.user,
+            need=need,
+            outcome=form.cleaned_data["outcome"],
+            winner=winner,
+            amount=form.cleaned_data["amount"],
+        )
+    except MarketplaceError as error:
+        messages.error(request, error.message)
+    except services.NEED_MACHINE.not_allowed:
+        messages.warning(request, "Ce besoin est déjà clos, ou pas encore publié.")
+    else:
+        if form.cleaned_data["outcome"] == NeedOutcome.WON:
+            messages.success(
+                request, f"Besoin clos : attribué à {winner.display_name}. Merci pour ce marché inclusif !"
+            )
+        else:
+            messages.success(request, "Besoin clos.")
+    return redirect("marketplace:buyer_need", pk=need.pk)
+
+
+# Catalogue and lists -----------------------------------------------------------------
+
+
+def catalogue(request):
+    """Published commercial profiles: by place (commune + radius, department), sector,
+    kind, capacity, « groupement »; nearest first when a commune is given."""
+    form = CatalogueForm(request.GET or None)
+    page, total = None, 0
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        queryset = catalogue_query(
+            point=form.point,
+            radius_km=data["radius"],
+            department=data.get("department") or "",
+            sector_ids=[int(pk) for pk in data["sectors"]],
+            kinds=data["kinds"],
+            min_staff=data.get("min_staff"),
+            cocontracting_only=data.get("cocontracting"),
+        )
+        order = ("distance", "pk") if form.point else ("company__name", "pk")
+        details = (
+            CommercialProfile.objects.select_related("company__commune")
+            .prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("name")))
+            .defer("references", "labels", "company__description", "company__commune__search_vector")
+        )
+        # Ids, distances and the total in one query, then the page's rows (docs/recherche.md).
+        page = paginate_ranked(
+            queryset.order_by(*order),
+            request.GET.get("page"),
+            per_page=PAGE_SIZE,
+            details=details,
+            carried=("distance",) if form.point else (),
+        )
+        total = page.paginator.count
+    query = urlencode([(key, value) for key, values in request.GET.lists() if key != "page" for value in values])
+    membership = buyer_membership(request.user)
+    lists = list(BuyerList.objects.filter(organization=membership.organization)) if membership else []
+    return render(
+        request,
+        "marketplace/catalogue.html",
+        {"form": form, "page": page, "total": total, "query": query, "is_buyer": bool(membership), "lists": lists},
+    )
+
+
+@login_required
+@require_POST
+def list_add(request, company_pk):
+    organization = _buyer_or_404(request)
+    company = get_object_or_404(Company.objects.filter(commercial_profile__is_published=True), pk=company_pk)
+    form = ListAddForm(request.POST)
+    if form.is_valid():
+        try:
+            buyer_list = services.buyer_list_add(
+                acting_user=request.user,
+                organization=organization,
+                list_name=form.cleaned_data["list_name"],
+                company=company,
+            )
+        except MarketplaceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{company.display_name} est ajouté à la liste « {buyer_list.name} ».")
+    else:
+        messages.error(request, "Donnez un nom à la liste.")
+    return redirect(request.POST.get("next") if _safe_next(request) else "marketplace:lists")
+
+
+def _safe_next(request) -> bool:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    nxt = request.POST.get("next", "")
+    return bool(nxt) and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})
+
+
+@login_required
+def lists(request):
+    organization = _buyer_or_404(request)
+    buyer_lists = BuyerList.objects.filter(organization=organization).annotate(size=Count("items"))
+    return render(request, "marketplace/lists.html", {"lists": buyer_lists, "organization": organization})
+
+
+def _buyer_list_or_404(request, pk) -> BuyerList:
+    return get_object_or_404(BuyerList, pk=pk, organization=_buyer_or_404(request))
+
+
+def _list_companies(buyer_list):
+    return (
+        Company.objects.filter(pk__in=BuyerListItem.objects.filter(buyer_list=buyer_list).values("company_id"))
+        .select_related("commune", "commercial_profile")
+        .order_by("name", "pk")
+    )
+
+
+@login_required
+def list_detail(request, pk):
+    buyer_list = _buyer_list_or_404(request, pk)
+    if request.method == "POST":
+        services.buyer_list_remove(
+            acting_user=request.user, buyer_list=buyer_list, company_id=int(request.POST.get("company") or 0)
+        )
+        messages.success(request, "L'employeur est retiré de la liste.")
+        return redirect("marketplace:list_detail", pk=buyer_list.pk)
+    return render(
+        request,
+        "marketplace/list_detail.html",
+        {"buyer_list": buyer_list, "companies": list(_list_companies(buyer_list))},
+    )
+
+
+EXPORT_HEADER = [
+    "Nom",
+    "Type",
+    "SIRET",
+    "Adresse",
+    "Code postal",
+    "Commune",
+    "Effectif",
+    "Peut répondre à plusieurs",
+    "Contact commercial",
+    "Page publique",
+]
+
+
+@login_required
+def list_export(request, pk, fmt):
+    """The list as CSV or XLSX for a procurement file (the stats exports' helpers). The
+    commercial contact is the public one of the page, not the private one."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    buyer_list = _buyer_list_or_404(request, pk)
+    site = request.build_absolute_uri("/").rstrip("/")
+    rows = [
+        [
+            company.display_name,
+            company.get_kind_display(),
+            company.siret,
+            company.address_line,
+            company.post_code,
+            company.commune.name if company.commune else "",
+            getattr(getattr(company, "commercial_profile", None), "staff_count", None),
+            "oui" if getattr(getattr(company, "commercial_profile", None), "can_cocontract", False) else "non",
+            getattr(getattr(company, "commercial_profile", None), "contact_name", ""),
+            site + reverse("companies:detail", args=[company.pk]),
+        ]
+        for company in _list_companies(buyer_list)
+    ]
+    return exports.table_response(fmt, f"liste-{buyer_list.pk}", EXPORT_HEADER, rows)
+
+
+# Staff -------------------------------------------------------------------------------
+
+
+@login_required
+def staff_review(request):
+    """Needs held for review (a buyer's first one) and buyer organizations to suspend."""
+    if not staff_has_role(request.user, StaffRole.SUPPORT):
+        raise PermissionDenied("Réservé à l'équipe support.")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action in ("approve", "reject"):
+                need = get_object_or_404(Need, pk=request.POST.get("need") or 0)
+                services.need_review(acting_user=request.user, need=need, approve=action == "approve")
+                messages.success(request, f"Besoin « {need.title} » {'publié' if action == 'approve' else 'refusé'}.")
+            elif action in ("suspend", "unsuspend"):
+                organization = get_object_or_404(BuyerOrganization, pk=request.POST.get("organization") or 0)
+                services.buyer_suspend(acting_user=request.user, organization=organization, suspend=action == "suspend")
+                messages.success(
+                    request, f"{organization.name} est {'suspendu' if action == 'suspend' else 'de nouveau actif'}."
+                )
+        except services.NEED_MACHINE.not_allowed:
+            messages.warning(request, "Ce besoin a déjà été traité.")
+        return redirect("marketplace:staff_review")
+    pending = Need.objects.filter(status=NeedStatus.PENDING_REVIEW).select_related("buyer", "created_by", "commune")
+    buyers = BuyerOrganization.objects.annotate(needs_count=Count("needs")).order_by("-created_at")[:50]
+    return render(request, "marketplace/staff_review.html", {"pending": pending, "buyers": buyers})
+
+
+# Steering ----------------------------------------------------------------------------
+
+
+@login_required
+def steering(request):
+    """Needs posted, employers who answered, needs won, amounts: per department and per
+    sector of the territory (DDETS, DREETS, DGEFP); counts under 5 hidden."""
+    scope = scopes.scope_for_request(request)
+    if not scope.is_territory:
+        raise PermissionDenied("Ces chiffres sont réservés aux services de l'État.")
+    needs = Need.objects.exclude(status__in=[NeedStatus.PENDING_REVIEW, NeedStatus.REJECTED])
+    if scope.departments is not None:
+        needs = needs.filter(department_id__in=scope.departments)
+    figures = {
+        "posted": Count("pk", distinct=True),
+        "answered": Count("recipients__company", filter=Q(recipients__answer=AnswerStatus.INTERESTED), distinct=True),
+        "won": Count("pk", filter=Q(outcome=NeedOutcome.WON), distinct=True),
+    }
+    amounts = Sum("amount", filter=Q(outcome=NeedOutcome.WON))
+    by_department = list(needs.values("department_id").annotate(**figures).order_by("department_id"))
+    amount_by_department = dict(
+        needs.values("department_id").annotate(amount=amounts).values_list("department_id", "amount")
+    )
+    by_sector = list(needs.values("sectors__name").annotate(**figures).order_by("sectors__name"))
+    amount_by_sector = dict(
+        needs.values("sectors__name").annotate(amount=amounts).values_list("sectors__name", "amount")
+    )
+    names = dict(
+        Department.objects.filter(code__in=[r["department_id"] for r in by_department]).values_list("code", "name")
+    )
+
+    def row(label, values, amount):
+        return {
+            "label": label,
+            "posted": small_count(values["posted"], scope),
+            "answered": small_count(values["answered"], scope),
+            "won": small_count(values["won"], scope),
+            "amount": (amount or 0) if values["won"] >= 5 or not scope.suppress_small else "secret",
+        }
+
+    return render(
+        request,
+        "marketplace/steering.html",
+        {
+            "scope": scope,
+            "departments": [
+                row(
+                    f"{names.get(r['department_id'], '')} ({r['department_id']})",
+                    r,
+                    amount_by_department.get(r["department_id"]),
+                )
+                for r in by_department
+            ],
+            "sectors": [row(r["sectors__name"], r, amount_by_sector.get(r["sectors__name"])) for r in by_sector],
+        },
+    )

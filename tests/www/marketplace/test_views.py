@@ -1,0 +1,412 @@
+"""Screens of the marketplace: each with its owner, and another organization's user or
+buyer who gets 404 (403 when the person may know the page exists but not use it)."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from PIL import Image
+
+from itou.companies.enums import CompanyKind
+from itou.geo.models import Department
+from itou.marketplace import services
+from itou.marketplace.enums import AnswerStatus, NeedStatus
+from itou.marketplace.models import BuyerList, CommercialProfile, Need, NeedAttachment
+from itou.users.models import User
+from tests.companies.factories import login_as_staff
+from tests.institutions.factories import InstitutionFactory
+from tests.marketplace.conftest import make_buyer, make_employer
+from tests.users.factories import JobSeekerFactory
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\n"
+    b"endobj\nxref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \ntrailer\n<< /Size 3 /Root 1 0 R >>\n"
+    b"startxref\n110\n%%EOF\n"
+)
+
+
+def need_post(sectors, commune, /, **overrides):
+    data = {
+        "title": "Nettoyage des bureaux",
+        "kind": "quote",
+        "sectors": [sectors["nettoyage-locaux"].pk],
+        "commune": commune.name,
+        "commune_code": commune.code,
+        "deadline": (timezone.localdate() + datetime.timedelta(days=20)).isoformat(),
+        "description": "Trois passages par semaine.",
+        "budget_band": "lt40k",
+        "action": "check",
+    }
+    data.update(overrides)
+    return data
+
+
+# Commercial profile ---------------------------------------------------------------------
+
+
+def test_profile_edit_creates_and_publishes(client, venissieux, sectors):
+    company, member = make_employer(venissieux, [sectors["nettoyage-locaux"]])
+    CommercialProfile.objects.all().delete()
+    client.force_login(member)
+    url = reverse("marketplace:profile")
+    assert client.get(url).status_code == 200
+    image = io.BytesIO()
+    Image.new("RGB", (50, 40), (200, 10, 10)).save(image, format="PNG")
+    data = {
+        "sectors": [sectors["nettoyage-locaux"].pk, sectors["vitrerie"].pk],
+        "offer": "Bureaux et vitres.",
+        "area_kind": "radius",
+        "radius_km": "25",
+        "contact_name": "N. Girard",
+        "contact_email": "vente@jardins.example",
+        "notification_mode": "digest",
+        "is_published": "on",
+        "image_file": SimpleUploadedFile("logo.png", image.getvalue(), content_type="image/png"),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    profile = CommercialProfile.objects.get(company=company)
+    assert profile.is_published and profile.notification_mode == "digest" and profile.image
+    assert set(profile.sectors.values_list("code", flat=True)) == {"nettoyage-locaux", "vitrerie"}
+    # The public page shows it; the image is served with its content type, not sniffed.
+    html = client.get(reverse("companies:detail", args=[company.pk])).content.decode()
+    assert "Offre commerciale" in html and "Bureaux et vitres." in html
+    response = client.get(reverse("marketplace:profile_image", args=[company.pk]))
+    assert response["Content-Type"] == "image/jpeg" and response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_profile_bad_input(client, venissieux, sectors):
+    _company, member = make_employer(venissieux, [sectors["nettoyage-locaux"]])
+    client.force_login(member)
+    data = {
+        "sectors": [sectors["nettoyage-locaux"].pk],
+        "offer": "x",
+        "area_kind": "departments",
+        "radius_km": "25",
+        "contact_name": "N",
+        "contact_email": "n@example.com",
+        "notification_mode": "instant",
+        "image_file": SimpleUploadedFile("logo.png", b"%PDF-1.4 pas une image", content_type="image/png"),
+    }
+    response = client.post(reverse("marketplace:profile"), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "Choisissez au moins un département" in errors["departments"][0]
+    assert "pas une image" in errors["image_file"][0]
+
+
+def test_unpublished_image_is_private(client, venissieux, sectors):
+    company, member = make_employer(venissieux, [sectors["nettoyage-locaux"]], is_published=False)
+    image = io.BytesIO()
+    Image.new("RGB", (20, 20)).save(image, format="PNG")
+    services.commercial_profile_save(
+        acting_user=member,
+        company=company,
+        fields={},
+        sectors=[sectors["nettoyage-locaux"]],
+        image=services.image_process(SimpleUploadedFile("a.png", image.getvalue())),
+    )
+    url = reverse("marketplace:profile_image", args=[company.pk])
+    assert client.get(url).status_code == 404
+    other, other_member = make_employer(venissieux, [sectors["nettoyage-locaux"]], name="Autre")
+    client.force_login(other_member)
+    assert client.get(url).status_code == 404
+    client.force_login(member)
+    assert client.get(url).status_code == 200
+    # Nor is an unpublished profile on the public page.
+    assert "Offre commerciale" not in client.get(reverse("companies:detail", args=[company.pk])).content.decode()
+
+
+@pytest.mark.parametrize("who", ["job_seeker", "buyer", "anonymous"])
+def test_employer_pages_are_not_for_others(client, who, published_need):
+    if who == "job_seeker":
+        client.force_login(JobSeekerFactory())
+    elif who == "buyer":
+        client.force_login(make_buyer(5)[0])
+    for url in (
+        reverse("marketplace:profile"),
+        reverse("marketplace:employer_needs"),
+        reverse("marketplace:employer_need", args=[published_need.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == (302 if who == "anonymous" else 404), url
+
+
+# Needs received by an employer ----------------------------------------------------------
+
+
+def test_employer_answers_interested(client, published_need, employer, buyer):
+    company, member = employer
+    client.force_login(member)
+    response = client.get(reverse("marketplace:employer_needs"))
+    assert published_need.title in response.content.decode()
+    url = reverse("marketplace:employer_need", args=[published_need.pk])
+    response = client.post(url, {"action": "interested", "message": ""})
+    assert "Écrivez un message" in response.content.decode()
+    response = client.post(url, {"action": "interested", "message": "Disponibles dès mars."})
+    assert response.status_code == 302
+    assert published_need.recipients.get().answer == AnswerStatus.INTERESTED
+
+
+def test_employer_needs_list_in_constant_queries(
+    client, buyer, employer, sectors, lyon, staff, django_assert_num_queries
+):
+    _company, member = employer
+    user, organization = buyer
+    for index in range(4):
+        need = services.need_create(
+            acting_user=user,
+            organization=organization,
+            fields={
+                "title": f"Besoin {index}",
+                "kind": "quote",
+                "deadline": timezone.localdate() + datetime.timedelta(days=5),
+                "description": "x",
+                "budget_band": "unknown",
+            },
+            sectors=[sectors["nettoyage-locaux"]],
+            commune=lyon,
+        )
+        if need.status == NeedStatus.PENDING_REVIEW:
+            services.need_review(acting_user=staff, need=need, approve=True)
+    client.force_login(member)
+    client.get(reverse("marketplace:employer_needs"))  # the first visit stores the current organization
+    # Session, user, the user's organizations (3: employers, prescribers, institutions),
+    # count, profile, figures, the page of needs with their buyer and commune.
+    with django_assert_num_queries(9):
+        response = client.get(reverse("marketplace:employer_needs"))
+    assert len(response.context["page"].object_list) == 4
+
+
+def test_other_company_cannot_see_or_answer(client, published_need, venissieux, sectors):
+    _other, other_member = make_employer(venissieux, [sectors["espaces-verts"]], name="Autre")
+    client.force_login(other_member)
+    url = reverse("marketplace:employer_need", args=[published_need.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "interested", "message": "x"}).status_code == 404
+
+
+# Buyers ----------------------------------------------------------------------------------
+
+
+def test_buyer_signup(client):
+    url = reverse("marketplace:buyer_signup")
+    assert client.get(url).status_code == 200
+    response = client.get(url, {"siret": "123"})
+    assert "SIRET" in response.content.decode()
+    siret = "73282932000074"
+    data = {
+        "name": "Mairie de Test",
+        "kind": "public",
+        "job_title": "Acheteur",
+        "first_name": "Paul",
+        "last_name": "Durand",
+        "email": "paul@mairie.example",
+        "password1": "un mot de passe solide",
+        "password2": "un mot de passe solide",
+    }
+    response = client.post(f"{url}?siret={siret}", data)
+    assert response.status_code == 302
+    user = User.objects.get(email="paul@mairie.example")
+    assert user.is_buyer and user.buyer_memberships.get().organization.siret == siret
+
+
+def test_need_create_check_then_publish(client, buyer, employer, sectors, lyon):
+    user, organization = buyer
+    client.force_login(user)
+    url = reverse("marketplace:need_create")
+    assert client.get(url).status_code == 200
+    response = client.post(url, need_post(sectors, lyon))
+    assert "1 employeur inclusif sera informé" in response.content.decode()
+    assert not Need.objects.exists()
+    attachment = SimpleUploadedFile("cahier.pdf", PDF, content_type="application/pdf")
+    response = client.post(url, need_post(sectors, lyon, action="publish", attachments=[attachment]))
+    assert response.status_code == 302
+    need = Need.objects.get()
+    assert need.status == NeedStatus.PENDING_REVIEW  # the buyer's first
+    assert need.attachments.get().name == "cahier.pdf"
+
+
+@pytest.mark.parametrize(
+    "overrides,message",
+    [
+        ({"deadline": "2020-01-01"}, "doit être dans le futur"),
+        ({"attachments": [SimpleUploadedFile("cv.pdf", b"GIF89a", content_type="application/pdf")]}, "pas un PDF"),
+        (
+            {"attachments": [SimpleUploadedFile("gros.pdf", b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024 + 1))]},
+            "dépasse 5 Mo",
+        ),
+        ({"commune": "Nullepart", "commune_code": ""}, "Cette commune est inconnue"),
+        ({"sectors": []}, "Choisissez au moins un secteur"),
+    ],
+)
+def test_need_create_bad_input(client, buyer, employer, sectors, lyon, overrides, message):
+    client.force_login(buyer[0])
+    response = client.post(reverse("marketplace:need_create"), need_post(sectors, lyon, action="publish", **overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Need.objects.exists()
+
+
+def test_need_without_matching_employer_is_told_before_publishing(client, buyer, employer, sectors, lille):
+    client.force_login(buyer[0])
+    response = client.post(reverse("marketplace:need_create"), need_post(sectors, lille))
+    html = response.content.decode()
+    assert "Aucun employeur inclusif ne couvre" in html and 'value="publish"' not in html
+    response = client.post(reverse("marketplace:need_create"), need_post(sectors, lille, action="publish"))
+    assert not Need.objects.exists()
+
+
+def test_buyer_pages_not_for_professionals(client, employer, published_need):
+    client.force_login(employer[1])
+    for url in (
+        reverse("marketplace:buyer_home"),
+        reverse("marketplace:need_create"),
+        reverse("marketplace:buyer_need", args=[published_need.pk]),
+        reverse("marketplace:lists"),
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_buyer_sees_contact_only_after_answer_and_closes(client, published_need, buyer, employer, other_buyer):
+    company, member = employer
+    user, _ = buyer
+    client.force_login(user)
+    url = reverse("marketplace:buyer_need", args=[published_need.pk])
+    assert "commercial@jardins.example" not in client.get(url).content.decode()
+    services.need_answer(acting_user=member, recipient=published_need.recipients.get(), interested=True, message="Oui")
+    assert "commercial@jardins.example" in client.get(url).content.decode()
+
+    other_user, _ = other_buyer
+    client.force_login(other_user)
+    assert client.get(url).status_code == 404
+    close_url = reverse("marketplace:need_close", args=[published_need.pk])
+    assert client.post(close_url, {"outcome": "won", "winner": company.pk}).status_code == 404
+
+    client.force_login(user)
+    response = client.post(close_url, {"outcome": "won", "winner": company.pk, "amount": "15000"})
+    assert response.status_code == 302
+    published_need.refresh_from_db()
+    assert published_need.status == NeedStatus.CLOSED and published_need.winner == company
+    assert client.get(url).status_code == 200
+
+
+def test_attachment_served_to_buyer_and_recipients_only(
+    client, published_need, buyer, employer, other_buyer, venissieux, sectors
+):
+    attachment = NeedAttachment(need=published_need, name="cahier.pdf", size=len(PDF))
+    attachment.file.save("x.pdf", io.BytesIO(PDF), save=True)
+    url = reverse("marketplace:need_attachment", args=[published_need.pk, attachment.pk])
+    for user in (buyer[0], employer[1]):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment")
+        assert response["X-Content-Type-Options"] == "nosniff"
+    _other, other_member = make_employer(venissieux, [sectors["espaces-verts"]], name="Autre")
+    for user in (other_buyer[0], other_member, JobSeekerFactory()):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+
+
+# Catalogue and lists ---------------------------------------------------------------------
+
+
+def test_catalogue_filters_with_distance_in_constant_queries(
+    client, employer, other_employer, sectors, lyon, django_assert_num_queries
+):
+    params = {"commune": "Lyon", "commune_code": lyon.code, "radius": "50", "sectors": [sectors["nettoyage-locaux"].pk]}
+    response = client.get(reverse("marketplace:catalogue"), params)
+    html = response.content.decode()
+    assert "Les Jardins du Rhône" in html and "Nord Propreté" not in html and "à 8 km" in html
+    for index in range(5):
+        make_employer(lyon, [sectors["nettoyage-locaux"]], name=f"Employeur {index}", can_cocontract=True)
+    # Commune, sectors and departments choices, count, page, sectors of the page.
+    with django_assert_num_queries(6):
+        response = client.get(reverse("marketplace:catalogue"), params)
+    assert response.context["total"] == 6
+    response = client.get(reverse("marketplace:catalogue"), {**params, "cocontracting": "on"})
+    assert response.context["total"] == 5
+    response = client.get(reverse("marketplace:catalogue"), {"department": "59", "kinds": [CompanyKind.EI]})
+    assert response.context["total"] == 1
+
+
+def test_lists_add_and_export(client, buyer, other_buyer, employer):
+    company, _ = employer
+    user, organization = buyer
+    client.force_login(user)
+    response = client.post(reverse("marketplace:list_add", args=[company.pk]), {"list_name": "Nettoyage 2027"})
+    assert response.status_code == 302
+    buyer_list = BuyerList.objects.get(organization=organization)
+    csv = b"".join(client.get(reverse("marketplace:list_export", args=[buyer_list.pk, "csv"])).streaming_content)
+    assert "Les Jardins du Rhône" in csv.decode()
+    response = client.get(reverse("marketplace:list_export", args=[buyer_list.pk, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert [cell.value for cell in next(sheet.iter_rows())][0] == "Nom"
+    client.force_login(other_buyer[0])
+    assert client.get(reverse("marketplace:list_detail", args=[buyer_list.pk])).status_code == 404
+    assert client.get(reverse("marketplace:list_export", args=[buyer_list.pk, "csv"])).status_code == 404
+
+
+# Staff and State --------------------------------------------------------------------------
+
+
+def test_staff_review_page(client, buyer, employer, sectors, lyon):
+    user, organization = buyer
+    need = services.need_create(
+        acting_user=user,
+        organization=organization,
+        fields={
+            "title": "À vérifier",
+            "kind": "quote",
+            "deadline": timezone.localdate() + datetime.timedelta(days=5),
+            "description": "x",
+            "budget_band": "unknown",
+        },
+        sectors=[sectors["nettoyage-locaux"]],
+        commune=lyon,
+    )
+    url = reverse("marketplace:staff_review")
+    client.force_login(user)
+    assert client.get(url).status_code == 403
+    client.force_login(employer[1])
+    assert client.post(url, {"action": "approve", "need": need.pk}).status_code == 403
+    login_as_staff(client)
+    assert "À vérifier" in client.get(url).content.decode()
+    assert client.post(url, {"action": "approve", "need": need.pk}).status_code == 302
+    need.refresh_from_db()
+    assert need.status == NeedStatus.PUBLISHED
+    assert client.post(url, {"action": "suspend", "organization": organization.pk}).status_code == 302
+    organization.refresh_from_db()
+    assert organization.is_suspended
+
+
+def test_steering_for_state_only(client, published_need, employer):
+    institution = InstitutionFactory(department=Department.objects.get(code="69"), with_member=True)
+    client.force_login(institution.memberships.get().user)
+    response = client.get(reverse("marketplace:steering"))
+    assert response.status_code == 200
+    assert "Par département" in response.content.decode()
+    client.force_login(employer[1])
+    assert client.get(reverse("marketplace:steering")).status_code == 403
+    client.force_login(JobSeekerFactory())
+    assert client.get(reverse("marketplace:steering")).status_code == 403
+
+
+def test_lists_are_the_buyers_own(client, buyer, other_buyer, employer):
+    company, member = employer
+    user, organization = buyer
+    buyer_list = services.buyer_list_add(acting_user=user, organization=organization, list_name="A", company=company)
+    client.force_login(member)  # a professional has no list
+    assert client.post(reverse("marketplace:list_add", args=[company.pk]), {"list_name": "B"}).status_code == 404
+    client.force_login(other_buyer[0])
+    response = client.post(reverse("marketplace:list_detail", args=[buyer_list.pk]), {"company": company.pk})
+    assert response.status_code == 404
+    assert buyer_list.items.count() == 1
+    # Saving to a list creates it in the buyer's own organization.
+    client.post(reverse("marketplace:list_add", args=[company.pk]), {"list_name": "A"})
+    assert BuyerList.objects.filter(name="A").count() == 2
