@@ -937,7 +937,7 @@ def generate_job_seekers(g: Generation) -> None:
             yield (
                 f"{first_id + i}\t{birthdate}\t{nir}\t{reason}\t{ft_id}\t"
                 f"{rng.randrange(1, 120)} {rng.choice(STREETS)}\t{education.pick(rng)}\t{moment}\t{moment}\t"
-                f"{codes[residence]}\n"
+                f"{codes[residence]}\t\t\t\n"  # birth place / country, identity not certified: ""
             )
 
     g.copy(
@@ -953,6 +953,9 @@ def generate_job_seekers(g: Generation) -> None:
             "created_at",
             "updated_at",
             "commune_id",
+            "birth_place_code",
+            "birth_country_code",
+            "identity_certified_by",
         ],
         profile_lines(),
         total=count,
