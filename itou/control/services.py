@@ -512,6 +512,4 @@ def sanction_errors(kinds, training_details, suspension_start, suspension_end, s
     return errors
 
 
-from itou.control.queries import active_suspension  # noqa: E402 (kept here for the views)
-
-__all__ = ["TransitionNotAllowed", "active_suspension"]
+__all__ = ["TransitionNotAllowed"]
