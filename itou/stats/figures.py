@@ -20,9 +20,11 @@ from itou.stats.models import (
     DELAY_METRICS,
     SENDER_CATEGORIES,
     ApplicationDay,
+    ApplicationMonth,
     ApplicationOrgDay,
     ApprovalAggregate,
     DelayDay,
+    DelayMonth,
     DelayOrg,
     HireDomainDay,
 )
@@ -231,10 +233,17 @@ def _org_q(scope: Scope, filters: Filters, *, sender=True) -> Q:
     return q
 
 
+def whole_months(filters: Filters) -> bool:
+    """The period is made of whole months: the per-month tables give the same figures."""
+    return filters.start.day == 1 and (filters.end + datetime.timedelta(days=1)).day == 1
+
+
 def applications(scope: Scope, filters: Filters, *, period=True):
-    """The application aggregate rows of the scope (territory or organization table)."""
+    """The application aggregate rows of the scope (territory or organization table; for a
+    territory and a period of whole months, the per-month table, with the same columns)."""
     if scope.is_territory:
-        qs = ApplicationDay.objects.filter(_territory_q(scope, filters))
+        model = ApplicationMonth if period and whole_months(filters) else ApplicationDay
+        qs = model.objects.filter(_territory_q(scope, filters))
     else:
         qs = ApplicationOrgDay.objects.filter(_org_q(scope, filters))
     if period:
@@ -244,7 +253,7 @@ def applications(scope: Scope, filters: Filters, *, period=True):
 
 def delays_qs(scope: Scope, filters: Filters, metric: str):
     if scope.is_territory:
-        qs = DelayDay.objects.filter(_territory_q(scope, filters))
+        qs = (DelayMonth if whole_months(filters) else DelayDay).objects.filter(_territory_q(scope, filters))
     else:
         q = _org_q(scope, filters, sender=False)
         qs = DelayOrg.objects.filter(q)
@@ -254,7 +263,7 @@ def delays_qs(scope: Scope, filters: Filters, metric: str):
 def delays_qs_all(scope: Scope, filters: Filters):
     """The delay histogram rows of every metric (group by "metric")."""
     if scope.is_territory:
-        qs = DelayDay.objects.filter(_territory_q(scope, filters))
+        qs = (DelayMonth if whole_months(filters) else DelayDay).objects.filter(_territory_q(scope, filters))
     else:
         qs = DelayOrg.objects.filter(_org_q(scope, filters, sender=False))
     return qs.filter(event_day__gte=filters.start, event_day__lte=filters.end)
@@ -318,10 +327,14 @@ def percentiles(qs, *group) -> list[dict]:
 
 def waiting_count(scope: Scope, filters: Filters, *, today=None) -> int:
     today = today or timezone.localdate()
-    qs = applications(scope, filters, period=False).filter(
-        state__in=PENDING_STATES, day__lt=today - datetime.timedelta(days=WAITING_DAYS)
-    )
-    return total(qs)
+    limit = today - datetime.timedelta(days=WAITING_DAYS)
+    qs = applications(scope, filters, period=False).filter(state__in=PENDING_STATES, day__lt=limit)
+    if not scope.is_territory:
+        return total(qs)
+    # The whole months before the limit from the per-month table, the rest day by day.
+    month = limit.replace(day=1)
+    months = ApplicationMonth.objects.filter(_territory_q(scope, filters), state__in=PENDING_STATES, day__lt=month)
+    return total(months) + total(qs.filter(day__gte=month))
 
 
 def application_figures(scope: Scope, filters: Filters) -> dict:

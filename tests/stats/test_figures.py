@@ -27,6 +27,8 @@ AGGREGATE_TABLES = [
     "stats_delayday",
     "stats_delayorg",
     "stats_hiredomainday",
+    "stats_applicationmonth",
+    "stats_delaymonth",
     "stats_approvalaggregate",
 ]
 
@@ -98,10 +100,11 @@ def raw_delays(metric, start, end, department=None):
 
 
 @pytest.mark.parametrize("department", [None, "69", "59"])
-def test_application_figures_equal_raw_counts(world, department):
+@pytest.mark.parametrize("end", [datetime.date(2026, 5, 30), datetime.date(2026, 5, 31)])  # per day, per month
+def test_application_figures_equal_raw_counts(world, department, end):
     with time_machine.travel(NOW, tick=False):
         refresh.rebuild()
-        start, end = datetime.date(2026, 3, 1), datetime.date(2026, 5, 31)
+        start = datetime.date(2026, 3, 1)
         scope = Scope("test", departments=None if department is None else (department,))
         data = figures.application_figures(scope, Filters(start, end))
         raw = raw_applications(start, end, department)
@@ -131,10 +134,12 @@ def test_application_figures_equal_raw_counts(world, department):
 
 @pytest.mark.parametrize("metric", ["answer", "hire", "journey"])
 @pytest.mark.parametrize("department", [None, "69"])
-def test_delay_percentiles_equal_raw(world, metric, department):
+@pytest.mark.parametrize("end", [datetime.date(2026, 6, 15), datetime.date(2026, 6, 30)])  # per day, per month
+def test_delay_percentiles_equal_raw(world, metric, department, end):
     with time_machine.travel(NOW, tick=False):
         refresh.rebuild()
-        start, end = datetime.date(2026, 2, 1), datetime.date(2026, 6, 15)
+        start = datetime.date(2026, 2, 1)
+        assert figures.whole_months(Filters(start, end)) == (end.day == 30)
         scope = Scope("test", departments=None if department is None else (department,))
         data = figures.delay_figures(scope, Filters(start, end), metric, "company_kind")
         raw = raw_delays(metric, start, end, department)
