@@ -10,8 +10,8 @@ import dataclasses
 import datetime
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from itou.job_applications.enums import JobApplicationState, RefusalReason
@@ -172,6 +172,26 @@ FIGURES = {
             "Orientations des prescripteurs",
             "Candidatures envoyées pendant la période par les prescripteurs habilités et les orienteurs, et leur "
             "issue aujourd'hui : acceptée, déclinée (avec son motif), en attente d'une décision, autre.",
+        ),
+        Figure(
+            "followed_people",
+            "Personnes suivies",
+            "Personnes ayant aujourd'hui au moins un membre actif dans leur groupe de suivi (« qui accompagne "
+            "cette personne ? ») appartenant à une organisation du périmètre (employeur ou organisation "
+            "prescriptrice ; territoire : commune de l'organisation).",
+        ),
+        Figure(
+            "followed_by_kind",
+            "Personnes suivies par type d'organisation",
+            "Personnes suivies aujourd'hui, réparties selon le type de l'organisation de chaque membre actif de "
+            "leur groupe (une personne suivie par une mission locale et une ACI compte dans les deux).",
+        ),
+        Figure(
+            "hires_followed",
+            "Embauches suivies par au moins deux organisations",
+            "Embauches de la période (comme « Embauches ») dont le groupe de suivi de la personne compte "
+            "aujourd'hui des membres actifs d'au moins deux organisations différentes, divisées par l'ensemble "
+            "de ces embauches.",
         ),
     ]
 }
@@ -484,6 +504,88 @@ def orientation_figures(scope: Scope, filters: Filters) -> dict:
         "outcome": outcome,
         "by_refusal_reason": grouped(qs.filter(state=JobApplicationState.REFUSED), "refusal_reason"),
     }
+
+
+def _membership_scope_q(scope: Scope, filters: Filters, prefix="") -> Q:
+    """Active memberships of the organizations of the scope."""
+    q = Q(**{f"{prefix}is_active": True})
+    if scope.company_ids is not None:
+        return q & Q(**{f"{prefix}company_id__in": scope.company_ids})
+    if scope.prescriber_org_id is not None:
+        return q & Q(**{f"{prefix}prescriber_organization_id": scope.prescriber_org_id})
+    departments = (filters.department,) if filters.department else scope.departments
+    if departments is not None:
+        q &= Q(**{f"{prefix}company__commune__department_id__in": departments}) | Q(
+            **{f"{prefix}prescriber_organization__commune__department_id__in": departments}
+        )
+    if filters.company_kind:
+        q &= Q(**{f"{prefix}company__kind": filters.company_kind})
+    return q
+
+
+def followup_figures(scope: Scope, filters: Filters) -> dict:
+    """Live from the raw follow-up memberships (docs/echanges.md): one query each."""
+    from itou.followup.models import FollowUpMembership
+    from itou.job_applications.models import JobApplicationTransitionLog
+
+    memberships = FollowUpMembership.objects.filter(_membership_scope_q(scope, filters)).order_by()
+    followed = memberships.values("job_seeker_id").distinct().count()
+    by_kind = list(
+        memberships.annotate(
+            kind=Coalesce("company__kind", "prescriber_organization__kind", Value("")),
+        )
+        .values("kind")
+        .annotate(n=Count("job_seeker_id", distinct=True))
+        .order_by("kind")
+    )
+    # Hires of the period in the scope (as in `hires`: the last transition to accepted of an
+    # application accepted today, in the period; territory of the employer).
+    hires = JobApplicationTransitionLog.objects.filter(
+        to_state=JobApplicationState.ACCEPTED,
+        job_application__state=JobApplicationState.ACCEPTED,
+        timestamp__gte=_paris_midnight(filters.start),
+        timestamp__lt=_paris_midnight(filters.end + datetime.timedelta(days=1)),
+    ).exclude(
+        Exists(
+            JobApplicationTransitionLog.objects.filter(
+                job_application_id=OuterRef("job_application_id"),
+                to_state=JobApplicationState.ACCEPTED,
+                timestamp__gt=OuterRef("timestamp"),
+            )
+        )
+    )
+    if scope.company_ids is not None:
+        hires = hires.filter(job_application__to_company_id__in=scope.company_ids)
+    elif scope.prescriber_org_id is not None:
+        hires = hires.filter(job_application__sender_prescriber_organization_id=scope.prescriber_org_id)
+    else:
+        if filters.department:
+            hires = hires.filter(job_application__to_company__commune__department_id=filters.department)
+        elif scope.departments is not None:
+            hires = hires.filter(job_application__to_company__commune__department_id__in=scope.departments)
+        if filters.company_kind:
+            hires = hires.filter(job_application__to_company__kind=filters.company_kind)
+    several = (
+        FollowUpMembership.objects.filter(job_seeker_id=OuterRef("job_application__job_seeker_id"), is_active=True)
+        .order_by()
+        .values("job_seeker_id")
+        .annotate(orgs=Count(Coalesce("company_id", -F("prescriber_organization_id")), distinct=True))
+        .filter(orgs__gte=2)
+    )
+    counts = hires.aggregate(
+        hires=Count("job_application_id", distinct=True),
+        followed=Count("job_application_id", distinct=True, filter=Q(Exists(several))),
+    )
+    return {
+        "followed": followed,
+        "by_kind": by_kind,
+        "hires": counts["hires"],
+        "hires_followed": counts["followed"],
+    }
+
+
+def _paris_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 # --- Labels -------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import math
 import pytest
 import time_machine
 from django.db import connection
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from itou.approvals.models import Approval, Suspension
@@ -246,3 +246,52 @@ def test_docs_define_every_figure():
     text = Path(__file__).resolve().parents[2].joinpath("docs", "statistiques.md").read_text()
     for figure in figures.FIGURES.values():
         assert f"| **{figure.label}** (`{figure.key}`) | {figure.definition} |" in text, figure.key
+
+
+def test_followup_figures_equal_raw(world):
+    from itou.followup.models import FollowUpMembership
+
+    with time_machine.travel(NOW, tick=False):
+        hired = (
+            JobApplication.objects.filter(state="accepted", to_company__commune=world.lyon, logs__timestamp__year=2026)
+            .select_related("to_company")
+            .distinct()[:3]
+        )
+        ft_member = world.ft.memberships.first().user
+        for ja in hired:
+            FollowUpMembership.objects.get_or_create(
+                job_seeker=ja.job_seeker, member=ft_member, is_active=True,
+                defaults={"prescriber_organization": world.ft, "role": "referent"},
+            )  # fmt: skip
+            FollowUpMembership.objects.get_or_create(
+                job_seeker=ja.job_seeker, member=ja.to_company.memberships.first().user, is_active=True,
+                defaults={"company": ja.to_company, "role": "employer"},
+            )  # fmt: skip
+        start, end = datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)
+        data = figures.followup_figures(Scope("69", departments=("69",)), Filters(start, end))
+        in_69 = FollowUpMembership.objects.filter(is_active=True).filter(
+            Q(company__commune__department_id="69") | Q(prescriber_organization__commune__department_id="69")
+        )
+        assert data["followed"] == in_69.order_by().values("job_seeker").distinct().count() >= len(hired) > 0
+        assert len(raw_delays("hire", start, end, "69")) == data["hires"] > 0
+        hired_ids = {
+            ja.pk
+            for ja in JobApplication.objects.filter(state="accepted", to_company__commune__department_id="69")
+            if start <= paris_day(ja.logs.filter(to_state="accepted").latest("timestamp").timestamp) <= end
+        }
+        hires = JobApplication.objects.filter(pk__in=hired_ids)
+        several = {
+            js
+            for js in FollowUpMembership.objects.filter(is_active=True).values_list("job_seeker", flat=True)
+            if len(
+                {
+                    (m.company_id, m.prescriber_organization_id)
+                    for m in FollowUpMembership.objects.filter(job_seeker=js, is_active=True)
+                }
+            )
+            >= 2
+        }
+        assert data["hires_followed"] == sum(1 for ja in hires if ja.job_seeker_id in several) > 0
+        mine = figures.followup_figures(Scope("ft", prescriber_org_id=world.ft.pk), Filters(start, end))
+        ft_followed = FollowUpMembership.objects.filter(is_active=True, prescriber_organization=world.ft)
+        assert mine["followed"] == ft_followed.order_by().values("job_seeker").distinct().count() >= len(hired)
