@@ -2158,6 +2158,8 @@ def generate_login_events(g: Generation) -> None:
     "stats_delayday",
     "stats_delayorg",
     "stats_hiredomainday",
+    "stats_applicationmonth",
+    "stats_delaymonth",
     "stats_approvalaggregate",
     "stats_dirtyday",
     "stats_dirtyflag",
@@ -2170,3 +2172,6 @@ def generate_stats(g: Generation) -> None:
 
     for statement in rebuild_statements():
         g.cursor.execute(statement)
+
+
+from bench import dataset_exchanges  # noqa: E402, F401 (registers its step after the others)
