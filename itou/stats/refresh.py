@@ -283,6 +283,16 @@ AGGREGATE_TABLES = [*STATEMENTS, *MONTH_STATEMENTS, "stats_approvalaggregate"]
 LOG_TABLES = ["stats_dirtyday", "stats_dirtyflag"]
 
 
+# The physical order of the territory tables after a rebuild (department first, as their
+# indexes): a department's rows fill a few consecutive pages instead of one row per page.
+REBUILD_ORDER = {
+    "stats_applicationday": " ORDER BY 2, 1",  # department, day
+    "stats_delayday": " ORDER BY 4, 3, 2",  # department, metric, event_day
+    "stats_applicationmonth": " ORDER BY 2, 1",
+    "stats_delaymonth": " ORDER BY 3, 2, 1",  # department, metric, event_day
+}
+
+
 def rebuild_statements() -> list[str]:
     """The SQL of a full rebuild, for any cursor (Django's, or the France-scale dataset
     generator's psycopg connection, bench/dataset.py). To run in one transaction."""
@@ -293,12 +303,17 @@ def rebuild_statements() -> list[str]:
         # The delays of every application, computed once for the three tables that need them.
         f"CREATE TEMPORARY TABLE stats_events ON COMMIT DROP AS {EVENTS_BULK.format(applications=applications)}",
     ]
-    for _table, (_day_column, template) in STATEMENTS.items():
-        statements.append(template.format(applications=applications, events="SELECT * FROM stats_events"))
+    for table, (_day_column, template) in STATEMENTS.items():
+        statement = template.format(applications=applications, events="SELECT * FROM stats_events")
+        # Rows of a department side by side on disk: a department page reads a few pages.
+        statement += REBUILD_ORDER.get(table, "")
+        statements.append(statement)
     statements.append(APPROVALS)
     statements.append("DROP TABLE stats_events")
     statements += [f"ANALYZE {table}" for table in AGGREGATE_TABLES if table not in MONTH_STATEMENTS]
-    statements += [template.format(where="TRUE") for _column, template in MONTH_STATEMENTS.values()]
+    statements += [
+        template.format(where="TRUE") + REBUILD_ORDER[table] for table, (_column, template) in MONTH_STATEMENTS.items()
+    ]
     statements += [f"ANALYZE {table}" for table in MONTH_STATEMENTS]
     return statements
 
