@@ -10,7 +10,7 @@ import dataclasses
 import datetime
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -456,13 +456,12 @@ def employer_figures(scope: Scope, filters: Filters, *, now=None) -> dict:
         companies = companies.filter(kind=filters.company_kind)
     since = now - datetime.timedelta(days=TENSION_DAYS)
     open_jobs = JobDescription.objects.filter(is_open=True, company__in=companies)
-    tension = open_jobs.filter(created_at__lt=since).exclude(
-        Exists(
-            JobApplication.selected_jobs.through.objects.filter(
-                jobdescription_id=OuterRef("pk"), jobapplication__created_at__gte=since
-            )
-        )
-    )
+    # The job descriptions chosen by the scope's applications of the last 30 days (by the
+    # applications' employer and date: an index range, not every application of each job).
+    recent = JobApplication.selected_jobs.through.objects.filter(
+        jobapplication__to_company__in=companies, jobapplication__created_at__gte=since
+    ).values("jobdescription_id")
+    tension = open_jobs.filter(created_at__lt=since).exclude(pk__in=recent)
     counts = companies.aggregate(
         active=Count("pk"),
         open=Count("pk", filter=Q(Exists(JobDescription.objects.filter(company=OuterRef("pk"), is_open=True)))),
@@ -506,37 +505,53 @@ def orientation_figures(scope: Scope, filters: Filters) -> dict:
     }
 
 
-def _membership_scope_q(scope: Scope, filters: Filters, prefix="") -> Q:
-    """Active memberships of the organizations of the scope."""
-    q = Q(**{f"{prefix}is_active": True})
+def _memberships(scope: Scope, filters: Filters):
+    """Active memberships of the organizations of the scope: (of employers, of prescriber
+    organizations), two querysets, each served by its foreign key's index (an OR across
+    both would scan every membership)."""
+    from itou.companies.models import Company
+    from itou.followup.models import FollowUpMembership
+    from itou.prescribers.models import PrescriberOrganization
+
+    active = FollowUpMembership.objects.filter(is_active=True).order_by()
+    none = active.none()
     if scope.company_ids is not None:
-        return q & Q(**{f"{prefix}company_id__in": scope.company_ids})
+        return active.filter(company_id__in=scope.company_ids), none
     if scope.prescriber_org_id is not None:
-        return q & Q(**{f"{prefix}prescriber_organization_id": scope.prescriber_org_id})
+        return none, active.filter(prescriber_organization_id=scope.prescriber_org_id)
     departments = (filters.department,) if filters.department else scope.departments
+    companies = Company.objects.all()
+    organizations = PrescriberOrganization.objects.all()
     if departments is not None:
-        q &= Q(**{f"{prefix}company__commune__department_id__in": departments}) | Q(
-            **{f"{prefix}prescriber_organization__commune__department_id__in": departments}
-        )
+        companies = companies.filter(commune__department_id__in=departments)
+        organizations = organizations.filter(commune__department_id__in=departments)
     if filters.company_kind:
-        q &= Q(**{f"{prefix}company__kind": filters.company_kind})
-    return q
+        companies = companies.filter(kind=filters.company_kind)
+        organizations = organizations.none()
+    if departments is None and not filters.company_kind:
+        return active.filter(company_id__isnull=False), active.filter(prescriber_organization_id__isnull=False)
+    return (
+        active.filter(company_id__in=companies.values("pk")),
+        active.filter(prescriber_organization_id__in=organizations.values("pk")),
+    )
 
 
 def followup_figures(scope: Scope, filters: Filters) -> dict:
-    """Live from the raw follow-up memberships (docs/echanges.md): one query each."""
+    """Live from the raw follow-up memberships (docs/echanges.md)."""
     from itou.followup.models import FollowUpMembership
     from itou.job_applications.models import JobApplicationTransitionLog
 
-    memberships = FollowUpMembership.objects.filter(_membership_scope_q(scope, filters)).order_by()
-    followed = memberships.values("job_seeker_id").distinct().count()
-    by_kind = list(
-        memberships.annotate(
-            kind=Coalesce("company__kind", "prescriber_organization__kind", Value("")),
-        )
-        .values("kind")
-        .annotate(n=Count("job_seeker_id", distinct=True))
-        .order_by("kind")
+    of_companies, of_prescribers = _memberships(scope, filters)
+    # UNION: a person followed by both kinds of organizations counts once.
+    followed = of_companies.values("job_seeker_id").union(of_prescribers.values("job_seeker_id")).count()
+    by_kind = sorted(
+        [
+            *of_companies.values(kind=F("company__kind")).annotate(n=Count("job_seeker_id", distinct=True)),
+            *of_prescribers.values(kind=F("prescriber_organization__kind")).annotate(
+                n=Count("job_seeker_id", distinct=True)
+            ),
+        ],
+        key=lambda r: r["kind"] or "",
     )
     # Hires of the period in the scope (as in `hires`: the last transition to accepted of an
     # application accepted today, in the period; territory of the employer).
