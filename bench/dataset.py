@@ -2161,6 +2161,8 @@ def generate_login_events(g: Generation) -> None:
     "stats_delayday",
     "stats_delayorg",
     "stats_hiredomainday",
+    "stats_applicationmonth",
+    "stats_delaymonth",
     "stats_approvalaggregate",
     "stats_dirtyday",
     "stats_dirtyflag",
@@ -2175,5 +2177,7 @@ def generate_stats(g: Generation) -> None:
         g.cursor.execute(statement)
 
 
+# Steps of later domains, each in its own module (registered in this order, after the above).
 import bench.dataset_control  # noqa: E402,F401 (control: certified criteria)
-from bench import dataset_marketplace  # noqa: E402,F401 (registers the marketplace step, docs/marche.md)
+import bench.dataset_exchanges  # noqa: E402,F401 (follow-up groups, messages, support requests)
+import bench.dataset_marketplace  # noqa: E402,F401 (commercial profiles, docs/marche.md)

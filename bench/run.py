@@ -516,11 +516,11 @@ def stats_pages(actors: dict) -> list[Page]:
         if user is None:
             continue
         key = f"institution:{institution.pk}"
-        for section in ("candidatures", "delais", "embauches", "employeurs", "prescripteurs"):
+        for section in ("candidatures", "delais", "embauches", "employeurs", "prescripteurs", "suivi"):
             result.append(
                 Page(f"Pilotage {label} : {section}", "dashboard", [_url("stats:steering", section)], user, key)
             )
-    for section in ("candidatures", "delais", "embauches", "employeurs"):
+    for section in ("candidatures", "delais", "embauches", "employeurs", "suivi"):
         result.append(
             Page(
                 f"Pilotage employeur : {section}", "dashboard", [_url("stats:steering", section)], employer, company_key

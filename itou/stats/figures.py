@@ -10,8 +10,8 @@ import dataclasses
 import datetime
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from itou.job_applications.enums import JobApplicationState, RefusalReason
@@ -20,9 +20,11 @@ from itou.stats.models import (
     DELAY_METRICS,
     SENDER_CATEGORIES,
     ApplicationDay,
+    ApplicationMonth,
     ApplicationOrgDay,
     ApprovalAggregate,
     DelayDay,
+    DelayMonth,
     DelayOrg,
     HireDomainDay,
 )
@@ -171,6 +173,26 @@ FIGURES = {
             "Candidatures envoyées pendant la période par les prescripteurs habilités et les orienteurs, et leur "
             "issue aujourd'hui : acceptée, déclinée (avec son motif), en attente d'une décision, autre.",
         ),
+        Figure(
+            "followed_people",
+            "Personnes suivies",
+            "Personnes ayant aujourd'hui au moins un membre actif dans leur groupe de suivi (« qui accompagne "
+            "cette personne ? ») appartenant à une organisation du périmètre (employeur ou organisation "
+            "prescriptrice ; territoire : commune de l'organisation).",
+        ),
+        Figure(
+            "followed_by_kind",
+            "Personnes suivies par type d'organisation",
+            "Personnes suivies aujourd'hui, réparties selon le type de l'organisation de chaque membre actif de "
+            "leur groupe (une personne suivie par une mission locale et une ACI compte dans les deux).",
+        ),
+        Figure(
+            "hires_followed",
+            "Embauches suivies par au moins deux organisations",
+            "Embauches de la période (comme « Embauches ») dont le groupe de suivi de la personne compte "
+            "aujourd'hui des membres actifs d'au moins deux organisations différentes, divisées par l'ensemble "
+            "de ces embauches.",
+        ),
     ]
 }
 
@@ -231,10 +253,17 @@ def _org_q(scope: Scope, filters: Filters, *, sender=True) -> Q:
     return q
 
 
+def whole_months(filters: Filters) -> bool:
+    """The period is made of whole months: the per-month tables give the same figures."""
+    return filters.start.day == 1 and (filters.end + datetime.timedelta(days=1)).day == 1
+
+
 def applications(scope: Scope, filters: Filters, *, period=True):
-    """The application aggregate rows of the scope (territory or organization table)."""
+    """The application aggregate rows of the scope (territory or organization table; for a
+    territory and a period of whole months, the per-month table, with the same columns)."""
     if scope.is_territory:
-        qs = ApplicationDay.objects.filter(_territory_q(scope, filters))
+        model = ApplicationMonth if period and whole_months(filters) else ApplicationDay
+        qs = model.objects.filter(_territory_q(scope, filters))
     else:
         qs = ApplicationOrgDay.objects.filter(_org_q(scope, filters))
     if period:
@@ -244,7 +273,7 @@ def applications(scope: Scope, filters: Filters, *, period=True):
 
 def delays_qs(scope: Scope, filters: Filters, metric: str):
     if scope.is_territory:
-        qs = DelayDay.objects.filter(_territory_q(scope, filters))
+        qs = (DelayMonth if whole_months(filters) else DelayDay).objects.filter(_territory_q(scope, filters))
     else:
         q = _org_q(scope, filters, sender=False)
         qs = DelayOrg.objects.filter(q)
@@ -254,7 +283,7 @@ def delays_qs(scope: Scope, filters: Filters, metric: str):
 def delays_qs_all(scope: Scope, filters: Filters):
     """The delay histogram rows of every metric (group by "metric")."""
     if scope.is_territory:
-        qs = DelayDay.objects.filter(_territory_q(scope, filters))
+        qs = (DelayMonth if whole_months(filters) else DelayDay).objects.filter(_territory_q(scope, filters))
     else:
         qs = DelayOrg.objects.filter(_org_q(scope, filters, sender=False))
     return qs.filter(event_day__gte=filters.start, event_day__lte=filters.end)
@@ -318,10 +347,14 @@ def percentiles(qs, *group) -> list[dict]:
 
 def waiting_count(scope: Scope, filters: Filters, *, today=None) -> int:
     today = today or timezone.localdate()
-    qs = applications(scope, filters, period=False).filter(
-        state__in=PENDING_STATES, day__lt=today - datetime.timedelta(days=WAITING_DAYS)
-    )
-    return total(qs)
+    limit = today - datetime.timedelta(days=WAITING_DAYS)
+    qs = applications(scope, filters, period=False).filter(state__in=PENDING_STATES, day__lt=limit)
+    if not scope.is_territory:
+        return total(qs)
+    # The whole months before the limit from the per-month table, the rest day by day.
+    month = limit.replace(day=1)
+    months = ApplicationMonth.objects.filter(_territory_q(scope, filters), state__in=PENDING_STATES, day__lt=month)
+    return total(months) + total(qs.filter(day__gte=month))
 
 
 def application_figures(scope: Scope, filters: Filters) -> dict:
@@ -423,13 +456,12 @@ def employer_figures(scope: Scope, filters: Filters, *, now=None) -> dict:
         companies = companies.filter(kind=filters.company_kind)
     since = now - datetime.timedelta(days=TENSION_DAYS)
     open_jobs = JobDescription.objects.filter(is_open=True, company__in=companies)
-    tension = open_jobs.filter(created_at__lt=since).exclude(
-        Exists(
-            JobApplication.selected_jobs.through.objects.filter(
-                jobdescription_id=OuterRef("pk"), jobapplication__created_at__gte=since
-            )
-        )
-    )
+    # The job descriptions chosen by the scope's applications of the last 30 days (by the
+    # applications' employer and date: an index range, not every application of each job).
+    recent = JobApplication.selected_jobs.through.objects.filter(
+        jobapplication__to_company__in=companies, jobapplication__created_at__gte=since
+    ).values("jobdescription_id")
+    tension = open_jobs.filter(created_at__lt=since).exclude(pk__in=recent)
     counts = companies.aggregate(
         active=Count("pk"),
         open=Count("pk", filter=Q(Exists(JobDescription.objects.filter(company=OuterRef("pk"), is_open=True)))),
@@ -471,6 +503,104 @@ def orientation_figures(scope: Scope, filters: Filters) -> dict:
         "outcome": outcome,
         "by_refusal_reason": grouped(qs.filter(state=JobApplicationState.REFUSED), "refusal_reason"),
     }
+
+
+def _memberships(scope: Scope, filters: Filters):
+    """Active memberships of the organizations of the scope: (of employers, of prescriber
+    organizations), two querysets, each served by its foreign key's index (an OR across
+    both would scan every membership)."""
+    from itou.companies.models import Company
+    from itou.followup.models import FollowUpMembership
+    from itou.prescribers.models import PrescriberOrganization
+
+    active = FollowUpMembership.objects.filter(is_active=True).order_by()
+    none = active.none()
+    if scope.company_ids is not None:
+        return active.filter(company_id__in=scope.company_ids), none
+    if scope.prescriber_org_id is not None:
+        return none, active.filter(prescriber_organization_id=scope.prescriber_org_id)
+    departments = (filters.department,) if filters.department else scope.departments
+    companies = Company.objects.all()
+    organizations = PrescriberOrganization.objects.all()
+    if departments is not None:
+        companies = companies.filter(commune__department_id__in=departments)
+        organizations = organizations.filter(commune__department_id__in=departments)
+    if filters.company_kind:
+        companies = companies.filter(kind=filters.company_kind)
+        organizations = organizations.none()
+    if departments is None and not filters.company_kind:
+        return active.filter(company_id__isnull=False), active.filter(prescriber_organization_id__isnull=False)
+    return (
+        active.filter(company_id__in=companies.values("pk")),
+        active.filter(prescriber_organization_id__in=organizations.values("pk")),
+    )
+
+
+def followup_figures(scope: Scope, filters: Filters) -> dict:
+    """Live from the raw follow-up memberships (docs/echanges.md)."""
+    from itou.followup.models import FollowUpMembership
+    from itou.job_applications.models import JobApplicationTransitionLog
+
+    of_companies, of_prescribers = _memberships(scope, filters)
+    # UNION: a person followed by both kinds of organizations counts once.
+    followed = of_companies.values("job_seeker_id").union(of_prescribers.values("job_seeker_id")).count()
+    by_kind = sorted(
+        [
+            *of_companies.values(kind=F("company__kind")).annotate(n=Count("job_seeker_id", distinct=True)),
+            *of_prescribers.values(kind=F("prescriber_organization__kind")).annotate(
+                n=Count("job_seeker_id", distinct=True)
+            ),
+        ],
+        key=lambda r: r["kind"] or "",
+    )
+    # Hires of the period in the scope (as in `hires`: the last transition to accepted of an
+    # application accepted today, in the period; territory of the employer).
+    hires = JobApplicationTransitionLog.objects.filter(
+        to_state=JobApplicationState.ACCEPTED,
+        job_application__state=JobApplicationState.ACCEPTED,
+        timestamp__gte=_paris_midnight(filters.start),
+        timestamp__lt=_paris_midnight(filters.end + datetime.timedelta(days=1)),
+    ).exclude(
+        Exists(
+            JobApplicationTransitionLog.objects.filter(
+                job_application_id=OuterRef("job_application_id"),
+                to_state=JobApplicationState.ACCEPTED,
+                timestamp__gt=OuterRef("timestamp"),
+            )
+        )
+    )
+    if scope.company_ids is not None:
+        hires = hires.filter(job_application__to_company_id__in=scope.company_ids)
+    elif scope.prescriber_org_id is not None:
+        hires = hires.filter(job_application__sender_prescriber_organization_id=scope.prescriber_org_id)
+    else:
+        if filters.department:
+            hires = hires.filter(job_application__to_company__commune__department_id=filters.department)
+        elif scope.departments is not None:
+            hires = hires.filter(job_application__to_company__commune__department_id__in=scope.departments)
+        if filters.company_kind:
+            hires = hires.filter(job_application__to_company__kind=filters.company_kind)
+    several = (
+        FollowUpMembership.objects.filter(job_seeker_id=OuterRef("job_application__job_seeker_id"), is_active=True)
+        .order_by()
+        .values("job_seeker_id")
+        .annotate(orgs=Count(Coalesce("company_id", -F("prescriber_organization_id")), distinct=True))
+        .filter(orgs__gte=2)
+    )
+    counts = hires.aggregate(
+        hires=Count("job_application_id", distinct=True),
+        followed=Count("job_application_id", distinct=True, filter=Q(Exists(several))),
+    )
+    return {
+        "followed": followed,
+        "by_kind": by_kind,
+        "hires": counts["hires"],
+        "hires_followed": counts["followed"],
+    }
+
+
+def _paris_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 # --- Labels -------------------------------------------------------------------------------

@@ -152,6 +152,35 @@ STATEMENTS = {
     ),
 }
 
+# The per-month tables, summed from the per-day ones (never from the raw tables: they are
+# exactly the per-day figures, grouped). `{where}` restricts to some months or is TRUE.
+MONTH_STATEMENTS = {
+    "stats_applicationmonth": (
+        "day",
+        """
+        INSERT INTO stats_applicationmonth
+            (day, department, company_kind, sender_category, prescriber_kind, state, refusal_reason, count)
+        SELECT date_trunc('month', day)::date, department, company_kind, sender_category, prescriber_kind, state,
+            refusal_reason, sum(count)
+        FROM stats_applicationday
+        WHERE {where}
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+        """,
+    ),
+    "stats_delaymonth": (
+        "event_day",
+        """
+        INSERT INTO stats_delaymonth
+            (event_day, metric, department, company_kind, sender_category, prescriber_kind, days, count)
+        SELECT date_trunc('month', event_day)::date, metric, department, company_kind, sender_category,
+            prescriber_kind, days, sum(count)
+        FROM stats_delayday
+        WHERE {where}
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+        """,
+    ),
+}
+
 APPROVALS = f"""
 INSERT INTO stats_approvalaggregate (department, company_kind, issued_day, start_at, end_at, prolonged, count)
 SELECT coalesce(com.department_id, ''), coalesce(c.kind, ''), {PARIS_DAY.format(ts="a.created_at")},
@@ -181,15 +210,49 @@ def _paris_day_range(day: datetime.date) -> tuple[str, str]:
     )
 
 
+def _event_months(cursor, days) -> set:
+    """The months of the delay events of these days of application creation."""
+    cursor.execute(
+        "SELECT DISTINCT date_trunc('month', event_day)::date FROM stats_delayday WHERE created_day = ANY(%s)",
+        [days],
+    )
+    return {row[0] for row in cursor.fetchall()}
+
+
 def refresh_days(days) -> None:
-    """Recompute every per-day aggregate of these days of application creation."""
+    """Recompute every per-day aggregate of these days of application creation, then the
+    months they fall in (applications: the months of these days; delays: the months of
+    their events, before and after the change)."""
+    days = sorted(set(days))
+    if not days:
+        return
     with connection.cursor() as cursor:
-        for day in sorted(set(days)):
+        event_months = _event_months(cursor, days)
+        for day in days:
             start, end = _paris_day_range(day)
             where = "ja.created_at >= %(start)s::timestamptz AND ja.created_at < %(end)s::timestamptz"
             for table, (day_column, template) in STATEMENTS.items():
                 cursor.execute(f"DELETE FROM {table} WHERE {day_column} = %(day)s", {"day": day})
                 cursor.execute(_sql(template, where), {"start": start, "end": end})
+        event_months |= _event_months(cursor, days)
+    refresh_months(
+        stats_applicationmonth={day.replace(day=1) for day in days},
+        stats_delaymonth=event_months,
+    )
+
+
+def refresh_months(**months) -> None:
+    """Sum the per-day tables again for these months (table name → first days of months)."""
+    with connection.cursor() as cursor:
+        for table, (day_column, template) in MONTH_STATEMENTS.items():
+            for month in sorted(months.get(table, ())):
+                after = (month + datetime.timedelta(days=32)).replace(day=1)
+                params = {"month": month, "after": after}
+                cursor.execute(f"DELETE FROM {table} WHERE {day_column} = %(month)s", params)
+                where = f"{day_column} >= %(month)s AND {day_column} < %(after)s"
+                if table == "stats_delaymonth":
+                    where = f"metric IN ('answer', 'hire', 'journey') AND {where}"  # the (metric, day) index serves
+                cursor.execute(template.format(where=where), params)
 
 
 def refresh_approvals() -> None:
@@ -216,8 +279,18 @@ def refresh_pending() -> dict:
     return {"days": len(days), "approvals": "approvals" in flags}
 
 
-AGGREGATE_TABLES = [*STATEMENTS, "stats_approvalaggregate"]
+AGGREGATE_TABLES = [*STATEMENTS, *MONTH_STATEMENTS, "stats_approvalaggregate"]
 LOG_TABLES = ["stats_dirtyday", "stats_dirtyflag"]
+
+
+# The physical order of the territory tables after a rebuild (department first, as their
+# indexes): a department's rows fill a few consecutive pages instead of one row per page.
+REBUILD_ORDER = {
+    "stats_applicationday": " ORDER BY 2, 1",  # department, day
+    "stats_delayday": " ORDER BY 4, 3, 2",  # department, metric, event_day
+    "stats_applicationmonth": " ORDER BY 2, 1",
+    "stats_delaymonth": " ORDER BY 3, 2, 1",  # department, metric, event_day
+}
 
 
 def rebuild_statements() -> list[str]:
@@ -230,11 +303,18 @@ def rebuild_statements() -> list[str]:
         # The delays of every application, computed once for the three tables that need them.
         f"CREATE TEMPORARY TABLE stats_events ON COMMIT DROP AS {EVENTS_BULK.format(applications=applications)}",
     ]
-    for _table, (_day_column, template) in STATEMENTS.items():
-        statements.append(template.format(applications=applications, events="SELECT * FROM stats_events"))
+    for table, (_day_column, template) in STATEMENTS.items():
+        statement = template.format(applications=applications, events="SELECT * FROM stats_events")
+        # Rows of a department side by side on disk: a department page reads a few pages.
+        statement += REBUILD_ORDER.get(table, "")
+        statements.append(statement)
     statements.append(APPROVALS)
     statements.append("DROP TABLE stats_events")
-    statements += [f"ANALYZE {table}" for table in AGGREGATE_TABLES]
+    statements += [f"ANALYZE {table}" for table in AGGREGATE_TABLES if table not in MONTH_STATEMENTS]
+    statements += [
+        template.format(where="TRUE") + REBUILD_ORDER[table] for table, (_column, template) in MONTH_STATEMENTS.items()
+    ]
+    statements += [f"ANALYZE {table}" for table in MONTH_STATEMENTS]
     return statements
 
 

@@ -1,11 +1,18 @@
-"""The staff inbox: requests by status, assignment, internal notes, replies by email."""
+"""The staff inbox: requests by status, assignment, internal notes, replies by email; the
+response-time figures of the support over a period ("Délais de réponse")."""
+
+from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 
 from itou.support import services
+from itou.support.figures import duration_label, response_times
 from itou.support.models import SupportMessage, SupportRequest
 from itou.utils.state_machine import TransitionNotAllowed
 
@@ -38,6 +45,32 @@ class SupportRequestForm(forms.ModelForm):
     class Meta:
         model = SupportRequest
         fields = ["assigned_to"]
+
+
+RESPONSE_TIME_COLUMNS = [
+    "Sujet",
+    "Demandes reçues",
+    "Avec une première réponse",
+    "Première réponse : médiane",
+    "Première réponse : 90e centile",
+    "Sans réponse, non fermées",
+    "Fermées",
+    "Fermeture : médiane",
+    "Fermeture : 90e centile",
+]
+
+
+class ResponseTimesForm(forms.Form):
+    start = forms.DateField(label="Reçues du", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="au (inclus)", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise ValidationError("La date de début doit précéder la date de fin.")
+        if data.get("start") and data.get("end") and (data["end"] - data["start"]).days > 366:
+            raise ValidationError("La période ne peut pas dépasser un an.")
+        return data
 
 
 @admin.register(SupportRequest)
@@ -82,6 +115,52 @@ class SupportRequestAdmin(admin.ModelAdmin):
         ("Répondre", {"fields": ["reply", "note"]}),
     ]
     actions = ["take", "close", "reopen"]
+    change_list_template = "admin/support/supportrequest/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "delais/",
+                self.admin_site.admin_view(self.response_times_view),
+                name="support_supportrequest_response_times",
+            ),
+            *super().get_urls(),
+        ]
+
+    def response_times_view(self, request):
+        """Response-time figures of the support over a period (default: the last 30 days)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        form = ResponseTimesForm(request.GET or None, initial={"start": today - timedelta(days=29), "end": today})
+        start, end = today - timedelta(days=29), today
+        if form.is_bound and form.is_valid():
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        rows = [
+            [
+                r.label,
+                r.received,
+                r.answered,
+                duration_label(r.answer_median),
+                duration_label(r.answer_p90),
+                r.unanswered,
+                r.closed,
+                duration_label(r.close_median),
+                duration_label(r.close_p90),
+            ]
+            for r in response_times(start, end)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Délais de réponse du support",
+            "form": form,
+            "start": start,
+            "end": end,
+            "columns": RESPONSE_TIME_COLUMNS,
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/support/supportrequest/response_times.html", context)
 
     @admin.display(description="délai de première réponse")
     def first_response_delay(self, obj):

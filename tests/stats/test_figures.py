@@ -6,7 +6,7 @@ import math
 import pytest
 import time_machine
 from django.db import connection
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from itou.approvals.models import Approval, Suspension
@@ -27,6 +27,8 @@ AGGREGATE_TABLES = [
     "stats_delayday",
     "stats_delayorg",
     "stats_hiredomainday",
+    "stats_applicationmonth",
+    "stats_delaymonth",
     "stats_approvalaggregate",
 ]
 
@@ -98,10 +100,11 @@ def raw_delays(metric, start, end, department=None):
 
 
 @pytest.mark.parametrize("department", [None, "69", "59"])
-def test_application_figures_equal_raw_counts(world, department):
+@pytest.mark.parametrize("end", [datetime.date(2026, 5, 30), datetime.date(2026, 5, 31)])  # per day, per month
+def test_application_figures_equal_raw_counts(world, department, end):
     with time_machine.travel(NOW, tick=False):
         refresh.rebuild()
-        start, end = datetime.date(2026, 3, 1), datetime.date(2026, 5, 31)
+        start = datetime.date(2026, 3, 1)
         scope = Scope("test", departments=None if department is None else (department,))
         data = figures.application_figures(scope, Filters(start, end))
         raw = raw_applications(start, end, department)
@@ -131,10 +134,12 @@ def test_application_figures_equal_raw_counts(world, department):
 
 @pytest.mark.parametrize("metric", ["answer", "hire", "journey"])
 @pytest.mark.parametrize("department", [None, "69"])
-def test_delay_percentiles_equal_raw(world, metric, department):
+@pytest.mark.parametrize("end", [datetime.date(2026, 6, 15), datetime.date(2026, 6, 30)])  # per day, per month
+def test_delay_percentiles_equal_raw(world, metric, department, end):
     with time_machine.travel(NOW, tick=False):
         refresh.rebuild()
-        start, end = datetime.date(2026, 2, 1), datetime.date(2026, 6, 15)
+        start = datetime.date(2026, 2, 1)
+        assert figures.whole_months(Filters(start, end)) == (end.day == 30)
         scope = Scope("test", departments=None if department is None else (department,))
         data = figures.delay_figures(scope, Filters(start, end), metric, "company_kind")
         raw = raw_delays(metric, start, end, department)
@@ -241,3 +246,52 @@ def test_docs_define_every_figure():
     text = Path(__file__).resolve().parents[2].joinpath("docs", "statistiques.md").read_text()
     for figure in figures.FIGURES.values():
         assert f"| **{figure.label}** (`{figure.key}`) | {figure.definition} |" in text, figure.key
+
+
+def test_followup_figures_equal_raw(world):
+    from itou.followup.models import FollowUpMembership
+
+    with time_machine.travel(NOW, tick=False):
+        hired = (
+            JobApplication.objects.filter(state="accepted", to_company__commune=world.lyon, logs__timestamp__year=2026)
+            .select_related("to_company")
+            .distinct()[:3]
+        )
+        ft_member = world.ft.memberships.first().user
+        for ja in hired:
+            FollowUpMembership.objects.get_or_create(
+                job_seeker=ja.job_seeker, member=ft_member, is_active=True,
+                defaults={"prescriber_organization": world.ft, "role": "referent"},
+            )  # fmt: skip
+            FollowUpMembership.objects.get_or_create(
+                job_seeker=ja.job_seeker, member=ja.to_company.memberships.first().user, is_active=True,
+                defaults={"company": ja.to_company, "role": "employer"},
+            )  # fmt: skip
+        start, end = datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)
+        data = figures.followup_figures(Scope("69", departments=("69",)), Filters(start, end))
+        in_69 = FollowUpMembership.objects.filter(is_active=True).filter(
+            Q(company__commune__department_id="69") | Q(prescriber_organization__commune__department_id="69")
+        )
+        assert data["followed"] == in_69.order_by().values("job_seeker").distinct().count() >= len(hired) > 0
+        assert len(raw_delays("hire", start, end, "69")) == data["hires"] > 0
+        hired_ids = {
+            ja.pk
+            for ja in JobApplication.objects.filter(state="accepted", to_company__commune__department_id="69")
+            if start <= paris_day(ja.logs.filter(to_state="accepted").latest("timestamp").timestamp) <= end
+        }
+        hires = JobApplication.objects.filter(pk__in=hired_ids)
+        several = {
+            js
+            for js in FollowUpMembership.objects.filter(is_active=True).values_list("job_seeker", flat=True)
+            if len(
+                {
+                    (m.company_id, m.prescriber_organization_id)
+                    for m in FollowUpMembership.objects.filter(job_seeker=js, is_active=True)
+                }
+            )
+            >= 2
+        }
+        assert data["hires_followed"] == sum(1 for ja in hires if ja.job_seeker_id in several) > 0
+        mine = figures.followup_figures(Scope("ft", prescriber_org_id=world.ft.pk), Filters(start, end))
+        ft_followed = FollowUpMembership.objects.filter(is_active=True, prescriber_organization=world.ft)
+        assert mine["followed"] == ft_followed.order_by().values("job_seeker").distinct().count() >= len(hired)

@@ -52,3 +52,17 @@ def test_generated_world_figures_equal_raw_counts(reference_data, scale):  # noq
            JOIN geo_commune com ON com.code = c.commune_id WHERE com.department_id = '69'"""
         )[0][0]
     )
+    # The per-month tables are the per-day ones summed by month.
+    for day_table, month_table, columns in [
+        ("stats_applicationday", "stats_applicationmonth", "department, company_kind, sender_category, state"),
+        ("stats_delayday", "stats_delaymonth", "metric, department, days"),
+    ]:
+        column = "day" if day_table == "stats_applicationday" else "event_day"
+        by_month = f"SELECT date_trunc('month', {column})::date, {columns}, sum(count) FROM {{}} GROUP BY 1, {columns}"
+        assert sorted(rows(by_month.format(day_table))) == sorted(rows(by_month.format(month_table)))
+
+    # The exchanges step (bench/dataset_exchanges.py): groups, threads and support requests.
+    ((followed,),) = rows("SELECT count(DISTINCT job_seeker_id) FROM followup_followupmembership WHERE is_active")
+    assert figures.followup_figures(Scope("fr"), Filters(start, end))["followed"] == followed > 0
+    assert rows("SELECT count(*) FROM exchanges_applicationmessage")[0][0] > 0
+    assert rows("SELECT count(*) FROM support_supportrequest")[0][0] > 0

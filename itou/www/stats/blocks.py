@@ -37,6 +37,7 @@ SECTIONS = {
     "embauches": "Embauches et PASS IAE",
     "employeurs": "Employeurs",
     "prescripteurs": "Prescripteurs",
+    "suivi": "Groupes de suivi",
 }
 
 
@@ -459,20 +460,62 @@ def prescribers_blocks(scope: Scope, filters: Filters, *, names) -> list[Block]:
     ]
 
 
+def organization_kind_label(kind):
+    from itou.prescribers.enums import PrescriberOrganizationKind
+
+    if kind in CompanyKind.values:
+        return f"Employeur — {CompanyKind(kind).label}"
+    if kind in PrescriberOrganizationKind.values:
+        return f"Prescripteur — {PrescriberOrganizationKind(kind).label}"
+    return kind or "Sans organisation"
+
+
+def followup_blocks(scope: Scope, filters: Filters, *, names) -> list[Block]:
+    data = figures.followup_figures(scope, filters)
+    rate = share(data["hires_followed"], data["hires"], scope)
+    return [
+        Block(
+            "followed_people",
+            FIGURES["followed_people"],
+            f"{count(data['followed'], scope)}",
+            ["Personnes suivies"],
+            [[count(data["followed"], scope)]],
+        ),
+        Block(
+            "followed_by_kind",
+            FIGURES["followed_by_kind"],
+            "",
+            ["Type d'organisation", "Personnes suivies"],
+            [[organization_kind_label(r["kind"]), count(r["n"], scope)] for r in data["by_kind"]],
+            chart_column=1,
+        ),
+        Block(
+            "hires_followed",
+            FIGURES["hires_followed"],
+            rate,
+            ["Embauches suivies par au moins deux organisations", "Embauches", "Part"],
+            [[count(data["hires_followed"], scope), count(data["hires"], scope), rate]],
+        ),
+    ]
+
+
 BUILDERS = {
     "candidatures": applications_blocks,
     "delais": delay_blocks,
     "embauches": hires_blocks,
     "employeurs": employers_blocks,
     "prescripteurs": prescribers_blocks,
+    "suivi": followup_blocks,
 }
 
 
 def sections_for(scope: Scope) -> dict:
     if scope.prescriber_org_id is not None:
-        return {k: v for k, v in SECTIONS.items() if k in ("prescripteurs", "candidatures", "delais")}
+        return {k: v for k, v in SECTIONS.items() if k in ("prescripteurs", "candidatures", "delais", "suivi")}
     if scope.company_ids is not None:
-        return {k: v for k, v in SECTIONS.items() if k in ("candidatures", "delais", "embauches", "employeurs")}
+        return {
+            k: v for k, v in SECTIONS.items() if k in ("candidatures", "delais", "embauches", "employeurs", "suivi")
+        }
     return SECTIONS
 
 

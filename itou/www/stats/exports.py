@@ -1,16 +1,17 @@
 """CSV and XLSX exports: of any table of the pages (the same blocks), and of the
 applications list of an institution's territory (columns of the `candidatures` table of
 the pilotage data, PILOTAGE.md). CSV streams from a server-side cursor (bounded memory,
-first bytes at once); XLSX is written by openpyxl in write-only mode to a temporary file
-(bounded memory too) and then streamed."""
+first bytes at once); XLSX too: the workbook (a zip of XML files) is written row by row
+into a zip stream whose bytes are sent as they come (`stream_xlsx`), read back by openpyxl
+in the tests."""
 
 import csv
 import datetime
-import tempfile
+import zipfile
+from xml.sax.saxutils import escape
 
 from django.db import connections
-from django.http import FileResponse, StreamingHttpResponse
-from openpyxl import Workbook
+from django.http import StreamingHttpResponse
 
 from itou.utils.replica import figures_alias
 
@@ -36,22 +37,139 @@ def csv_response(filename: str, header: list, rows) -> StreamingHttpResponse:
     return response
 
 
-def xlsx_response(filename: str, header: list, rows) -> FileResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=filename[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_cell(value) for value in row])
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
-    workbook.save(handle)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE)
+# --- Streamed XLSX ---------------------------------------------------------------------------
+# An XLSX file is a zip of XML parts (ECMA-376). The sheet is written row by row with inline
+# strings (no shared-string table to keep in memory); dates get the built-in date format.
+
+XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/>'
+        "</Relationships>"
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    ),
+    "xl/styles.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    ),
+}
+SHEET_START = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
+SHEET_END = "</sheetData></worksheet>"
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+# Characters XML 1.0 forbids (control characters other than tab and line breaks).
+FORBIDDEN = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 
-def _cell(value):
-    if value is None or isinstance(value, str | int | float | bool | datetime.date):
-        return value
-    return str(value)  # UUID
+def _workbook_xml(title: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{escape(title, {chr(34): "&quot;"})}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+
+
+def _xlsx_cell(value) -> str:
+    if value is None or value == "":
+        return "<c/>"
+    if isinstance(value, bool):
+        return f'<c t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        return f"<c><v>{value!r}</v></c>"
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return f'<c s="1"><v>{(value - EXCEL_EPOCH).days}</v></c>'
+    text = escape(str(value).translate(FORBIDDEN))
+    return f'<c t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+class _Chunks:
+    """A write-only file for zipfile: keeps what is written until the generator takes it."""
+
+    def __init__(self):
+        self.parts, self.size = [], 0
+
+    def write(self, data):
+        self.parts.append(bytes(data))
+        self.size += len(data)
+        return len(data)
+
+    def tell(self):
+        return self.size
+
+    def flush(self):
+        pass
+
+    def take(self) -> bytes:
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+def stream_xlsx(title: str, header: list, rows, *, rows_per_chunk=500):
+    """The bytes of an XLSX workbook of one sheet, yielded as the rows are read: memory holds
+    one chunk of rows and zlib's window, whatever the number of rows."""
+    out = _Chunks()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, text in XLSX_PARTS.items():
+            archive.writestr(name, text)
+        archive.writestr("xl/workbook.xml", _workbook_xml(title))
+        yield out.take()
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(SHEET_START.encode())
+            lines = ["<row>" + "".join(_xlsx_cell(v) for v in header) + "</row>"]
+            for row in rows:
+                lines.append("<row>" + "".join(_xlsx_cell(v) for v in row) + "</row>")
+                if len(lines) >= rows_per_chunk:
+                    sheet.write("".join(lines).encode())
+                    lines = []
+                    yield out.take()
+            sheet.write(("".join(lines) + SHEET_END).encode())
+    yield out.take()
+
+
+def xlsx_response(filename: str, header: list, rows) -> StreamingHttpResponse:
+    title = filename.translate(str.maketrans(dict.fromkeys("[]:*?/\\", "-")))[:31]  # what a sheet name allows
+    response = StreamingHttpResponse(stream_xlsx(title, header, rows), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
 
 
 def table_response(fmt: str, filename: str, header: list, rows):

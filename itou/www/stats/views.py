@@ -114,7 +114,10 @@ def _public_data(department_code):
     first = today.replace(day=1)
     for _ in range(PUBLIC_MONTHS - 1):
         first = (first - datetime.timedelta(days=1)).replace(day=1)
-    filters = Filters(first, today)
+    # Whole months (to the end of the current one): the per-month tables serve.
+    filters = Filters(
+        first, (today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    )
     received = {
         r["month"]: r["n"]
         for r in figures.grouped(figures.with_day_month(figures.applications(scope, filters)), "month")

@@ -39,7 +39,7 @@ def ddets(code="69"):
     return InstitutionFactory(department=Department.objects.get(code=code), with_member=True)
 
 
-SECTIONS = ["candidatures", "delais", "embauches", "employeurs", "prescripteurs"]
+SECTIONS = ["candidatures", "delais", "embauches", "employeurs", "prescripteurs", "suivi"]
 YEAR = "?period=year&year=2026"
 
 
@@ -239,6 +239,9 @@ def test_ddets_map_shows_only_its_department(client, world):
         ("aci", "employeurs"),
         ("ft", "prescripteurs"),
         ("ft", "delais"),
+        ("aci", "suivi"),
+        ("ft", "suivi"),
+        ("dgefp", "suivi"),
     ],
 )
 def test_pages_query_budget(client, world, who, section, django_assert_max_num_queries):
