@@ -5,6 +5,9 @@ request (the form changed, a pagination link) gets the results fragment only. Ea
 costs 4 SQL queries whatever the page and the number of results: the ROME domains (form
 choices), the commune, the count, the page of results (one more for a page number out of
 range); a job title adds one, the matching ROME appellations (so 6 at most).
+
+The employer and job description searches of anonymous visitors are cached whole for a
+minute, until an employer or a job description changes (itou.utils.pagecache).
 """
 
 from urllib.parse import urlencode
@@ -14,6 +17,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from itou.companies.apps import SEARCH_PAGES
 from itou.companies.queries import (
     JOB_DESCRIPTION_RESULTS_ORDER,
     appellation_codes_matching,
@@ -24,6 +28,7 @@ from itou.companies.queries import (
     job_descriptions_near,
 )
 from itou.prescribers.queries import authorized_organizations_near
+from itou.utils.pagecache import anonymous_page_cache
 from itou.www.search.forms import EmployerSearchForm, JobDescriptionSearchForm, PrescriberSearchForm
 from itou.www.search.pagination import CountedPaginator, paginate_ranked
 
@@ -49,6 +54,7 @@ def _search_context(form, page) -> dict:
 
 
 @require_GET
+@anonymous_page_cache(SEARCH_PAGES)
 def employers(request):
     form = EmployerSearchForm(request.GET)
     page, department_choices = None, []
@@ -88,6 +94,7 @@ def employers(request):
 
 
 @require_GET
+@anonymous_page_cache(SEARCH_PAGES)
 def job_descriptions(request):
     form = JobDescriptionSearchForm(request.GET)
     page = None
