@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
@@ -33,6 +34,18 @@ from itou.www.search.forms import EmployerSearchForm, JobDescriptionSearchForm, 
 from itou.www.search.pagination import CountedPaginator, paginate_ranked
 
 RESULTS_PER_PAGE = 20
+
+
+def _with_detail_urls(page, url_name: str):
+    """Set `detail_url` on each row of the page: the URL reversed once, the identifier put
+    in its place (reversing it for each card cost a tenth of the page's rendering)."""
+    if page is None:
+        return
+    marker = 987654321
+    before, after = reverse(url_name, kwargs={"pk": marker}).split(str(marker))
+    page.object_list = list(page.object_list)
+    for row in page.object_list:
+        row.detail_url = f"{before}{row.pk}{after}"
 
 
 def _render(request, template: str, context: dict):
@@ -89,6 +102,7 @@ def employers(request):
             count=count,
         )
         page = paginator.get_page(request.GET.get("page"))
+        _with_detail_urls(page, "companies:detail")
     context = _search_context(form, page) | {"department_choices": department_choices}
     return _render(request, "search/employers.html", context)
 
@@ -123,6 +137,7 @@ def job_descriptions(request):
             per_page=RESULTS_PER_PAGE,
             details=job_description_details(),
         )
+        _with_detail_urls(page, "companies:job_description_detail")
     return _render(request, "search/job_descriptions.html", _search_context(form, page))
 
 
