@@ -18,9 +18,9 @@ Speed comes from doing as little work per row as possible:
 - one `random.Random` per step, seeded from `seed` and the step's name: the same seed and
   date give the same rows, and a new step does not change the others.
 
-The steps are registered in STEPS, in foreign key order. PASS IAE do not exist yet: an
-`approvals` step will be registered after `applications`, from the hires it keeps in
-`Generation.hires`.
+The steps are registered in STEPS, in foreign key order. After `applications`, the
+`approvals` step derives the eligibility diagnoses and the PASS IAE (suspensions,
+prolongations, requests) from the hires of SIAE, in SQL; `employee_records` follows.
 """
 
 import bisect
@@ -1972,6 +1972,9 @@ def generate_approvals(g: Generation) -> None:
             params,
         )
 
+    # Statistics of the tables just written (their keys may be dropped): without them the
+    # planner takes them for empty and joins 3 million applications by nested loops.
+    run("ANALYZE {ja}, {company}, {prescriber}, {membership}")
     run(
         "CREATE TEMP TABLE bench_company_admin ON COMMIT DROP AS"
         " SELECT DISTINCT ON (company_id) company_id, user_id FROM {membership}"
