@@ -97,7 +97,7 @@ def employers(request):
             if code not in found
         ]
         paginator = CountedPaginator(
-            companies_results(companies, departments=selected, by_distance=form.by_distance),
+            companies_results(companies, departments=selected, by_distance=form.by_distance, commune_columns=True),
             RESULTS_PER_PAGE,
             count=count,
         )
