@@ -2131,6 +2131,8 @@ def generate_approvals(g: Generation) -> None:
         cur.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t[key])))
         g.report.table(t[key]).rows = cur.fetchone()[0]
     cur.execute("DROP TABLE bench_hires, bench_pass, bench_authorized, bench_company_admin")
+    # The next steps (employee records, control) read these tables with SQL joins.
+    run("ANALYZE {ja}, {diagnosis}, {approval}, {hire}")
     cur.execute("DROP TABLE IF EXISTS bench_prolonged")
 
 
