@@ -424,7 +424,6 @@ def pages(actors: dict) -> tuple[list[Page], list[str]]:
             [_url("approvals:company_list")],
             employer,
             company_key,
-            "aucun PASS IAE généré pour l'instant",
         ),
         *employee_records_pages(),
         Page("Tableau de bord employeur", "dashboard", [_url("dashboard:index")], employer, company_key),
