@@ -18,9 +18,9 @@ Speed comes from doing as little work per row as possible:
 - one `random.Random` per step, seeded from `seed` and the step's name: the same seed and
   date give the same rows, and a new step does not change the others.
 
-The steps are registered in STEPS, in foreign key order. PASS IAE do not exist yet: an
-`approvals` step will be registered after `applications`, from the hires it keeps in
-`Generation.hires`.
+The steps are registered in STEPS, in foreign key order. After `applications`, the
+`approvals` step derives the eligibility diagnoses and the PASS IAE (suspensions,
+prolongations, requests) from the hires of SIAE, in SQL; `employee_records` follows.
 """
 
 import bisect
@@ -1918,6 +1918,225 @@ def users_count(url: str) -> int:
         if exists is None:
             return 0
         return connection.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(T_USER))).fetchone()[0]
+
+
+# ---------------------------------------------------------------------------------------
+# PASS IAE, from the hires of the applications step (SQL, in the transaction)
+# ---------------------------------------------------------------------------------------
+
+
+def _approval_tables() -> dict[str, str]:
+    from itou.approvals.models import Approval, ApprovalHire, Prolongation, ProlongationRequest, Suspension
+    from itou.eligibility.models import EligibilityDiagnosis
+
+    return {
+        "diagnosis": EligibilityDiagnosis._meta.db_table,
+        "criteria": EligibilityDiagnosis.administrative_criteria.through._meta.db_table,
+        "approval": Approval._meta.db_table,
+        "hire": ApprovalHire._meta.db_table,
+        "suspension": Suspension._meta.db_table,
+        "prolongation": Prolongation._meta.db_table,
+        "request": ProlongationRequest._meta.db_table,
+    }
+
+
+# Shares of the PASS IAE (by a hash of their rank, so the same for a given seed and date).
+APPROVAL_SUSPENDED_PERCENT = 10  # one suspension (contract suspended, broken, ended…)
+APPROVAL_PROLONGED_PERCENT = 5  # one prolongation, granted on request of the SIAE
+APPROVAL_PENDING_REQUEST_PERCENT = 2  # a prolongation request still waiting for its prescriber
+APPROVAL_DENIED_REQUEST_PERCENT = 1  # a prolongation request denied
+
+
+@register_step("approvals", *_approval_tables().values())
+def generate_approvals(g: Generation) -> None:
+    """The PASS IAE of the hires in an SIAE (accepted, or accepted then cancelled), in SQL
+    from the applications the previous step wrote: for each hire the eligibility
+    diagnosis behind it (by the authorized prescriber who sent the job seeker, otherwise by
+    the SIAE itself; 1 to 3 criteria, an RSA/ASS/AAH/DETLD one first) linked to the
+    application; one PASS IAE per job seeker (from the first hire, two years), each hire
+    recorded on it (a cancelled hire is cancelled on the PASS, a PASS whose hires were all
+    cancelled is withdrawn); then suspensions, prolongations and prolongation requests in
+    the proportions above. Identifiers come from ranges reserved in the sequences and
+    ranks in a fixed order: the same rows for the same seed and date."""
+    from django.conf import settings
+
+    t = _approval_tables()
+    cur = g.cursor
+
+    def run(statement: str, params=()) -> None:
+        cur.execute(
+            sql.SQL(statement).format(
+                **{key: sql.Identifier(value) for key, value in t.items()},
+                ja=sql.Identifier(T_APPLICATION),
+                company=sql.Identifier(T_COMPANY),
+                prescriber=sql.Identifier(T_PRESCRIBER),
+                membership=sql.Identifier(T_COMPANY_MEMBERSHIP),
+            ),
+            params,
+        )
+
+    # Statistics of the tables just written (their keys may be dropped): without them the
+    # planner takes them for empty and joins 3 million applications by nested loops.
+    run("ANALYZE {ja}, {company}, {prescriber}, {membership}")
+    run(
+        "CREATE TEMP TABLE bench_company_admin ON COMMIT DROP AS"
+        " SELECT DISTINCT ON (company_id) company_id, user_id FROM {membership}"
+        " ORDER BY company_id, is_admin DESC, id"
+    )
+    run(
+        "CREATE TEMP TABLE bench_hires ON COMMIT DROP AS"
+        " SELECT row_number() OVER (ORDER BY ja.created_at, ja.id) AS n,"
+        " dense_rank() OVER (ORDER BY ja.job_seeker_id) AS r,"
+        " row_number() OVER (PARTITION BY ja.job_seeker_id ORDER BY ja.hiring_start_at, ja.id) AS k,"
+        " ja.id AS ja_id, ja.job_seeker_id, ja.to_company_id AS company_id, ja.state,"
+        " CASE WHEN o.authorization_status = 'VALIDATED' THEN ja.sender_prescriber_organization_id END"
+        " AS prescriber_id,"
+        " CASE WHEN o.authorization_status = 'VALIDATED' OR ja.sender_kind = 'employer' THEN ja.sender_id"
+        " ELSE a.user_id END AS author_id,"
+        " ja.created_at, COALESCE(ja.processed_at, ja.created_at) AS accepted_at,"
+        " GREATEST(ja.updated_at, COALESCE(ja.processed_at, ja.created_at)) AS changed_at, ja.hiring_start_at"
+        " FROM {ja} ja JOIN {company} c ON c.id = ja.to_company_id"
+        " LEFT JOIN {prescriber} o ON o.id = ja.sender_prescriber_organization_id"
+        " LEFT JOIN bench_company_admin a ON a.company_id = ja.to_company_id"
+        " WHERE ja.state IN ('accepted', 'cancelled') AND ja.hiring_start_at IS NOT NULL AND c.kind = ANY(%s)"
+        " AND ja.eligibility_diagnosis_id IS NULL",
+        [sorted(kind.value for kind in SIAE_KINDS)],
+    )
+    cur.execute("SELECT count(*), COALESCE(max(r), 0) FROM bench_hires")
+    hires, approvals = cur.fetchone()
+    if not hires:
+        return
+    first_diagnosis = g.reserve_ids(t["diagnosis"], hires)
+    first_hire = g.reserve_ids(t["hire"], hires)
+    first_approval = g.reserve_ids(t["approval"], approvals)
+    offsets = [first_diagnosis - 1, first_hire - 1, first_approval - 1]
+    # Diagnoses: made a few days before the application (by its prescriber) or at it (by the SIAE).
+    run(
+        "INSERT INTO {diagnosis} (id, job_seeker_id, author_id, author_kind, author_prescriber_organization_id,"
+        " author_company_id, created_at, expires_at)"
+        " SELECT %s + n, job_seeker_id, author_id,"
+        " CASE WHEN prescriber_id IS NULL THEN 'employer' ELSE 'prescriber' END, prescriber_id,"
+        " CASE WHEN prescriber_id IS NULL THEN company_id END,"
+        " created_at - (n %% 20) * interval '1 day',"
+        " ((created_at - (n %% 20) * interval '1 day') + interval '6 months')::date"
+        " FROM bench_hires",
+        [offsets[0]],
+    )
+    # Criteria: a level 1 criterion (RSA, ASS, AAH, DETLD), then 0 to 2 level 2 ones.
+    run(
+        "INSERT INTO {criteria} (eligibilitydiagnosis_id, administrativecriteria_id)"
+        " SELECT %s + h.n, c.id FROM bench_hires h"
+        " JOIN (SELECT id, level, row_number() OVER (PARTITION BY level ORDER BY kind) - 1 AS i,"
+        " count(*) OVER (PARTITION BY level) AS total FROM eligibility_administrativecriteria) c"
+        " ON (c.level = '1' AND c.i = h.n %% c.total)"
+        " OR (c.level = '2' AND h.n %% 3 > 0 AND c.i = (h.n * 7) %% c.total)"
+        " OR (c.level = '2' AND h.n %% 3 = 2 AND c.i = (h.n * 7 + 5) %% c.total)",
+        [offsets[0]],
+    )
+    run(
+        "UPDATE {ja} ja SET eligibility_diagnosis_id = %s + h.n FROM bench_hires h WHERE ja.id = h.ja_id",
+        [offsets[0]],
+    )
+    # One PASS IAE per job seeker, from the first hire; withdrawn when every hire was cancelled.
+    run(
+        "INSERT INTO {approval} (id, number, job_seeker_id, start_at, end_at, origin, created_by_id, created_at,"
+        " cancelled_at, eligibility_diagnosis_id)"
+        " SELECT %s + f.r, %s || lpad(f.r::text, 7, '0'), f.job_seeker_id, f.hiring_start_at,"
+        " (f.hiring_start_at + interval '2 years' - interval '1 day')::date, 'auto', f.author_id, f.accepted_at,"
+        " CASE WHEN s.live = 0 THEN s.last_change END, %s + f.n"
+        " FROM bench_hires f JOIN (SELECT r, count(*) FILTER (WHERE state = 'accepted') AS live,"
+        " max(changed_at) AS last_change FROM bench_hires GROUP BY r) s ON s.r = f.r WHERE f.k = 1",
+        [offsets[2], settings.APPROVAL_NUMBER_PREFIX, offsets[0]],
+    )
+    cur.execute("SELECT setval('approvals_approval_number_seq', %s)", [approvals])
+    run(
+        "INSERT INTO {hire} (id, approval_id, job_application_id, company_id, hiring_start_at, created_at,"
+        " cancelled_at)"
+        " SELECT %s + n, %s + r, ja_id, company_id, hiring_start_at, accepted_at,"
+        " CASE WHEN state = 'cancelled' THEN changed_at END FROM bench_hires",
+        [offsets[1], offsets[2]],
+    )
+    # Suspensions, prolongations and requests, on PASS IAE still in force (not withdrawn).
+    suspended, prolonged = APPROVAL_SUSPENDED_PERCENT, APPROVAL_PROLONGED_PERCENT
+    pending = prolonged + APPROVAL_PENDING_REQUEST_PERCENT
+    denied = pending + APPROVAL_DENIED_REQUEST_PERCENT
+    run(
+        "CREATE TEMP TABLE bench_pass ON COMMIT DROP AS"
+        " SELECT a.id, a.start_at, a.end_at, a.created_at, h.company_id, ad.user_id AS admin_id,"
+        " (a.id * 7919) %% 100 AS bucket, a.id %% 1000 AS spread"
+        " FROM {approval} a JOIN bench_hires h ON %s + h.n = a.eligibility_diagnosis_id"
+        " LEFT JOIN bench_company_admin ad ON ad.company_id = h.company_id"
+        " WHERE a.id >= %s AND a.cancelled_at IS NULL",
+        [offsets[0], first_approval],
+    )
+    run(
+        "CREATE TEMP TABLE bench_authorized ON COMMIT DROP AS"
+        " SELECT row_number() OVER (ORDER BY id) - 1 AS i, id FROM {prescriber}"
+        " WHERE authorization_status = 'VALIDATED'"
+    )
+    reasons = ["contract_suspended", "contract_broken", "contract_ended", "cta_agreement", "bridge_contract"]
+    run(
+        "INSERT INTO {suspension} (approval_id, start_at, end_at, reason, company_id, created_by_id, created_at)"
+        " SELECT id, start_at + (30 + spread %% 300) * interval '1 day',"
+        " start_at + (30 + spread %% 300 + 15 + spread %% 90) * interval '1 day',"
+        " (%s::text[])[1 + spread %% 5], company_id, admin_id,"
+        " created_at + (30 + spread %% 300) * interval '1 day'"
+        " FROM bench_pass WHERE bucket >= %s AND bucket < %s ORDER BY id",
+        [reasons, 100 - suspended, 100],
+    )
+    run(
+        "UPDATE {approval} a SET end_at = a.end_at + (s.end_at - s.start_at + 1)"
+        " FROM {suspension} s WHERE s.approval_id = a.id AND a.id >= %s",
+        [first_approval],
+    )
+    cur.execute("SELECT count(*) FROM bench_authorized")
+    authorized = cur.fetchone()[0]
+    if authorized:
+        prolongation_reasons = ["senior_cdi", "complete_training", "rqth", "senior", "particular_difficulties"]
+        first_prolongation = g.reserve_ids(t["prolongation"], max(1, approvals * prolonged // 100 + 100))
+        run(
+            "CREATE TEMP TABLE bench_prolonged ON COMMIT DROP AS"
+            " SELECT %s + row_number() OVER (ORDER BY p.id) - 1 AS prolongation_id, p.*,"
+            " a.end_at + 1 AS prolongation_start, o.id AS organization_id"
+            " FROM bench_pass p JOIN {approval} a ON a.id = p.id"
+            " JOIN bench_authorized o ON o.i = p.spread %% %s WHERE p.bucket < %s",
+            [first_prolongation, authorized, prolonged],
+        )
+        cur.execute("SELECT count(*) FROM bench_prolonged")
+        count = cur.fetchone()[0]
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [t["prolongation"], first_prolongation + count]
+        )
+        run(
+            "INSERT INTO {prolongation} (id, approval_id, start_at, end_at, reason, company_id, declared_by_id,"
+            " validated_by_id, created_at)"
+            " SELECT prolongation_id, id, prolongation_start, prolongation_start + 364,"
+            " (%s::text[])[1 + spread %% 5], company_id, admin_id, organization_id,"
+            " created_at + interval '20 months' FROM bench_prolonged",
+            [prolongation_reasons],
+        )
+        run("UPDATE {approval} a SET end_at = p.prolongation_start + 364 FROM bench_prolonged p WHERE a.id = p.id")
+        run(
+            "INSERT INTO {request} (approval_id, status, reason, end_at, explanation, company_id, declared_by_id,"
+            " prescriber_organization_id, processed_at, deny_reason, deny_explanation, proposed_actions,"
+            " prolongation_id, reminders_sent_at, created_at)"
+            " SELECT p.id, CASE WHEN p.bucket < %s THEN 'granted' WHEN p.bucket < %s THEN 'pending' ELSE 'denied' END,"
+            " (%s::text[])[1 + p.spread %% 5], a.end_at + 365,"
+            " 'Le parcours doit continuer pour finir la formation en cours.', p.company_id, p.admin_id,"
+            " o.id, CASE WHEN p.bucket < %s OR p.bucket >= %s THEN p.created_at + interval '20 months' END,"
+            " CASE WHEN p.bucket >= %s THEN 'criteria_not_met' ELSE '' END, '', '', b.prolongation_id, '{{}}',"
+            " p.created_at + interval '19 months'"
+            " FROM bench_pass p JOIN {approval} a ON a.id = p.id JOIN bench_authorized o ON o.i = p.spread %% %s"
+            " LEFT JOIN bench_prolonged b ON b.id = p.id WHERE p.bucket < %s ORDER BY p.id",
+            [prolonged, pending, prolongation_reasons, prolonged, pending, pending, authorized, denied],
+        )
+    for key in t:
+        cur.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t[key])))
+        g.report.table(t[key]).rows = cur.fetchone()[0]
+    cur.execute("DROP TABLE bench_hires, bench_pass, bench_authorized, bench_company_admin")
+    # The next steps (employee records, control) read these tables with SQL joins.
+    run("ANALYZE {ja}, {diagnosis}, {approval}, {hire}")
+    cur.execute("DROP TABLE IF EXISTS bench_prolonged")
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 """Locust scenarios of the load test (run by bench/load.py, one user class at a time).
 
-- AnonymousSearch: the public employer search around big and small communes, 25 km;
+- AnonymousSearch, JobSearch: the public employer and job description searches around big
+  and small communes, 25 km, each request a cache miss (an extra parameter `_` that the
+  form ignores but the page cache keys on, itou/utils/pagecache.py): the uncached cost;
+- CachedSearch: the same employer searches repeated, as visitors do: served by the page cache;
 - EmployerInbox: the received applications of the busiest employer, logged in through a
   session created beforehand by bench/load.py (BENCH_SESSIONS: a JSON list of session keys;
   logging in through the form costs a PBKDF2 hash, half a second, per virtual user);
@@ -19,6 +22,7 @@ from locust import HttpUser, constant, task
 COMMUNES = ["69123", "75056", "59350", "13055", "33063", "87085", "23096"]
 _sessions = itertools.cycle(json.loads(os.environ.get("BENCH_SESSIONS", "[]")) or [""])
 _communes = itertools.cycle(COMMUNES)
+_misses = itertools.count()
 
 
 class AnonymousSearch(HttpUser):
@@ -27,7 +31,32 @@ class AnonymousSearch(HttpUser):
     @task
     def search(self):
         code = next(_communes)
-        self.client.get(f"/rechercher/employeurs/?commune_code={code}&radius=25", name="/rechercher/employeurs/")
+        self.client.get(
+            f"/rechercher/employeurs/?commune_code={code}&radius=25&_={next(_misses)}", name="/rechercher/employeurs/"
+        )
+
+
+class JobSearch(HttpUser):
+    wait_time = constant(0)
+
+    @task
+    def search(self):
+        code = next(_communes)
+        self.client.get(
+            f"/rechercher/fiches-de-poste/?commune_code={code}&radius=25&_={next(_misses)}",
+            name="/rechercher/fiches-de-poste/",
+        )
+
+
+class CachedSearch(HttpUser):
+    wait_time = constant(0)
+
+    @task
+    def search(self):
+        code = next(_communes)
+        self.client.get(
+            f"/rechercher/employeurs/?commune_code={code}&radius=25", name="/rechercher/employeurs/ (cache)"
+        )
 
 
 class EmployerInbox(HttpUser):

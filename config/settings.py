@@ -305,12 +305,36 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Les emplois de l'inclusion"
 
 # A cache shared by every web process (rate limits of logins and codes rely on it).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "django_cache",
+# `default`: shared by every process (the database, or Redis with CACHE_URL), it holds the
+# page cache's version counters among others; `pages`: the anonymous pages themselves
+# (itou/utils/pagecache.py), in each process's memory unless CACHE_URL points to Redis.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL doit commencer par redis://, rediss:// ou unix://.")
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "pages",
+        },
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "itou-pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
+
+# Lifetime of a cached anonymous page, in seconds (itou/utils/pagecache.py; 0: no cache).
+PAGE_CACHE_SECONDS = 60
 
 # Sessions in the database: web processes stay stateless.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from itou.companies import perms
+from itou.companies.apps import search_pages_changed
 from itou.companies.enums import CONTRACT_TYPES_BY_COMPANY_KIND, CompanyKind, CompanySource, ContractType
 from itou.companies.models import (
     JOB_DESCRIPTION_STALE_AFTER,
@@ -635,6 +636,8 @@ def job_descriptions_close_stale(*, now: datetime.datetime | None = None) -> lis
         Company.objects.filter(pk__in=[c.pk for c in companies]).update(
             spontaneous_applications_open_since=None, updated_at=now
         )
+    if job_descriptions or companies:
+        search_pages_changed()  # bulk updates send no signal
     _send_stale_closing_emails(list(closings.values()), now=now)
     return list(closings.values())
 

@@ -328,15 +328,15 @@ def test_refuses_without_reference_data():
 
 
 def test_a_later_step_sees_the_hires(reference_data, monkeypatch):
-    """How the PASS IAE step will plug in: registered after the applications, it reads the hires."""
+    """How a step plugs in: registered after the applications, it reads the hires."""
     seen = []
 
-    def approvals(generation):
+    def later(generation):
         seen.extend(generation.hires)
 
-    monkeypatch.setitem(dataset.STEPS, "approvals", dataset.Step("approvals", (), approvals))
+    monkeypatch.setitem(dataset.STEPS, "later", dataset.Step("later", (), later))
     report = generate()
-    assert list(report.steps) == [*list(report.steps)[:-1], "approvals"]
+    assert list(report.steps) == [*list(report.steps)[:-1], "later"]
     hires = {
         str(pk): start
         for pk, start in JobApplication.objects.filter(state__in=["accepted", "cancelled"]).values_list(
@@ -351,3 +351,31 @@ def test_log_details_are_json(demo_world):
         cursor.execute("SELECT details::text FROM job_applications_jobapplicationtransitionlog")
         for (text,) in cursor.fetchall():
             assert isinstance(json.loads(text), dict)
+
+
+def test_pass_iae_behind_the_siae_hires(reference_data):
+    """Every hire in an SIAE has its diagnosis (with criteria) and its PASS IAE; a PASS whose
+    hires were all cancelled is withdrawn; suspensions and prolongations lengthen the PASS."""
+    from itou.approvals.models import Approval, ApprovalHire, Suspension
+    from itou.companies.enums import SIAE_KINDS
+    from itou.eligibility.models import AdministrativeCriteria, EligibilityDiagnosis
+
+    for kind, level in [("RSA", "1"), ("ASS", "1"), ("JEUNE", "2"), ("QPV", "2"), ("DELD", "2")]:
+        AdministrativeCriteria.objects.create(kind=kind, level=level, name=kind)
+    generate()
+
+    hires = JobApplication.objects.filter(
+        state__in=["accepted", "cancelled"], to_company__kind__in=list(SIAE_KINDS), hiring_start_at__isnull=False
+    )
+    assert hires.exists()
+    assert not hires.filter(eligibility_diagnosis__isnull=True).exists()
+    assert ApprovalHire.objects.count() == hires.count()
+    assert not EligibilityDiagnosis.objects.filter(administrative_criteria__isnull=True).exists()
+    assert Approval.objects.count() == hires.values("job_seeker").distinct().count()
+    for hire in ApprovalHire.objects.select_related("approval", "job_application"):
+        assert hire.approval.job_seeker_id == hire.job_application.job_seeker_id
+        assert (hire.cancelled_at is None) == (hire.job_application.state == "accepted")
+    for approval in Approval.objects.prefetch_related("hires"):
+        assert (approval.cancelled_at is None) == any(h.cancelled_at is None for h in approval.hires.all())
+    for suspension in Suspension.objects.select_related("approval"):
+        assert suspension.approval.start_at <= suspension.start_at <= suspension.end_at <= suspension.approval.end_at

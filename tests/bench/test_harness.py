@@ -75,7 +75,14 @@ def test_trivial_view_is_routed_by_the_bench_urlconf_only(settings):
 
 def test_load_report(tmp_path):
     header = "Type,Name,Request Count,Failure Count,Average Content Size,Requests/s,50%,95%,99%\n"
-    for name, rps in [("Trivial", "400.0"), ("AnonymousSearch", "150.5"), ("EmployerInbox", "60.0")]:
+    rates = [
+        ("Trivial", "400.0"),
+        ("AnonymousSearch", "150.5"),
+        ("JobSearch", "210.0"),
+        ("CachedSearch", "300.0"),
+        ("EmployerInbox", "60.0"),
+    ]
+    for name, rps in rates:
         (tmp_path / f"{name}_stats.csv").write_text(
             header + f"GET,/x/,10,0,100,{rps},5,9,12\n,Aggregated,10,0,100,{rps},5,9,12\n"
         )
@@ -85,4 +92,7 @@ def test_load_report(tmp_path):
         users, duration = 6, 30
 
     text = load.report(results, {"nproc": "2"}, {}, "1", "1", Args, "employeur1@bench.inclusion.test", 10, 2)
-    assert "**Recherche anonyme / vue triviale : 38 % du débit** (budget ≥ 50 %) : ❌." in text
+    assert "| recherche employeurs anonyme, 25 km, sans cache | 150,5 | 38 % | ≥ 200 req/s : ❌ |" in text
+    assert "| recherche fiches de poste anonyme, 25 km, sans cache | 210,0 | 52 % | ≥ 200 req/s : ✅ |" in text
+    assert "| recherche employeurs anonyme répétée (cache) | 300,0 | 75 % | ≥ 50 % de la vue triviale : ✅ |" in text
+    assert "| candidatures reçues, employeur connecté | 60,0 | 15 % | ≥ 100 req/s : ❌ |" in text

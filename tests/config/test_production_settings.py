@@ -41,6 +41,7 @@ PRODUCTION_FORMS = {
     ],
     "DATABASE_PARALLEL_QUERIES": [None, "1", "0"],
     "CONN_MAX_AGE": [None, "60", "0"],
+    "CACHE_URL": [None, "", "redis://cache.internal:6379/0", "rediss://user:pass@cache.internal:6380/1"],
     "DEMO_MODE": [None, "", "0"],
     "DEMO_PUBLIC": [None, "0"],
     "EMAIL_HOST": ["smtp-relay.brevo.com"],
@@ -185,6 +186,21 @@ def test_database_url_forms(monkeypatch):
     assert socket["DATABASES"]["default"]["HOST"] == "/var/run/postgresql"
     parallel = load_settings(monkeypatch, {**base, "DATABASE_PARALLEL_QUERIES": "1"})
     assert parallel["DATABASES"]["default"]["OPTIONS"] == {}
+
+
+def test_cache_url_forms(monkeypatch):
+    base = production_env(0)
+    embedded = load_settings(monkeypatch, {**base, "CACHE_URL": ""})["CACHES"]
+    assert embedded["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert embedded["pages"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    redis = load_settings(monkeypatch, {**base, "CACHE_URL": PRODUCTION_FORMS["CACHE_URL"][2]})["CACHES"]
+    assert {alias: cache["BACKEND"] for alias, cache in redis.items()} == {
+        "default": "django.core.cache.backends.redis.RedisCache",
+        "pages": "django.core.cache.backends.redis.RedisCache",
+    }
+    assert redis["pages"]["LOCATION"] == "redis://cache.internal:6379/0"
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
+        load_settings(monkeypatch, {**base, "CACHE_URL": "memcached://cache.internal:11211"})
 
 
 @pytest.mark.parametrize("value", ["1", "true", "yes", "on", "TRUE"])

@@ -21,6 +21,7 @@ from stdnum import exceptions as stdnum_exceptions
 from stdnum.fr import siret as stdnum_siret
 from tqdm import tqdm
 
+from itou.companies.apps import search_pages_changed
 from itou.companies.enums import SIAE_KINDS, CompanyKind, CompanySource
 from itou.companies.models import SIAE_CONVENTION_GRACE_PERIOD, Company
 from itou.geo.models import Commune
@@ -315,6 +316,8 @@ def import_rows(rows: list[StructureRow], *, today: datetime.date, progress: boo
         .exclude(pk__in=matched_ids)
         .update(is_active=False, updated_at=now)
     )
+    # Bulk writes send no signal: the cached search pages are made stale here.
+    search_pages_changed()
     return summary
 
 

@@ -1,4 +1,9 @@
+import hashlib
+
 from django import template
+from django.core.cache import caches
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from itou.www.search.forms import KIND_DESCRIPTIONS, PRESCRIBER_KIND_DESCRIPTIONS
 
@@ -26,3 +31,24 @@ def company_kind_description(kind: str) -> str:
 @register.filter
 def prescriber_kind_description(kind: str) -> str:
     return PRESCRIBER_KIND_DESCRIPTIONS.get(kind, "")
+
+
+# Rendered form fields, by what they depend on (see field_group): a few hundred combinations.
+FIELD_CACHE_SECONDS = 600
+
+
+@register.simple_tag
+def field_group(field, template: str = "") -> str:
+    """`field.as_field_group` (or `template` rendered with `field`), memoized in the
+    process's `pages` cache: the markup of a search field is a pure function of its form,
+    name, value, errors and choices, and rendering its widget templates costs more than
+    the rest of a results page (docs/performance.md)."""
+    choices = getattr(field.field, "choices", None)
+    signature = (type(field.form).__name__, field.name, template, field.value(), list(field.errors), choices)
+    key = "field:" + hashlib.sha256(repr(signature).encode()).hexdigest()
+    cache = caches["pages"]
+    html = cache.get(key)
+    if html is None:
+        html = str(field.as_field_group()) if not template else render_to_string(template, {"field": field})
+        cache.set(key, html, FIELD_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 (Django's own rendering, escaped by its templates)
