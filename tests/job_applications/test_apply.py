@@ -545,9 +545,12 @@ def test_a_failure_after_the_diagnosis_leaves_nothing_and_queues_no_email(
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
+    # Made before the capture: creating a company schedules its own on-commit work (the
+    # anonymous search pages' version bump), which is not what this test looks at.
+    company = make_company(spontaneous=True)
     monkeypatch.setattr(JobApplicationTransitionLog.objects, "create", broken)
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
-        _send_with_diagnosis(prescriber, organization, job_seeker, make_company(spontaneous=True), [criteria()["RSA"]])
+        _send_with_diagnosis(prescriber, organization, job_seeker, company, [criteria()["RSA"]])
     assert callbacks == []
     assert not JobApplication.objects.exists()
     assert list(EligibilityDiagnosis.objects.filter(job_seeker=job_seeker)) == [previous]
@@ -560,14 +563,9 @@ def test_a_diagnosis_rule_error_sends_nothing(prescriber, organization, django_c
     from tests.eligibility.factories import criteria
 
     by_kind = criteria()
+    job_seeker, company = JobSeekerFactory(), make_company(spontaneous=True)
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(ValidationError) as error:
-        _send_with_diagnosis(
-            prescriber,
-            organization,
-            JobSeekerFactory(),
-            make_company(spontaneous=True),
-            [by_kind["SENIOR"], by_kind["JEUNE"]],
-        )
+        _send_with_diagnosis(prescriber, organization, job_seeker, company, [by_kind["SENIOR"], by_kind["JEUNE"]])
     assert "administrative_criteria" in error.value.message_dict
     assert callbacks == [] and not JobApplication.objects.exists()
 
