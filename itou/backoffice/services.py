@@ -4,6 +4,7 @@ through the domain rules and leaves a StaffAction (shown on the person's admin p
 import dataclasses
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,7 +19,7 @@ from itou.backoffice.models import StaffAction, StaffActionKind
 from itou.eligibility.models import EligibilityDiagnosis, GEIQEligibilityDiagnosis
 from itou.job_applications.models import JobApplication
 from itou.notifications.emails import send_email
-from itou.users.enums import UserKind
+from itou.users.enums import IdentityProvider, UserKind
 from itou.users.models import JobSeekerProfile, User
 from itou.utils.staff_roles import StaffRole, staff_has_role
 
@@ -160,12 +161,49 @@ def _check_mergeable(kept, duplicate) -> None:
             raise ValidationError("L'un des deux comptes est déjà anonymisé.")
 
 
+def _provider_label(provider_id: str) -> str:
+    try:
+        return IdentityProvider(provider_id).label
+    except ValueError:
+        return provider_id
+
+
+def _social_accounts_split(kept, duplicate) -> tuple[list, list]:
+    """The duplicate's FranceConnect / ProConnect links: those that move to `kept`, and those
+    dropped because `kept` already has a link with the same provider."""
+    kept_providers = set(SocialAccount.objects.filter(user=kept).values_list("provider", flat=True))
+    moving, dropped = [], []
+    for account in SocialAccount.objects.filter(user=duplicate).order_by("pk"):
+        (dropped if account.provider in kept_providers else moving).append(account)
+    return moving, dropped
+
+
+def _carries_certified_identity(kept_profile, dup_profile) -> bool:
+    """The kept account takes the duplicate's certified identity only when it has none."""
+    return bool(
+        dup_profile and dup_profile.identity_certified and not (kept_profile and kept_profile.identity_certified)
+    )
+
+
 def job_seekers_merge_preview(*, kept, duplicate) -> MergePreview:
     """What would move from `duplicate` to `kept`, and what the support must look at first."""
     _check_mergeable(kept, duplicate)
     conflicts = []
     kept_profile = JobSeekerProfile.objects.filter(user=kept).first()
     dup_profile = JobSeekerProfile.objects.filter(user=duplicate).first()
+    carries_identity = _carries_certified_identity(kept_profile, dup_profile)
+    moving_links, dropped_links = _social_accounts_split(kept, duplicate)
+    for account in dropped_links:
+        label = _provider_label(account.provider)
+        conflicts.append(
+            f"Les deux comptes sont liés à {label} : le lien du compte gardé reste, celui du doublon est supprimé "
+            f"(la personne ne pourra plus se connecter avec l'identité {label} du doublon)."
+        )
+    if carries_identity:
+        conflicts.append(
+            f"Le doublon a une identité certifiée par {_provider_label(dup_profile.identity_certified_by)}, "
+            "pas le compte gardé : ses nom, prénom, date et lieu de naissance certifiés passent sur le compte gardé."
+        )
     if kept_profile and dup_profile:
         if kept_profile.nir and dup_profile.nir and kept_profile.nir != dup_profile.nir:
             conflicts.append(
@@ -178,9 +216,8 @@ def job_seekers_merge_preview(*, kept, duplicate) -> MergePreview:
                 "celle du compte gardé reste."
             )
     if (kept.first_name.lower(), kept.last_name.lower()) != (duplicate.first_name.lower(), duplicate.last_name.lower()):
-        conflicts.append(
-            f"Noms différents ({kept.get_full_name()} et {duplicate.get_full_name()}) : celui du compte gardé reste."
-        )
+        which = "celui certifié du doublon est pris" if carries_identity else "celui du compte gardé reste"
+        conflicts.append(f"Noms différents ({kept.get_full_name()} et {duplicate.get_full_name()}) : {which}.")
     today = timezone.localdate()
     valid = Approval.objects.filter(
         job_seeker__in=[kept, duplicate], start_at__lte=today, end_at__gte=today, cancelled_at__isnull=True
@@ -196,6 +233,7 @@ def job_seekers_merge_preview(*, kept, duplicate) -> MergePreview:
         "PASS IAE": Approval.objects.filter(job_seeker=duplicate).count(),
         "consultations journalisées": AccessLog.objects.filter(holder=duplicate).count(),
         "adresses e-mail": EmailAddress.objects.filter(user=duplicate).count(),
+        "liens FranceConnect / ProConnect": len(moving_links),
     }
     return MergePreview(conflicts=conflicts, moves=moves)
 
@@ -216,8 +254,27 @@ def job_seekers_merge(*, acting_user, kept, duplicate) -> MergePreview:
     # The duplicate's addresses become secondary addresses of the kept account.
     EmailAddress.objects.filter(user=duplicate).update(user=kept, primary=False)
     # The kept profile gets what it lacks (the duplicate's NIR first leaves the duplicate: it is unique).
+    # FranceConnect / ProConnect: the duplicate's link moves, unless the kept account has one
+    # with the same provider (a conflict of the preview): then the duplicate's is dropped.
+    moving_links, dropped_links = _social_accounts_split(kept, duplicate)
+    SocialAccount.objects.filter(pk__in=[a.pk for a in moving_links]).update(user=kept)
+    SocialAccount.objects.filter(pk__in=[a.pk for a in dropped_links]).delete()
     kept_profile = JobSeekerProfile.objects.select_for_update().filter(user=kept).first()
     dup_profile = JobSeekerProfile.objects.select_for_update().filter(user=duplicate).first()
+    if _carries_certified_identity(kept_profile, dup_profile):
+        # Before the filling below: the certified birth date wins over the kept one.
+        kept_profile = kept_profile or JobSeekerProfile.objects.create(user=kept)
+        for name in (
+            "birthdate",
+            "birth_place_code",
+            "birth_country_code",
+            "identity_certified_by",
+            "identity_certified_at",
+        ):
+            setattr(kept_profile, name, getattr(dup_profile, name))
+        kept_profile.save()
+        kept.first_name, kept.last_name = duplicate.first_name, duplicate.last_name
+        kept.save(update_fields=["first_name", "last_name", "updated_at"])
     if kept_profile and dup_profile:
         fill = {
             name: getattr(dup_profile, name)

@@ -8,24 +8,33 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from itou.support import services
 from itou.support.figures import duration_label, response_times
 from itou.support.models import SupportMessage, SupportRequest
+from itou.utils.staff_roles import RoleRequiredAdminMixin, StaffRole
 from itou.utils.state_machine import TransitionNotAllowed
 
 
-class SupportMessageInline(admin.TabularInline):
+class SupportMessageInline(RoleRequiredAdminMixin, admin.TabularInline):
     model = SupportMessage
     extra = 0
     can_delete = False
-    fields = ["created_at", "author", "from_staff", "internal_note", "body", "attachment"]
+    fields = ["created_at", "author", "from_staff", "internal_note", "body", "attachment_link"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="pièce jointe")
+    def attachment_link(self, obj):
+        # Through the download view (its permission check), never the storage's own URL.
+        if not obj.attachment:
+            return "—"
+        return format_html('<a href="{}">Télécharger (PDF)</a>', reverse("support:attachment", args=[obj.pk]))
 
 
 class SupportRequestForm(forms.ModelForm):
@@ -74,7 +83,9 @@ class ResponseTimesForm(forms.Form):
 
 
 @admin.register(SupportRequest)
-class SupportRequestAdmin(admin.ModelAdmin):
+class SupportRequestAdmin(RoleRequiredAdminMixin, admin.ModelAdmin):
+    # The support team (itou/utils/staff_roles.py), not Django's per-model permissions.
+    staff_roles = (StaffRole.SUPPORT,)
     form = SupportRequestForm
     list_display = [
         "created_at",

@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from itou.users.enums import IdentityProvider, UserKind
 from itou.users.models import JobSeekerProfile, User
+from itou.utils.redirects import safe_redirect_target
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ PENDING_SESSION_KEY = "oidc_pending"
 SESSION_KEY = "oidc_session"
 # A provider login waiting for the existing account's password (signup:oidc_link).
 LINK_SESSION_KEY = "oidc_link"
+# The page the login was going to (a safe `next`): the error page's "Réessayer" sends it back.
+NEXT_SESSION_KEY = "oidc_next"
 
 KIND_OF_PROVIDER = {
     IdentityProvider.FRANCECONNECT: UserKind.JOB_SEEKER,
@@ -83,6 +86,12 @@ class OpenIDConnectProvider(AllauthOpenIDConnectProvider):
         kwargs["auth_params"] = {**auth_params, "nonce": nonce}
         # Kept in the login's state (in the session), compared with the ID token's.
         kwargs[NONCE_STATE_KEY] = nonce
+        # allauth keeps `next` in the login's state, which an error never gives back.
+        next_url = safe_redirect_target(request, next_url, "")
+        if next_url:
+            request.session[NEXT_SESSION_KEY] = next_url
+        else:
+            request.session.pop(NEXT_SESSION_KEY, None)
         return super().redirect(request, process, next_url, data, **kwargs)
 
 
@@ -135,13 +144,19 @@ def _claims(sociallogin) -> dict:
     return {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
 
 
+def pending_next(request) -> str:
+    """The safe `next` of the provider login in progress ("" when none)."""
+    return safe_redirect_target(request, request.session.get(NEXT_SESSION_KEY), "")
+
+
 def _error_page(request, provider_id: str, message: str, *, status=403):
-    return render(
-        request,
-        "socialaccount/oidc_error.html",
-        {"provider_id": provider_id, "provider_name": provider_name(provider_id), "message": message},
-        status=status,
-    )
+    context = {
+        "provider_id": provider_id,
+        "provider_name": provider_name(provider_id),
+        "message": message,
+        "next": pending_next(request),
+    }
+    return render(request, "socialaccount/oidc_error.html", context, status=status)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -315,6 +330,7 @@ def remember_provider_session(sender, request, user, **kwargs):
     sociallogin = kwargs.get("sociallogin")
     info = sociallogin.state.get(SESSION_KEY) if sociallogin is not None else None
     request.session.pop(PENDING_SESSION_KEY, None)
+    request.session.pop(NEXT_SESSION_KEY, None)
     if info:
         request.session[SESSION_KEY] = info
     else:

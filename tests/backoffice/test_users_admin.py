@@ -1,14 +1,17 @@
 """The support's back-office: search, the person's page, account actions, roles."""
 
+import datetime
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from itou.audit.enums import AccessKind
 from itou.audit.models import AccessLog, Anonymization, DeletionRequest
 from itou.backoffice.models import LoginEvent, StaffAction, StaffActionKind
 from itou.job_applications.models import JobApplication
-from itou.users.models import User
+from itou.users.models import JobSeekerProfile, User
 from tests.approvals.factories import ApprovalFactory
 from tests.backoffice.conftest import staff_with
 from tests.helpers import last_email_to, run_pending_jobs
@@ -222,6 +225,66 @@ def test_merge_lists_conflicts_then_moves_everything(client, support):
     # Irreversible: the duplicate cannot be merged again.
     html = client.get(url, {"duplicate_id": duplicate.pk}).content.decode()
     assert "déjà anonymisé" in html
+
+
+def _certify(user, birthdate, birth_place_code, uid):
+    from allauth.socialaccount.models import SocialAccount
+
+    JobSeekerProfile.objects.filter(user=user).update(
+        birthdate=birthdate,
+        birth_place_code=birth_place_code,
+        birth_country_code="99100",
+        identity_certified_by="franceconnect",
+        identity_certified_at=timezone.now(),
+    )
+    return SocialAccount.objects.create(user=user, provider="franceconnect", uid=uid, extra_data={})
+
+
+def test_merge_moves_the_franceconnect_link_and_the_certified_identity(client, support):
+    from allauth.socialaccount.models import SocialAccount
+
+    kept = JobSeekerFactory(first_name="Karim", last_name="Benali")
+    duplicate = JobSeekerFactory(first_name="Karim", last_name="BEN ALI")
+    link = _certify(duplicate, datetime.date(1991, 3, 4), "75056", uid="sub-dup")
+    url = reverse("admin:users_user_merge", args=[kept.pk])
+    html = client.get(url, {"duplicate_id": duplicate.pk}).content.decode()
+    assert "une identité certifiée par FranceConnect, pas le compte gardé" in html
+    assert "celui certifié du doublon est pris" in html
+    assert "liens FranceConnect / ProConnect : 1" in html
+
+    client.post(url, {"duplicate_id": duplicate.pk, "confirm": "on"})
+    link.refresh_from_db()
+    assert link.user == kept  # the person still logs in with FranceConnect, into the kept account
+    kept.refresh_from_db()
+    profile = JobSeekerProfile.objects.get(user=kept)
+    assert (kept.last_name, profile.birthdate, profile.birth_place_code) == (
+        "BEN ALI",
+        datetime.date(1991, 3, 4),
+        "75056",
+    )
+    assert profile.identity_certified_by == "franceconnect"
+    assert not SocialAccount.objects.filter(user=duplicate).exists()
+
+
+def test_merge_with_two_franceconnect_links_keeps_the_kept_one(client, support):
+    from allauth.socialaccount.models import SocialAccount
+
+    kept = JobSeekerFactory(first_name="Léa", last_name="Martin")
+    duplicate = JobSeekerFactory(first_name="Léa", last_name="Martin")
+    kept_link = _certify(kept, datetime.date(1990, 1, 2), "69123", uid="sub-kept")
+    _certify(duplicate, datetime.date(1991, 3, 4), "75056", uid="sub-dup")
+    url = reverse("admin:users_user_merge", args=[kept.pk])
+    html = client.get(url, {"duplicate_id": duplicate.pk}).content.decode()
+    assert "Les deux comptes sont liés à FranceConnect" in html
+    assert "liens FranceConnect / ProConnect : 0" in html
+    assert SocialAccount.objects.count() == 2  # nothing changed before confirming
+
+    client.post(url, {"duplicate_id": duplicate.pk, "confirm": "on"})
+    assert list(SocialAccount.objects.all()) == [kept_link]
+    kept.refresh_from_db()
+    profile = JobSeekerProfile.objects.get(user=kept)
+    assert (profile.birthdate, profile.birth_place_code) == (datetime.date(1990, 1, 2), "69123")
+    assert Anonymization.objects.filter(user=duplicate).exists()
 
 
 def test_merge_refuses_a_professional(client, support):

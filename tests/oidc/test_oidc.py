@@ -2,11 +2,12 @@
 (devtools/oidc_provider): creation, linking, certified identity, errors, logout."""
 
 import datetime
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.urls import reverse
+from django.utils.html import escape
 
 from itou.users.enums import IdentityProvider, UserKind
 from itou.users.models import User
@@ -137,6 +138,43 @@ def test_refusal_at_the_provider_shows_a_retry(client, oidc_settings):
     assert "Vous avez refusé de transmettre vos informations depuis FranceConnect" in html
     assert "Réessayer" in html and reverse("openid_connect_login", kwargs={"provider_id": "franceconnect"}) in html
     assert not User.objects.exists()
+
+
+def test_retry_after_an_error_keeps_the_next_page(client, oidc_settings):
+    login_url = reverse("openid_connect_login", kwargs={"provider_id": "franceconnect"})
+    target = reverse("dashboard:profile") + "?onglet=identite&x=1"
+    response = client.post(login_url, {"next": target})
+    back = ProviderVisit().authorize(response.url, "fc-nouvelle", consent=False)
+    html = client.get(local_path(back)).content.decode()
+    assert "Vous avez refusé de transmettre vos informations depuis FranceConnect" in html
+    assert f'<input type="hidden" name="next" value="{escape(target)}">' in html
+    assert f'href="{reverse("account_login")}?next={quote(target, safe="/")}"' in html
+
+    # "Réessayer" posts it back: this time the person accepts and lands on that page.
+    response = client.post(login_url, {"next": target})
+    back = ProviderVisit().authorize(response.url, "fc-nouvelle")
+    response = client.get(local_path(back))
+    assert response.status_code == 302 and response.url == target
+    assert "oidc_next" not in client.session
+
+
+def test_cancelling_the_link_goes_back_to_the_login_with_the_next_page(client, oidc_settings):
+    JobSeekerFactory(email="camille.martin@example.org")
+    target = reverse("dashboard:profile")
+    response = client.post(reverse("openid_connect_login", kwargs={"provider_id": "franceconnect"}), {"next": target})
+    assert client.get(local_path(ProviderVisit().authorize(response.url, "fc-existant"))).url == reverse(
+        "signup:oidc_link"
+    )
+    response = client.post(reverse("signup:oidc_link"), {"action": "cancel"})
+    assert response.url == f"{reverse('account_login')}?next={quote(target, safe='')}"
+
+
+def test_retry_drops_a_next_page_of_another_site(client, oidc_settings):
+    login_url = reverse("openid_connect_login", kwargs={"provider_id": "franceconnect"})
+    response = client.post(login_url, {"next": "https://ailleurs.example/piege"})
+    back = ProviderVisit().authorize(response.url, "fc-nouvelle", consent=False)
+    html = client.get(local_path(back)).content.decode()
+    assert "Réessayer" in html and 'name="next"' not in html and "ailleurs.example" not in html
 
 
 def test_a_nonce_that_does_not_match_is_refused(client, oidc_settings):

@@ -10,6 +10,7 @@ from tests.companies.factories import login_as_staff
 from tests.helpers import extract_link, freeze_time, last_email_to, run_pending_jobs
 from tests.users.factories import JobSeekerFactory
 from tests.www.applications.conftest import login
+from tests.www.apply.helpers import make_pdf
 
 NEW = reverse("support:new")
 
@@ -217,3 +218,48 @@ def test_staff_actions_follow_the_workflow(admin_user):
 
     with pytest.raises(TransitionNotAllowed):
         services.staff_transition(staff=admin_user, support_request=support_request, name="close")
+
+
+def _request_with_attachment(client, author):
+    login(client, author)
+    attachment = SimpleUploadedFile("capture.pdf", make_pdf("Capture"), content_type="application/pdf")
+    assert client.post(NEW, {**data(), "attachment": attachment}).status_code == 302
+    message = SupportMessage.objects.get(request__user=author)
+    return message, reverse("support:attachment", args=[message.pk])
+
+
+def test_attachment_download_author_and_support_staff(client):
+    from tests.backoffice.conftest import staff_with
+
+    author = JobSeekerFactory()
+    message, url = _request_with_attachment(client, author)
+    # The author: from their request's page.
+    thread = client.get(reverse("support:thread", args=[message.request.access_token]))
+    assert f'href="{url}"' in thread.text
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Cache-Control"] == "private, no-store"
+    # Staff of the support team (not superuser): the link in the inbox, the file.
+    staff_with(client, "Support")
+    admin_page = client.get(reverse("admin:support_supportrequest_change", args=[message.request.pk]))
+    assert f'href="{url}"' in admin_page.text
+    assert client.get(url).status_code == 200
+    # Staff without the support role, another user: 404; anonymous: the login page.
+    staff_with(client, "Équipe PASS IAE")
+    assert client.get(url).status_code == 404
+    login(client, JobSeekerFactory())
+    assert client.get(url).status_code == 404
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_attachment_missing_on_disk_shows_fichier_introuvable(client):
+    message, url = _request_with_attachment(client, JobSeekerFactory())
+    message.attachment.storage.delete(message.attachment.name)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Fichier introuvable" in response.text

@@ -1,6 +1,8 @@
 """ProConnect and FranceConnect: the callback and the linking of an existing account
 (itou/users/oidc.py does the rest; docs/comptes.md)."""
 
+from urllib.parse import urlencode
+
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
@@ -8,9 +10,10 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from itou.users.models import User
-from itou.users.oidc import LINK_SESSION_KEY, OAuth2Adapter, link_and_login, provider_name
+from itou.users.oidc import LINK_SESSION_KEY, OAuth2Adapter, link_and_login, pending_next, provider_name
 
 
 def callback(request, provider_id):
@@ -33,6 +36,13 @@ class LinkForm(forms.Form):
 WRONG_PASSWORD = "Ce mot de passe n'est pas le bon. Vérifiez-le, ou utilisez « Mot de passe oublié ? »."
 
 
+def _back_to_login(request):
+    """The login page, still going to the page the provider login was going to."""
+    url = reverse("account_login")
+    next_url = pending_next(request)
+    return redirect(f"{url}?{urlencode({'next': next_url})}" if next_url else url)
+
+
 def link(request):
     """A first provider login with the address of an existing account: that account's
     password, once, then the accounts are linked and the person is logged in."""
@@ -46,12 +56,12 @@ def link(request):
     if user is None:
         request.session.pop(LINK_SESSION_KEY, None)
         messages.info(request, "Cette demande de connexion a expiré : connectez-vous à nouveau.")
-        return redirect("account_login")
+        return _back_to_login(request)
     name = provider_name(sociallogin.account.provider)
     if request.method == "POST" and request.POST.get("action") == "cancel":
         request.session.pop(LINK_SESSION_KEY, None)
         messages.info(request, f"Votre compte n'a pas été relié à {name}.")
-        return redirect("account_login")
+        return _back_to_login(request)
     form = LinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # The same limits as the login form (429 after too many failures, per account and IP).

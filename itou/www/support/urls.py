@@ -9,4 +9,5 @@ urlpatterns = [
     path("suggestions/", views.suggestions, name="suggestions"),
     path("mes-demandes/", views.mine, name="mine"),
     path("demande/<str:token>/", views.thread, name="thread"),
+    path("piece-jointe/<uuid:message_id>/", views.attachment, name="attachment"),
 ]

@@ -1,5 +1,6 @@
 """« Contacter le support »: the form (with help articles suggested as one types), the
-user's requests, and the thread one answers back into from the email's link."""
+user's requests, the thread one answers back into from the email's link, and the download
+of a message's attachment."""
 
 from django import forms
 from django.contrib import messages
@@ -11,7 +12,9 @@ from django.shortcuts import redirect, render
 from itou.help.search import search
 from itou.job_applications.models import RESUME_MAX_SIZE
 from itou.support import services
-from itou.support.models import Category, SupportRequest
+from itou.support.models import Category, SupportMessage, SupportRequest
+from itou.utils.private_files import serve_private_file
+from itou.utils.staff_roles import StaffRole, staff_has_role
 
 SUGGESTIONS = 3
 
@@ -138,3 +141,18 @@ def thread(request, token):
         "support/thread.html",
         {"support_request": support_request, "thread_messages": thread_messages, "form": form},
     )
+
+
+@login_required
+def attachment(request, message_id):
+    """A message's PDF: for the request's author (not the internal notes) and the support staff.
+
+    Anyone else gets a 404 (docs/securite.md), as for an unknown message or one without a file.
+    """
+    message = SupportMessage.objects.select_related("request").filter(pk=message_id).first()
+    if message is None or not message.attachment:
+        raise Http404
+    is_author = message.request.user_id == request.user.pk and not message.internal_note
+    if not (is_author or staff_has_role(request.user, StaffRole.SUPPORT)):
+        raise Http404
+    return serve_private_file(request, message.attachment, filename=f"piece-jointe-{message.created_at:%Y%m%d}.pdf")
