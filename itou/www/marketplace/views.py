@@ -32,6 +32,7 @@ from itou.marketplace.matching import catalogue as catalogue_query
 from itou.marketplace.models import (
     BuyerList,
     BuyerListItem,
+    BuyerMembership,
     BuyerOrganization,
     CommercialProfile,
     Need,
@@ -293,6 +294,21 @@ def buyer_home(request):
     )
     page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "marketplace/buyer_home.html", {"organization": organization, "page": page})
+
+
+@login_required
+def buyer_members(request):
+    """The active members of the buyer's organization (every member sees them, like the
+    members page of the other organizations). Inviting a colleague is not built yet: a
+    colleague signs up with the same SIRET and joins the organization (docs/marche.md)."""
+    organization = _buyer_or_404(request)
+    members = (
+        BuyerMembership.objects.active()
+        .filter(organization=organization)
+        .order_by("-is_admin", "user__last_name", "user__first_name", "pk")
+        .values("is_admin", "job_title", "joined_at", "user__first_name", "user__last_name", "user__email")
+    )
+    return render(request, "marketplace/buyer_members.html", {"organization": organization, "members": members})
 
 
 @login_required

@@ -13,6 +13,7 @@ from PIL import Image
 
 from itou.companies.enums import CompanyKind
 from itou.geo.models import Department
+from itou.invitations.services import NewAccount
 from itou.marketplace import services
 from itou.marketplace.enums import AnswerStatus, NeedStatus
 from itou.marketplace.models import BuyerList, CommercialProfile, Need, NeedAttachment
@@ -350,6 +351,33 @@ def test_lists_add_and_export(client, buyer, other_buyer, employer):
     client.force_login(other_buyer[0])
     assert client.get(reverse("marketplace:list_detail", args=[buyer_list.pk])).status_code == 404
     assert client.get(reverse("marketplace:list_export", args=[buyer_list.pk, "csv"])).status_code == 404
+
+
+def test_buyer_members_of_own_organization_only(client, buyer, other_buyer, employer, django_assert_num_queries):
+    user, organization = buyer
+    colleague = services.buyer_signup(
+        new_account=NewAccount(email="colleague@example.com", first_name="Paul", last_name="Durand", password="x" * 12),
+        siret=organization.siret,
+        name="ignoré",
+        kind=organization.kind,
+        commune=None,
+        job_title="Juriste",
+    )
+    assert colleague.organization == organization
+    url = reverse("marketplace:buyer_members")
+    client.force_login(user)
+    # Session and user, membership, members.
+    with django_assert_num_queries(4):
+        response = client.get(url)
+    html = response.content.decode()
+    assert "Paul Durand" in html and "Juriste" in html and "Administrateur" in html
+    assert "acheteur2@example.com" not in html
+    # Another organization's buyer sees its own members only; an employer gets 404.
+    client.force_login(other_buyer[0])
+    html = client.get(url).content.decode()
+    assert "acheteur2@example.com" in html and "Paul Durand" not in html
+    client.force_login(employer[1])
+    assert client.get(url).status_code == 404
 
 
 # Staff and State --------------------------------------------------------------------------
