@@ -20,8 +20,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.text import Truncator
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from itou.companies.apps import SEARCH_PAGES
 from itou.companies.enums import CompanyKind
 from itou.companies.models import Company
 from itou.geo.models import Department
@@ -42,6 +43,7 @@ from itou.marketplace.models import (
 from itou.marketplace.perms import buyer_membership
 from itou.marketplace.services import MarketplaceError
 from itou.organizations.current import Role, get_current_company_or_404
+from itou.utils.pagecache import anonymous_page_cache
 from itou.utils.private_files import serve_private_file
 from itou.utils.staff_roles import StaffRole, staff_has_role
 from itou.www.marketplace.forms import (
@@ -428,6 +430,8 @@ def need_close(request, pk):
 # Catalogue and lists -----------------------------------------------------------------
 
 
+@require_GET
+@anonymous_page_cache(SEARCH_PAGES)
 def catalogue(request):
     """Published commercial profiles: by place (commune + radius, department), sector,
     kind, capacity, « groupement »; nearest first when a commune is given."""

@@ -18,6 +18,7 @@ from itou.marketplace import services
 from itou.marketplace.enums import AnswerStatus, NeedStatus
 from itou.marketplace.models import BuyerList, CommercialProfile, Need, NeedAttachment
 from itou.users.models import User
+from itou.utils import pagecache
 from tests.companies.factories import login_as_staff
 from tests.institutions.factories import InstitutionFactory
 from tests.marketplace.conftest import make_buyer, make_employer
@@ -334,6 +335,27 @@ def test_catalogue_filters_with_distance_in_constant_queries(
     assert response.context["total"] == 5
     response = client.get(reverse("marketplace:catalogue"), {"department": "59", "kinds": [CompanyKind.EI]})
     assert response.context["total"] == 1
+
+
+def test_catalogue_cached_for_visitors_until_a_profile_changes(
+    client, settings, employer, sectors, lyon, buyer, django_assert_num_queries, monkeypatch
+):
+    settings.PAGE_CACHE_SECONDS = 60
+    monkeypatch.setattr(pagecache, "VERSION_CHECK_SECONDS", 600)
+    company, member = employer
+    params = {"commune_code": lyon.code, "radius": "50", "sectors": [sectors["nettoyage-locaux"].pk]}
+    first = client.get(reverse("marketplace:catalogue"), params)
+    assert "Les Jardins du Rhône" in first.content.decode()
+    with django_assert_num_queries(0):
+        assert client.get(reverse("marketplace:catalogue"), params).content == first.content
+    # Its sectors change: the page is computed again.
+    profile = CommercialProfile.objects.get(company=company)
+    profile.sectors.set([sectors["espaces-verts"]])
+    assert "Les Jardins du Rhône" not in client.get(reverse("marketplace:catalogue"), params).content.decode()
+    # A buyer (logged in) never gets the visitors' page.
+    client.force_login(buyer[0])
+    response = client.get(reverse("marketplace:catalogue"), params)
+    assert "private" in response["Cache-Control"] and response.context["is_buyer"]
 
 
 def test_lists_add_and_export(client, buyer, other_buyer, employer):
