@@ -356,6 +356,10 @@ def test_catalogue_cached_for_visitors_until_a_profile_changes(
     client.force_login(buyer[0])
     response = client.get(reverse("marketplace:catalogue"), params)
     assert "private" in response["Cache-Control"] and response.context["is_buyer"]
+    profile.sectors.set([sectors["nettoyage-locaux"]])
+    html = client.get(reverse("marketplace:catalogue"), params).content.decode()
+    assert f'action="{reverse("marketplace:list_add", args=[company.pk])}"' in html
+    assert f'href="{reverse("companies:detail", args=[company.pk])}"' in html
 
 
 def test_lists_add_and_export(client, buyer, other_buyer, employer):
