@@ -99,3 +99,27 @@ def generate_marketplace(g: Generation) -> None:
         (f"{first_link + i}\t{profile}\t{sector}\n" for i, (profile, sector) in enumerate(links)),
         total=len(links),
     )
+
+
+def fill_existing(connection, *, seed: int = 1, today=None, progress: bool = False) -> int:
+    """Only this step, on a database generated before it existed (a copy of bench_france):
+    the employers are read back from the database, the marketplace tables emptied then
+    filled in the caller's transaction. Returns the number of profiles. From a shell:
+
+        DEBUG=1 .venv/bin/python manage.py shell -c "import psycopg; from bench import dataset, \\
+        dataset_marketplace as m; url='postgresql://…/bench_xxx'; dataset.check_target_url(url); \\
+        c=psycopg.connect(url); print(m.fill_existing(c)); c.commit()"
+    """
+    import datetime
+
+    from bench.dataset import FRANCE, CompanyRow
+
+    g = Generation(connection, FRANCE, seed=seed, today=today or datetime.date.today(), progress=progress)
+    g.cursor.execute(f"TRUNCATE {T_PROFILE}, {T_PROFILE_SECTORS} RESTART IDENTITY CASCADE")
+    g.cursor.execute(
+        "SELECT c.id, c.kind, c.commune_id, m.department_id FROM companies_company c "
+        "JOIN geo_commune m ON m.code = c.commune_id ORDER BY c.id"
+    )
+    g.companies = [CompanyRow(id, kind, commune, department, 1.0) for id, kind, commune, department in g.cursor]
+    generate_marketplace(g)
+    return len(g.companies)

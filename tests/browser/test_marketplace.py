@@ -70,6 +70,16 @@ def test_buyer_posts_employers_answer_buyer_closes_as_won(ui, settings):
     page = log_in(ui, "acheteur@inclusion-demo.fr")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Mes besoins")
     ui.check()
+    # The catalogue (fields and cards rendered from cached markup and values) and the members.
+    page.get_by_role("link", name="Chercher dans le catalogue").click()
+    page.locator("label").get_by_text("Nettoyage de locaux", exact=True).click()
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.get_by_role("link", name=aci.display_name)).to_be_visible()
+    ui.check()
+    page = ui.goto("/marche/acheteur/membres/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Membres de")
+    ui.check()
+    page = ui.goto("/marche/acheteur/")
     page.get_by_role("link", name="Publier un besoin").click()
     page.get_by_label(re.compile("^Titre")).fill(TITLE)
     page.locator("label", has_text="Demande de devis").click()  # DSFR draws the label over the input

@@ -14,12 +14,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.text import Truncator
+from django.views.decorators.http import require_GET, require_POST
 
+from itou.companies.apps import SEARCH_PAGES
+from itou.companies.enums import CompanyKind
 from itou.companies.models import Company
 from itou.geo.models import Department
 from itou.invitations.services import EmailTaken
@@ -29,16 +33,17 @@ from itou.marketplace.matching import catalogue as catalogue_query
 from itou.marketplace.models import (
     BuyerList,
     BuyerListItem,
+    BuyerMembership,
     BuyerOrganization,
     CommercialProfile,
     Need,
     NeedAttachment,
     NeedRecipient,
-    Sector,
 )
 from itou.marketplace.perms import buyer_membership
 from itou.marketplace.services import MarketplaceError
 from itou.organizations.current import Role, get_current_company_or_404
+from itou.utils.pagecache import anonymous_page_cache
 from itou.utils.private_files import serve_private_file
 from itou.utils.staff_roles import StaffRole, staff_has_role
 from itou.www.marketplace.forms import (
@@ -294,6 +299,21 @@ def buyer_home(request):
 
 
 @login_required
+def buyer_members(request):
+    """The active members of the buyer's organization (every member sees them, like the
+    members page of the other organizations). Inviting a colleague is not built yet: a
+    colleague signs up with the same SIRET and joins the organization (docs/marche.md)."""
+    organization = _buyer_or_404(request)
+    members = (
+        BuyerMembership.objects.active()
+        .filter(organization=organization)
+        .order_by("-is_admin", "user__last_name", "user__first_name", "pk")
+        .values("is_admin", "job_title", "joined_at", "user__first_name", "user__last_name", "user__email")
+    )
+    return render(request, "marketplace/buyer_members.html", {"organization": organization, "members": members})
+
+
+@login_required
 def need_create(request):
     """Post a need. « Vérifier » shows how many employers will be told; « Publier » posts it."""
     organization = _buyer_or_404(request)
@@ -410,6 +430,8 @@ def need_close(request, pk):
 # Catalogue and lists -----------------------------------------------------------------
 
 
+@require_GET
+@anonymous_page_cache(SEARCH_PAGES)
 def catalogue(request):
     """Published commercial profiles: by place (commune + radius, department), sector,
     kind, capacity, « groupement »; nearest first when a commune is given."""
@@ -427,19 +449,16 @@ def catalogue(request):
             cocontracting_only=data.get("cocontracting"),
         )
         order = ("distance", "pk") if form.point else ("company__name", "pk")
-        details = (
-            CommercialProfile.objects.select_related("company__commune")
-            .prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("name")))
-            .defer("references", "labels", "company__description", "company__commune__search_vector")
-        )
-        # Ids, distances and the total in one query, then the page's rows (docs/recherche.md).
+        # Ids, distances and the total in one query, then the page's rows (docs/recherche.md),
+        # as dicts: the page is rendered from plain values (docs/performance.md).
         page = paginate_ranked(
             queryset.order_by(*order),
             request.GET.get("page"),
             per_page=PAGE_SIZE,
-            details=details,
+            details=CommercialProfile.objects.values(*CATALOGUE_CARD_FIELDS),
             carried=("distance",) if form.point else (),
         )
+        _catalogue_cards(page.object_list)
         total = page.paginator.count
     query = urlencode([(key, value) for key, values in request.GET.lists() if key != "page" for value in values])
     membership = buyer_membership(request.user)
@@ -447,8 +466,67 @@ def catalogue(request):
     return render(
         request,
         "marketplace/catalogue.html",
-        {"form": form, "page": page, "total": total, "query": query, "is_buyer": bool(membership), "lists": lists},
+        {
+            "form": form,
+            "page": page,
+            "total": total,
+            "query": query,
+            "is_buyer": bool(membership),
+            "lists": lists,
+            # What each card's « enregistrer » form repeats, computed once.
+            "csrf_input": csrf_input(request) if membership else "",
+            "full_path": request.get_full_path(),
+            "default_list": lists[0].name if lists else "Ma sélection",
+        },
     )
+
+
+CATALOGUE_CARD_FIELDS = (
+    "id",
+    "offer",
+    "staff_count",
+    "can_cocontract",
+    "company_id",
+    "company__name",
+    "company__brand",
+    "company__kind",
+    "company__commune__name",
+)
+KIND_LABELS = dict(CompanyKind.choices)
+
+
+def _url_maker(url_name: str):
+    """A function of a pk giving the URL: reversed once, the pk put in its place (a
+    `{% url %}` per card cost a tenth of a search page's rendering, docs/performance.md)."""
+    marker = 987654321
+    before, after = reverse(url_name, args=[marker]).split(str(marker))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def _catalogue_cards(rows: list[dict]) -> None:
+    """Complete the catalogue's rows (dicts) with what their card shows, computed here
+    rather than by template filters and tags: name, kind label, sectors (one query for the
+    page), URLs and the shortened offer."""
+    if not rows:
+        return
+    sectors: dict[int, list[str]] = {}
+    links = (
+        CommercialProfile.sectors.through.objects.filter(commercialprofile_id__in=[row["id"] for row in rows])
+        .order_by("sector__name")
+        .values_list("commercialprofile_id", "sector__name")
+    )
+    for profile_id, name in links:
+        sectors.setdefault(profile_id, []).append(name)
+    detail_url, list_add_url = _url_maker("companies:detail"), _url_maker("marketplace:list_add")
+    for row in rows:
+        company_id = row["company_id"]
+        row["name"] = row["company__brand"] or row["company__name"]
+        row["kind_label"] = KIND_LABELS.get(row["company__kind"], row["company__kind"])
+        row["sectors"] = " · ".join(sectors.get(row["id"], ()))
+        row["detail_url"] = detail_url(company_id)
+        row["list_add_url"] = list_add_url(company_id)
+        row["offer"] = Truncator(row["offer"]).words(40)
+        row.setdefault("distance", None)
 
 
 @login_required

@@ -5,6 +5,7 @@ import math
 from django.core.paginator import Page
 from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.db.models.query import ModelIterable
 
 from itou.utils.pagination import CountedPaginator
 
@@ -20,7 +21,8 @@ def paginate_ranked(
     The first reads the ranked rows once: their ids and `carried` annotations for the
     page, and the total as a window count (COUNT(*) OVER ()), where a paginator would read
     the same rows twice (COUNT, then the page). The second loads the page's rows from
-    `details` (select_related…) by primary key; the carried annotations are set on them.
+    `details` (select_related…, or values() with "id": dicts) by primary key; the carried
+    annotations are set on them.
     Like Paginator.get_page, a page number that is not a number gives the first page, one
     out of range the last page (one more query, only for such links).
     """
@@ -48,11 +50,20 @@ def paginate_ranked(
         total = rows[0][1] if rows else 0
         number = max(1, math.ceil(total / per_page))
 
-    by_pk = details.in_bulk([row[0] for row in rows]) if rows else {}
+    ids = [row[0] for row in rows]
+    # `details` may be a values() queryset (dicts with "id": cheaper to render than instances).
+    as_dicts = rows and not issubclass(details._iterable_class, ModelIterable)
+    if as_dicts:
+        by_pk = {row["id"]: row for row in details.filter(pk__in=ids)}
+    else:
+        by_pk = details.in_bulk(ids) if rows else {}
     objects = []
     for pk, _total, *values in rows:
         obj = by_pk[pk]
         for name, value in zip(carried, values, strict=True):
-            setattr(obj, name, value)
+            if as_dicts:
+                obj[name] = value
+            else:
+                setattr(obj, name, value)
         objects.append(obj)
     return Page(objects, number, CountedPaginator([], per_page, count=total))

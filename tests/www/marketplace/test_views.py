@@ -13,10 +13,12 @@ from PIL import Image
 
 from itou.companies.enums import CompanyKind
 from itou.geo.models import Department
+from itou.invitations.services import NewAccount
 from itou.marketplace import services
 from itou.marketplace.enums import AnswerStatus, NeedStatus
 from itou.marketplace.models import BuyerList, CommercialProfile, Need, NeedAttachment
 from itou.users.models import User
+from itou.utils import pagecache
 from tests.companies.factories import login_as_staff
 from tests.institutions.factories import InstitutionFactory
 from tests.marketplace.conftest import make_buyer, make_employer
@@ -325,14 +327,39 @@ def test_catalogue_filters_with_distance_in_constant_queries(
     assert "Les Jardins du Rhône" in html and "Nord Propreté" not in html and "à 8 km" in html
     for index in range(5):
         make_employer(lyon, [sectors["nettoyage-locaux"]], name=f"Employeur {index}", can_cocontract=True)
-    # Commune, sectors and departments choices, count, page, sectors of the page.
-    with django_assert_num_queries(6):
+    # Commune, count, page, sectors of the page (the filters' choices are cached).
+    with django_assert_num_queries(4):
         response = client.get(reverse("marketplace:catalogue"), params)
     assert response.context["total"] == 6
     response = client.get(reverse("marketplace:catalogue"), {**params, "cocontracting": "on"})
     assert response.context["total"] == 5
     response = client.get(reverse("marketplace:catalogue"), {"department": "59", "kinds": [CompanyKind.EI]})
     assert response.context["total"] == 1
+
+
+def test_catalogue_cached_for_visitors_until_a_profile_changes(
+    client, settings, employer, sectors, lyon, buyer, django_assert_num_queries, monkeypatch
+):
+    settings.PAGE_CACHE_SECONDS = 60
+    monkeypatch.setattr(pagecache, "VERSION_CHECK_SECONDS", 600)
+    company, member = employer
+    params = {"commune_code": lyon.code, "radius": "50", "sectors": [sectors["nettoyage-locaux"].pk]}
+    first = client.get(reverse("marketplace:catalogue"), params)
+    assert "Les Jardins du Rhône" in first.content.decode()
+    with django_assert_num_queries(0):
+        assert client.get(reverse("marketplace:catalogue"), params).content == first.content
+    # Its sectors change: the page is computed again.
+    profile = CommercialProfile.objects.get(company=company)
+    profile.sectors.set([sectors["espaces-verts"]])
+    assert "Les Jardins du Rhône" not in client.get(reverse("marketplace:catalogue"), params).content.decode()
+    # A buyer (logged in) never gets the visitors' page.
+    client.force_login(buyer[0])
+    response = client.get(reverse("marketplace:catalogue"), params)
+    assert "private" in response["Cache-Control"] and response.context["is_buyer"]
+    profile.sectors.set([sectors["nettoyage-locaux"]])
+    html = client.get(reverse("marketplace:catalogue"), params).content.decode()
+    assert f'action="{reverse("marketplace:list_add", args=[company.pk])}"' in html
+    assert f'href="{reverse("companies:detail", args=[company.pk])}"' in html
 
 
 def test_lists_add_and_export(client, buyer, other_buyer, employer):
@@ -350,6 +377,33 @@ def test_lists_add_and_export(client, buyer, other_buyer, employer):
     client.force_login(other_buyer[0])
     assert client.get(reverse("marketplace:list_detail", args=[buyer_list.pk])).status_code == 404
     assert client.get(reverse("marketplace:list_export", args=[buyer_list.pk, "csv"])).status_code == 404
+
+
+def test_buyer_members_of_own_organization_only(client, buyer, other_buyer, employer, django_assert_num_queries):
+    user, organization = buyer
+    colleague = services.buyer_signup(
+        new_account=NewAccount(email="colleague@example.com", first_name="Paul", last_name="Durand", password="x" * 12),
+        siret=organization.siret,
+        name="ignoré",
+        kind=organization.kind,
+        commune=None,
+        job_title="Juriste",
+    )
+    assert colleague.organization == organization
+    url = reverse("marketplace:buyer_members")
+    client.force_login(user)
+    # Session and user, membership, members.
+    with django_assert_num_queries(4):
+        response = client.get(url)
+    html = response.content.decode()
+    assert "Paul Durand" in html and "Juriste" in html and "Administrateur" in html
+    assert "acheteur2@example.com" not in html
+    # Another organization's buyer sees its own members only; an employer gets 404.
+    client.force_login(other_buyer[0])
+    html = client.get(url).content.decode()
+    assert "acheteur2@example.com" in html and "Paul Durand" not in html
+    client.force_login(employer[1])
+    assert client.get(url).status_code == 404
 
 
 # Staff and State --------------------------------------------------------------------------
