@@ -76,3 +76,36 @@ def need_closed(need) -> None:
     button = Button("Voir le besoin", reverse("marketplace:employer_need", args=[need.pk]))
     for membership in _company_members([need.winner_id]):
         send_to_user("marketplace/emails/need_won", to_user=membership.user, context={"need": need}, button=button)
+
+
+def _buyer_admins(organization):
+    from itou.marketplace.models import BuyerMembership
+
+    return (
+        BuyerMembership.objects.active()
+        .filter(organization=organization, is_admin=True, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+
+
+def member_pending(membership) -> None:
+    """The organization's admins: a new account asks to join (they accept or refuse it)."""
+    button = Button("Accepter ou refuser", reverse("marketplace:buyer_members"))
+    for admin in _buyer_admins(membership.organization):
+        send_to_user(
+            "marketplace/emails/member_pending",
+            to_user=admin.user,
+            context={"member": membership.user, "organization": membership.organization},
+            button=button,
+        )
+
+
+def member_decided(membership, *, accepted: bool) -> None:
+    button = Button("Voir les besoins", reverse("marketplace:buyer_home")) if accepted else None
+    send_to_user(
+        "marketplace/emails/member_decided",
+        to_user=membership.user,
+        context={"organization": membership.organization, "accepted": accepted},
+        button=button,
+    )

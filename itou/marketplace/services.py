@@ -173,9 +173,44 @@ def buyer_signup(
         is_admin = organization is None
         if organization is None:
             organization = BuyerOrganization.objects.create(siret=siret, name=name.strip(), kind=kind, commune=commune)
-        BuyerMembership.objects.create(user=user, organization=organization, is_admin=is_admin, job_title=job_title)
+        # Joining an existing organization waits for one of its admins: knowing a SIRET
+        # must not open an organization's needs, answers and lists.
+        membership = BuyerMembership.objects.create(
+            user=user, organization=organization, is_admin=is_admin, is_active=is_admin, job_title=job_title
+        )
         _event("buyer_signup", acting_user=user, buyer=organization, created=is_admin)
+        if not is_admin:
+            notifications.member_pending(membership)
     return BuyerSignup(user, organization)
+
+
+def buyer_member_decide(*, acting_user: User, membership: BuyerMembership, accept: bool) -> None:
+    """An active admin of the organization accepts a pending member, or refuses it (the
+    membership is deleted; the account stays, without organization)."""
+    with transaction.atomic():
+        membership = (
+            BuyerMembership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
+        )
+        is_admin = BuyerMembership.objects.active().filter(
+            user=acting_user, organization=membership.organization, is_admin=True
+        )
+        if not is_admin.exists():
+            raise PermissionDenied
+        if membership.is_active:
+            raise MarketplaceError("Cette personne est déjà membre de l'organisation.")
+        if accept:
+            membership.is_active = True
+            membership.joined_at = timezone.now()
+            membership.save(update_fields=["is_active", "joined_at"])
+        else:
+            membership.delete()
+        _event(
+            "member_accepted" if accept else "member_refused",
+            acting_user=acting_user,
+            buyer=membership.organization,
+            member=membership.user_id,
+        )
+        notifications.member_decided(membership, accepted=accept)
 
 
 def buyer_suspend(*, acting_user: User, organization: BuyerOrganization, suspend: bool) -> None:

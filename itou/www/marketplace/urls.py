@@ -19,6 +19,7 @@ urlpatterns = [
     path("acheteur/besoins/<int:pk>/", views.buyer_need, name="buyer_need"),
     path("acheteur/besoins/<int:pk>/clore/", views.need_close, name="need_close"),
     path("acheteur/membres/", views.buyer_members, name="buyer_members"),
+    path("acheteur/membres/<int:membership_pk>/decision/", views.buyer_member_decide, name="buyer_member_decide"),
     path("acheteur/listes/", views.lists, name="lists"),
     path("acheteur/listes/ajouter/<int:company_pk>/", views.list_add, name="list_add"),
     path("acheteur/listes/<int:pk>/", views.list_detail, name="list_detail"),

@@ -262,12 +262,17 @@ def buyer_signup(request):
         except EmailTaken as error:
             account_form.add_error("email", error.message)
         else:
-            return _new_account_response(
-                request,
-                result.user,
-                f"Votre compte acheteur est créé, pour {result.organization.name}. Votre premier besoin sera vérifié "
-                "par l'équipe support avant d'être transmis aux employeurs.",
-            )
+            if existing is not None:
+                message = (
+                    f"Votre compte acheteur est créé. {result.organization.name} est déjà inscrite : "
+                    "un de ses administrateurs doit accepter votre demande avant que vous voyiez ses besoins."
+                )
+            else:
+                message = (
+                    f"Votre compte acheteur est créé, pour {result.organization.name}. Votre premier besoin sera "
+                    "vérifié par l'équipe support avant d'être transmis aux employeurs."
+                )
+            return _new_account_response(request, result.user, message)
     return render(
         request,
         "marketplace/buyer_signup.html",
@@ -284,6 +289,12 @@ def buyer_signup(request):
 @login_required
 def buyer_home(request):
     """The needs of the buyer's organization, with how many employers were told and answered."""
+    if request.user.is_buyer and buyer_membership(request.user) is None:
+        pending = (
+            BuyerMembership.objects.filter(user=request.user, is_active=False).select_related("organization").first()
+        )
+        if pending is not None:
+            return render(request, "marketplace/buyer_pending.html", {"organization": pending.organization})
     organization = _buyer_or_404(request)
     needs = (
         Need.objects.for_buyer(organization)
@@ -303,14 +314,58 @@ def buyer_members(request):
     """The active members of the buyer's organization (every member sees them, like the
     members page of the other organizations). Inviting a colleague is not built yet: a
     colleague signs up with the same SIRET and joins the organization (docs/marche.md)."""
-    organization = _buyer_or_404(request)
+    membership = buyer_membership(request.user)
+    if membership is None:
+        raise Http404
+    organization = membership.organization
     members = (
-        BuyerMembership.objects.active()
-        .filter(organization=organization)
-        .order_by("-is_admin", "user__last_name", "user__first_name", "pk")
-        .values("is_admin", "job_title", "joined_at", "user__first_name", "user__last_name", "user__email")
+        BuyerMembership.objects.filter(organization=organization)
+        .order_by("-is_active", "-is_admin", "user__last_name", "user__first_name", "pk")
+        .values(
+            "pk",
+            "is_active",
+            "is_admin",
+            "job_title",
+            "joined_at",
+            "user__first_name",
+            "user__last_name",
+            "user__email",
+        )
     )
-    return render(request, "marketplace/buyer_members.html", {"organization": organization, "members": members})
+    if not membership.is_admin:
+        # Pending requests are the admins' business.
+        members = members.filter(is_active=True)
+    return render(
+        request,
+        "marketplace/buyer_members.html",
+        {"organization": organization, "members": members, "is_admin": membership.is_admin},
+    )
+
+
+@login_required
+@require_POST
+def buyer_member_decide(request, membership_pk):
+    """An admin accepts or refuses a pending member of their own organization."""
+    membership = buyer_membership(request.user)
+    if membership is None:
+        raise Http404
+    pending = get_object_or_404(
+        BuyerMembership, pk=membership_pk, organization=membership.organization, is_active=False
+    )
+    if not membership.is_admin:
+        raise PermissionDenied
+    accept = request.POST.get("decision") == "accept"
+    try:
+        services.buyer_member_decide(acting_user=request.user, membership=pending, accept=accept)
+    except MarketplaceError as error:
+        messages.error(request, error.message)
+    else:
+        name = f"{pending.user.first_name} {pending.user.last_name}".strip()
+        if accept:
+            messages.success(request, f"{name} a rejoint l'organisation.")
+        else:
+            messages.success(request, f"La demande de {name} est refusée.")
+    return redirect("marketplace:buyer_members")
 
 
 @login_required

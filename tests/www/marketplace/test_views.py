@@ -20,6 +20,7 @@ from itou.marketplace.models import BuyerList, CommercialProfile, Need, NeedAtta
 from itou.users.models import User
 from itou.utils import pagecache
 from tests.companies.factories import login_as_staff
+from tests.helpers import last_email_to, run_pending_jobs
 from tests.institutions.factories import InstitutionFactory
 from tests.marketplace.conftest import make_buyer, make_employer
 from tests.users.factories import JobSeekerFactory
@@ -390,6 +391,8 @@ def test_buyer_members_of_own_organization_only(client, buyer, other_buyer, empl
         job_title="Juriste",
     )
     assert colleague.organization == organization
+    membership = colleague.user.buyer_memberships.get()
+    services.buyer_member_decide(acting_user=user, membership=membership, accept=True)
     url = reverse("marketplace:buyer_members")
     client.force_login(user)
     # Session and user, membership, members.
@@ -404,6 +407,73 @@ def test_buyer_members_of_own_organization_only(client, buyer, other_buyer, empl
     assert "acheteur2@example.com" in html and "Paul Durand" not in html
     client.force_login(employer[1])
     assert client.get(url).status_code == 404
+
+
+def test_joining_an_existing_buyer_organization_waits_for_an_admin(
+    client, buyer, other_buyer, published_need, django_capture_on_commit_callbacks
+):
+    """Knowing a SIRET opens nothing: the newcomer waits until an admin of the
+    organization accepts; another organization's admin cannot decide; a refusal leaves
+    the account without organization."""
+    from itou.marketplace.models import BuyerMembership
+
+    admin, organization = buyer
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("marketplace:buyer_signup") + f"?siret={organization.siret}",
+            {
+                "name": "ignoré",
+                "kind": organization.kind,
+                "job_title": "Stagiaire",
+                "first_name": "Inconnu",
+                "last_name": "Curieux",
+                "email": "curieux@example.com",
+                "password1": "un mot de passe solide",
+                "password2": "un mot de passe solide",
+            },
+        )
+    newcomer = User.objects.get(email="curieux@example.com")
+    pending = newcomer.buyer_memberships.get()
+    assert pending.organization == organization and not pending.is_active and not pending.is_admin
+    # The admins are told.
+    run_pending_jobs()
+    assert "Inconnu CURIEUX demande à rejoindre" in last_email_to(admin.email).subject
+
+    client.force_login(newcomer)
+    home = client.get(reverse("marketplace:buyer_home"))
+    assert home.status_code == 200 and "Votre demande est en attente" in home.content.decode()
+    assert published_need.title not in home.content.decode()
+    assert client.get(reverse("marketplace:buyer_need", args=[published_need.pk])).status_code == 404
+    assert client.get(reverse("marketplace:buyer_members")).status_code == 404
+    decide = reverse("marketplace:buyer_member_decide", args=[pending.pk])
+    assert client.post(decide, {"decision": "accept"}).status_code == 404
+    # Another organization's admin: 404, nothing changes.
+    client.force_login(other_buyer[0])
+    assert client.post(decide, {"decision": "accept"}).status_code == 404
+    pending.refresh_from_db()
+    assert not pending.is_active
+    # The admin sees the request and accepts it.
+    client.force_login(admin)
+    assert "Demande en attente" in client.get(reverse("marketplace:buyer_members")).content.decode()
+    client.post(decide, {"decision": "accept"})
+    pending.refresh_from_db()
+    assert pending.is_active
+    client.force_login(newcomer)
+    assert published_need.title in client.get(reverse("marketplace:buyer_home")).content.decode()
+    # A second, refused request: the membership goes, the account stays.
+    other = services.buyer_signup(
+        new_account=NewAccount(email="autre@example.com", first_name="A", last_name="B", password="x" * 12),
+        siret=organization.siret,
+        name="ignoré",
+        kind=organization.kind,
+        commune=None,
+        job_title="",
+    )
+    refused = other.user.buyer_memberships.get()
+    client.force_login(admin)
+    client.post(reverse("marketplace:buyer_member_decide", args=[refused.pk]), {"decision": "refuse"})
+    assert not BuyerMembership.objects.filter(pk=refused.pk).exists()
+    assert User.objects.filter(pk=other.user.pk).exists()
 
 
 # Staff and State --------------------------------------------------------------------------
