@@ -425,6 +425,17 @@ def pages(actors: dict) -> tuple[list[Page], list[str]]:
             employer,
             company_key,
         ),
+        Page(
+            "Salariés et PASS IAE, filtrés (valides page 2, suspendus, fin dans 3 mois)",
+            "list",
+            [
+                _url("approvals:company_list", status="valid", page=2),
+                _url("approvals:company_list", status="suspended"),
+                _url("approvals:company_list", expires_soon="on"),
+            ],
+            employer,
+            company_key,
+        ),
         *employee_records_pages(),
         Page("Tableau de bord employeur", "dashboard", [_url("dashboard:index")], employer, company_key),
         Page("Tableau de bord prescripteur", "dashboard", [_url("dashboard:index")], prescriber, prescriber_key),
@@ -896,13 +907,6 @@ def control_pages() -> list[Page]:
     return pages
 
 
-if __name__ == "__main__":
-    # `python bench/run.py`: import the project's packages, not bench/'s modules as top-level ones.
-    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
-    sys.path.insert(0, str(ROOT))
-    sys.exit(main())
-
-
 # --- Marketplace (docs/marche.md) ---------------------------------------------------------
 
 
@@ -919,3 +923,10 @@ def marketplace_pages() -> list[Page]:
         Page("Catalogue du marché, commune + 50 km", "search", catalogue),
         Page("Catalogue du marché, nettoyage de locaux, 100 km", "search", by_sector),
     ]
+
+
+if __name__ == "__main__":
+    # `python bench/run.py`: import the project's packages, not bench/'s modules as top-level ones.
+    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
