@@ -69,8 +69,10 @@ def company_approvals_list(
 ):
     """The employer's PASS list, filtered in SQL: status and "expires soon" are SQL
     expressions (`Approval.objects.with_status`), so the caller paginates with LIMIT and
-    only the rows of the page are read. Soonest end first."""
-    approvals = Approval.objects.for_company(company).with_status(today).select_related("job_seeker")
+    only the rows of the page are read. Soonest end first. The holders are read by one
+    more query for the page's 20 PASS only: joined, PostgreSQL would read the holder of
+    every PASS of the employer before sorting them."""
+    approvals = Approval.objects.for_company(company).with_status(today).prefetch_related("job_seeker")
     if name:
         approvals = approvals.filter(
             Q(job_seeker__last_name__icontains=name) | Q(job_seeker__first_name__icontains=name)
