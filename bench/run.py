@@ -425,6 +425,17 @@ def pages(actors: dict) -> tuple[list[Page], list[str]]:
             employer,
             company_key,
         ),
+        Page(
+            "Salariés et PASS IAE, filtrés (valides page 2, suspendus, fin dans 3 mois)",
+            "list",
+            [
+                _url("approvals:company_list", status="valid", page=2),
+                _url("approvals:company_list", status="suspended"),
+                _url("approvals:company_list", expires_soon="on"),
+            ],
+            employer,
+            company_key,
+        ),
         *employee_records_pages(),
         Page("Tableau de bord employeur", "dashboard", [_url("dashboard:index")], employer, company_key),
         Page("Tableau de bord prescripteur", "dashboard", [_url("dashboard:index")], prescriber, prescriber_key),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from itou.approvals import rules
 from itou.approvals.enums import (
     ApprovalOrigin,
+    ApprovalStatus,
     ProlongationReason,
     ProlongationRequestDenyReason,
     ProlongationRequestStatus,
@@ -47,6 +48,30 @@ class ApprovalQuerySet(models.QuerySet):
     def with_dates(self):
         """Suspensions prefetched: `status()` then needs no query (lists stay constant)."""
         return self.prefetch_related("suspensions")
+
+    def with_status(self, today):
+        """`sql_status` and `sql_expires_soon` computed by PostgreSQL, so that a list can
+        filter and paginate in SQL. The SQL mirror of `rules.approval_status` and
+        `rules.expires_soon` (same order of tests, same bounds): tests check that both
+        agree on every status and boundary date."""
+        suspended_today = Suspension.objects.filter(
+            approval=models.OuterRef("pk"), start_at__lte=today, end_at__gte=today
+        )
+        not_cancelled = models.Q(cancelled_at__isnull=True)
+        return self.annotate(
+            sql_status=models.Case(
+                models.When(~not_cancelled, then=models.Value(ApprovalStatus.CANCELLED.value)),
+                models.When(end_at__lt=today, then=models.Value(ApprovalStatus.EXPIRED.value)),
+                models.When(start_at__gt=today, then=models.Value(ApprovalStatus.FUTURE.value)),
+                models.When(models.Exists(suspended_today), then=models.Value(ApprovalStatus.SUSPENDED.value)),
+                default=models.Value(ApprovalStatus.VALID.value),
+                output_field=models.CharField(),
+            ),
+            sql_expires_soon=models.ExpressionWrapper(
+                not_cancelled & models.Q(end_at__gte=today, end_at__lt=today + rules.EXPIRES_SOON),
+                output_field=models.BooleanField(),
+            ),
+        )
 
 
 class Approval(models.Model):

@@ -2,12 +2,13 @@
 
 import datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
 from itou.approvals import perms
-from itou.approvals.models import Approval, ApprovalHire, ProlongationRequest
+from itou.approvals.enums import ProlongationRequestStatus
+from itou.approvals.models import Approval, ApprovalHire, ProlongationRequest, Suspension
 
 
 def _as_date(at) -> datetime.date:
@@ -55,15 +56,49 @@ def _detail_queryset():
     )
 
 
-def company_approvals(company):
-    """The PASS of the employees hired by `company`: suspensions and hires prefetched so
-    that statuses and the last employer need no further query."""
-    return (
-        Approval.objects.for_company(company)
-        .select_related("job_seeker")
-        .prefetch_related("suspensions", "hires", "prolongation_requests")
-        .order_by("end_at", "pk")
-    )
+def company_approvals_list(
+    company,
+    *,
+    today: datetime.date,
+    status: str = "",
+    expires_soon: bool = False,
+    suspension_ends_within: datetime.timedelta | None = None,
+    prolongation: str = "",
+    answered_since: datetime.datetime | None = None,
+    name: str = "",
+):
+    """The employer's PASS list, filtered in SQL: status and "expires soon" are SQL
+    expressions (`Approval.objects.with_status`), so the caller paginates with LIMIT and
+    only the rows of the page are read. Soonest end first. The holders are read by one
+    more query for the page's 20 PASS only: joined, PostgreSQL would read the holder of
+    every PASS of the employer before sorting them."""
+    approvals = Approval.objects.for_company(company).with_status(today).prefetch_related("job_seeker")
+    if name:
+        approvals = approvals.filter(
+            Q(job_seeker__last_name__icontains=name) | Q(job_seeker__first_name__icontains=name)
+        )
+    if status:
+        approvals = approvals.filter(sql_status=status)
+    if expires_soon:
+        approvals = approvals.filter(sql_expires_soon=True)
+    if suspension_ends_within is not None:
+        approvals = approvals.filter(
+            Exists(
+                Suspension.objects.filter(
+                    approval=OuterRef("pk"), end_at__gte=today, end_at__lte=today + suspension_ends_within
+                )
+            )
+        )
+    if prolongation:
+        own_requests = ProlongationRequest.objects.filter(approval=OuterRef("pk"), company=company)
+        if prolongation == "pending":
+            own_requests = own_requests.filter(status=ProlongationRequestStatus.PENDING)
+        else:
+            own_requests = own_requests.exclude(status=ProlongationRequestStatus.PENDING).filter(
+                processed_at__gte=answered_since
+            )
+        approvals = approvals.filter(Exists(own_requests))
+    return approvals.order_by("end_at", "pk")
 
 
 def get_approval_for_company_or_404(user, company, pk) -> Approval:

@@ -37,55 +37,30 @@ def _errors_to_messages(request, error: ValidationError) -> None:
 
 @login_required
 def company_list(request):
-    """The PASS of the employees the current employer hired, soonest end first."""
+    """The PASS of the employees the current employer hired, soonest end first. Filters
+    and pagination run in SQL: only the 20 PASS of the page are read."""
     company = get_current_company_or_404(request)
     form = forms.CompanyListFilterForm(request.GET or None)
-    approvals = queries.company_approvals(company)
-    today = timezone.localdate()
-    if form.is_valid() and form.cleaned_data["name"]:
-        name = form.cleaned_data["name"]
-        approvals = approvals.filter(job_seeker__last_name__icontains=name) | approvals.filter(
-            job_seeker__first_name__icontains=name
-        )
-    rows = [(approval, approval.status(today), approval.expires_soon(today)) for approval in approvals]
-    if form.is_valid():
-        if status := form.cleaned_data["status"]:
-            rows = [row for row in rows if row[1] == status]
-        if form.cleaned_data["expires_soon"]:
-            rows = [row for row in rows if row[2]]
-        if form.cleaned_data["suspension_ends_soon"]:
-            rows = [row for row in rows if _suspension_ends_soon(row[0], today)]
-        if wanted := form.cleaned_data["prolongation"]:
-            rows = [row for row in rows if _has_prolongation_request(row[0], company, wanted)]
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = form.cleaned_data if form.is_valid() else {}
+    approvals = queries.company_approvals_list(
+        company,
+        today=timezone.localdate(),
+        status=filters.get("status", ""),
+        expires_soon=filters.get("expires_soon", False),
+        suspension_ends_within=(
+            datetime.timedelta(days=SUSPENSION_ENDING_DAYS) if filters.get("suspension_ends_soon") else None
+        ),
+        prolongation=filters.get("prolongation", ""),
+        answered_since=timezone.now() - datetime.timedelta(days=PROLONGATION_ANSWERED_DAYS),
+        name=filters.get("name", ""),
+    )
+    page = Paginator(approvals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = [(approval, approval.sql_status, approval.sql_expires_soon) for approval in page.object_list]
     return render(
         request,
         "approvals/company_list.html",
-        {"company": company, "form": form, "page": page, "total": len(rows)},
+        {"company": company, "form": form, "page": page, "total": page.paginator.count},
     )
-
-
-def _suspension_ends_soon(approval, today) -> bool:
-    """Same window as the dashboard's counter (itou/www/dashboard/counters.py)."""
-    last_day = today + datetime.timedelta(days=SUSPENSION_ENDING_DAYS)
-    return any(today <= suspension.end_at <= last_day for suspension in approval.suspensions.all())
-
-
-def _has_prolongation_request(approval, company, wanted: str) -> bool:
-    answered_since = timezone.now() - datetime.timedelta(days=PROLONGATION_ANSWERED_DAYS)
-    for prolongation_request in approval.prolongation_requests.all():
-        if prolongation_request.company_id != company.pk:
-            continue
-        if wanted == "pending" and prolongation_request.status == ProlongationRequestStatus.PENDING:
-            return True
-        if (
-            wanted == "answered"
-            and prolongation_request.status != ProlongationRequestStatus.PENDING
-            and prolongation_request.processed_at
-            and prolongation_request.processed_at >= answered_since
-        ):
-            return True
-    return False
 
 
 def _company_detail_context(request, company, approval) -> dict:

@@ -197,6 +197,43 @@ def test_company_list_pages_follow_the_state_filter(client, cast):
     assert len(seen) == len(set(seen)) == expected_new
 
 
+def test_company_list_name_search_pages_counts_and_order(client, cast, django_assert_num_queries):
+    """A name search reads the applications once (ids and states), then the page by id:
+    same rows, order, pages and counters as the other filters."""
+    company = cast.company
+    for index in range(30):
+        name = "Martinez" if index % 3 else "Dupont"
+        ja = JobApplicationFactory(
+            to_company=company,
+            state=[S.NEW, S.PROCESSING][index % 2],
+            job_seeker=JobSeekerFactory(first_name="Léa", last_name=name),
+        )
+        JobApplication.objects.filter(pk=ja.pk).update(created_at=timezone.now() - datetime.timedelta(hours=index))
+    login(client, cast.employer)
+    client.get(COMPANY_LIST)  # the first page of a session records the visit
+    matching = company.received_job_applications.filter(
+        archived_at__isnull=True, job_seeker__last_name__icontains="martin"
+    )
+    for params, states in [({}, None), ({"states": S.NEW}, [S.NEW])]:
+        expected = list(
+            (matching.filter(state__in=states) if states else matching)
+            .order_by("created_at", "pk")
+            .values_list("pk", flat=True)
+        )
+        assert len(expected) >= 10
+        query = {"job_seeker": "MARTIN", "sort": "oldest", **params}
+        with django_assert_num_queries(COMPANY_LIST_QUERIES):
+            response = client.get(COMPANY_LIST, query)
+        seen = ids(response)
+        if response.context["page"].has_next():
+            seen += ids(client.get(COMPANY_LIST, {**query, "page": 2}))
+        assert seen == expected
+        assert response.context["page"].paginator.count == len(expected)
+        content = response.content.decode()
+        assert f"Nouvelle candidature ({matching.filter(state=S.NEW).count()})" in content
+        assert f"Candidature à l&#x27;étude ({matching.filter(state=S.PROCESSING).count()})" in content
+
+
 # --- prescriber's sent applications -----------------------------------------------------
 
 

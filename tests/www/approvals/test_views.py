@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from itou.approvals import services
-from itou.approvals.enums import ProlongationReason, ProlongationRequestStatus
-from itou.approvals.models import Prolongation, ProlongationRequest, Suspension
+from itou.approvals.enums import ProlongationReason, ProlongationRequestStatus, SuspensionReason
+from itou.approvals.models import Approval, Prolongation, ProlongationRequest, Suspension
 from itou.companies.enums import CompanyKind
 from tests.approvals.factories import ApprovalFactory, days_from_today, hire, member_of
 from tests.companies.factories import CompanyFactory, CompanyMembershipFactory
@@ -29,7 +29,7 @@ def employed():
 
 # --- Employer list ------------------------------------------------------------------------
 
-COMPANY_LIST_QUERIES = 9
+COMPANY_LIST_QUERIES = 8  # session, user, memberships…, count, page, its holders (filters and status in SQL)
 
 
 def test_company_list_shows_only_own_employees_with_constant_queries(client, employed, django_assert_num_queries):
@@ -59,6 +59,87 @@ def test_company_list_filters(client, employed):
     assert approval.display_number in response.text and fresh.display_number not in response.text
     response = client.get(reverse("approvals:company_list"), {"name": fresh.job_seeker.last_name})
     assert fresh.display_number in response.text
+
+
+def test_company_list_pages_and_filters_in_sql_match_the_python_statuses(client, employed, django_assert_num_queries):
+    """Every filter and page lists what the statuses computed in Python say, in the same
+    order (soonest end first), with the same number of queries."""
+    approval, company = employed
+    today = timezone.localdate()
+    prescriber = PrescriberOrganizationFactory(authorized=True)
+    approvals = [approval]
+    for index in range(26):
+        other = ApprovalFactory(start_at=days_from_today(-40 * index + 30))
+        hire(other, company)
+        approvals.append(other)
+        if index % 4 == 1:
+            Suspension.objects.create(
+                approval=other,
+                start_at=today - days(index),
+                end_at=today + days(index),
+                reason=SuspensionReason.CONTRACT_SUSPENDED,
+                company=company,
+            )
+        if index % 5 == 2:
+            ProlongationRequest.objects.create(
+                approval=other,
+                reason=ProlongationReason.RQTH,
+                end_at=other.end_at + days(100),
+                company=company,
+                prescriber_organization=prescriber,
+                status=ProlongationRequestStatus.DENIED if index % 2 else ProlongationRequestStatus.PENDING,
+                deny_reason="other" if index % 2 else "",
+                processed_at=timezone.now() - days(2) if index % 2 else None,
+            )
+    cancelled = approvals[3]
+    cancelled.cancelled_at = timezone.now()
+    cancelled.save()
+    login(client, member_of(company), company)
+    url = reverse("approvals:company_list")
+
+    def expected(keep):
+        rows = sorted(Approval.objects.filter(pk__in=[a.pk for a in approvals]), key=lambda a: (a.end_at, a.pk))
+        return [a.display_number for a in rows if keep(a)]
+
+    def listed(params):
+        numbers, page = [], 1
+        while True:
+            with django_assert_num_queries(COMPANY_LIST_QUERIES):
+                response = client.get(url, {**params, "page": page})
+            numbers += [row.split("<")[0] for row in response.text.split("PASS IAE n° ")[1:]]
+            if "Page suivante" not in response.text:
+                return numbers, response.context["total"]
+            page += 1
+
+    def suspension_ends_soon(a):
+        return any(today <= s.end_at <= today + days(30) for s in a.suspensions.all())
+
+    def request(a, wanted):
+        for r in a.prolongation_requests.filter(company=company):
+            if wanted == "pending" and r.status == ProlongationRequestStatus.PENDING:
+                return True
+            if wanted == "answered" and r.status != ProlongationRequestStatus.PENDING and r.processed_at:
+                return True
+        return False
+
+    cases = [({}, lambda a: True)]
+    for status in ["valid", "suspended", "future", "expired"]:
+        cases.append(({"status": status}, lambda a, status=status: a.status(today) == status))
+    cases += [
+        ({"expires_soon": "on"}, lambda a: a.expires_soon(today)),
+        ({"suspension_ends_soon": "on"}, suspension_ends_soon),
+        ({"prolongation": "pending"}, lambda a: request(a, "pending")),
+        ({"prolongation": "answered"}, lambda a: request(a, "answered")),
+        ({"status": "valid", "expires_soon": "on"}, lambda a: a.status(today) == "valid" and a.expires_soon(today)),
+    ]
+    seen_statuses = {a.status(today) for a in Approval.objects.filter(pk__in=[a.pk for a in approvals])}
+    assert seen_statuses == {"valid", "suspended", "future", "expired", "cancelled"}
+    for params, keep in cases:
+        numbers, total = listed(params)
+        assert numbers == expected(keep), params
+        assert total == len(numbers), params
+        assert numbers, params  # every filter keeps some rows here
+    assert len(listed({})[0]) == 27  # two pages
 
 
 def test_company_list_needs_an_employer(client):

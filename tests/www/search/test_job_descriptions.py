@@ -234,3 +234,31 @@ def test_no_result_costs_no_page_query(client, django_assert_num_queries):
     assert "Aucune fiche de poste trouvée" in response.content.decode()
     with django_assert_num_queries(4):  # the last page of nothing is the first
         search(client, page="7")
+
+
+def test_ties_at_the_same_point_across_pages(client):
+    """Job descriptions without a workplace share their employer's point: at equal
+    distance, the most recently updated first, then the smallest id; pages split such a
+    tie without losing or repeating a row (what any per-point counting must keep)."""
+    now = timezone.now()
+    centre = company_near(name="Centre")
+    same_point = company_near(name="Centre bis")  # another employer at the very same point
+    tie = []
+    for index in range(24):
+        updated_at = now - datetime.timedelta(hours=index // 3)  # three rows per timestamp
+        company = centre if index % 2 else same_point
+        jd = job_description(company, custom_title=f"Au centre {index:02d}", updated_at=updated_at)
+        tie.append((-updated_at.timestamp(), jd.pk, jd.custom_title))
+    job_description(company_near(north_km=3, name="Trois"), custom_title="À 3 km", updated_at=now)
+    job_description(
+        company_near(north_km=0.5, name="Cinq cents"),
+        custom_title="À 500 m",
+        updated_at=now - datetime.timedelta(days=300),
+    )
+    expected = [title for _updated, _pk, title in sorted(tie)] + ["À 500 m", "À 3 km"]
+
+    first_page = search(client)
+    second_page = search(client, page=2)
+
+    assert "26 fiches de poste trouvées" in first_page.content.decode()
+    assert titles(first_page) + titles(second_page) == expected
