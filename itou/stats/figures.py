@@ -20,11 +20,14 @@ from itou.stats.models import (
     DELAY_METRICS,
     SENDER_CATEGORIES,
     ApplicationDay,
+    ApplicationDepartmentMonth,
     ApplicationMonth,
+    ApplicationNationMonth,
     ApplicationOrgDay,
     ApprovalAggregate,
     DelayDay,
     DelayMonth,
+    DelayNationMonth,
     DelayOrg,
     HireDomainDay,
 )
@@ -258,11 +261,30 @@ def whole_months(filters: Filters) -> bool:
     return filters.start.day == 1 and (filters.end + datetime.timedelta(days=1)).day == 1
 
 
-def applications(scope: Scope, filters: Filters, *, period=True):
+def _national(scope: Scope, filters: Filters) -> bool:
+    return scope.departments is None and not filters.department
+
+
+# The columns of the narrower per-month tables (itou/stats/refresh.py, ROLLUP_STATEMENTS).
+DEPARTMENT_MONTH_FIELDS = {"department", "company_kind", "sender_category"}
+
+
+def _month_model(scope: Scope, filters: Filters, fields):
+    """The narrowest per-month table that has the columns the caller groups or filters by
+    (`fields`; None: any column but the department)."""
+    if fields is not None and "department" in fields and set(fields) <= DEPARTMENT_MONTH_FIELDS:
+        return ApplicationDepartmentMonth
+    if _national(scope, filters) and (fields is None or "department" not in fields):
+        return ApplicationNationMonth
+    return ApplicationMonth
+
+
+def applications(scope: Scope, filters: Filters, *, period=True, fields=None):
     """The application aggregate rows of the scope (territory or organization table; for a
-    territory and a period of whole months, the per-month table, with the same columns)."""
+    territory and a period of whole months, a per-month table with the columns `fields`
+    that the caller groups or filters by — None: any but the department)."""
     if scope.is_territory:
-        model = ApplicationMonth if period and whole_months(filters) else ApplicationDay
+        model = _month_model(scope, filters, fields) if period and whole_months(filters) else ApplicationDay
         qs = model.objects.filter(_territory_q(scope, filters))
     else:
         qs = ApplicationOrgDay.objects.filter(_org_q(scope, filters))
@@ -271,19 +293,29 @@ def applications(scope: Scope, filters: Filters, *, period=True):
     return qs
 
 
-def delays_qs(scope: Scope, filters: Filters, metric: str):
+def _delay_model(scope: Scope, filters: Filters, fields):
+    if not whole_months(filters):
+        return DelayDay
+    if _national(scope, filters) and (fields is None or not {"department", "prescriber_kind"} & set(fields)):
+        return DelayNationMonth
+    return DelayMonth
+
+
+def delays_qs(scope: Scope, filters: Filters, metric: str, *, fields=None):
+    """The delay histogram rows of a metric; `fields`: the columns the caller groups or
+    filters by (None: any but the department and the prescriber kind)."""
     if scope.is_territory:
-        qs = (DelayMonth if whole_months(filters) else DelayDay).objects.filter(_territory_q(scope, filters))
+        qs = _delay_model(scope, filters, fields).objects.filter(_territory_q(scope, filters))
     else:
         q = _org_q(scope, filters, sender=False)
         qs = DelayOrg.objects.filter(q)
     return qs.filter(metric=metric, event_day__gte=filters.start, event_day__lte=filters.end)
 
 
-def delays_qs_all(scope: Scope, filters: Filters):
+def delays_qs_all(scope: Scope, filters: Filters, *, fields=None):
     """The delay histogram rows of every metric (group by "metric")."""
     if scope.is_territory:
-        qs = (DelayMonth if whole_months(filters) else DelayDay).objects.filter(_territory_q(scope, filters))
+        qs = _delay_model(scope, filters, fields).objects.filter(_territory_q(scope, filters))
     else:
         qs = DelayOrg.objects.filter(_org_q(scope, filters, sender=False))
     return qs.filter(event_day__gte=filters.start, event_day__lte=filters.end)
@@ -353,7 +385,8 @@ def waiting_count(scope: Scope, filters: Filters, *, today=None) -> int:
         return total(qs)
     # The whole months before the limit from the per-month table, the rest day by day.
     month = limit.replace(day=1)
-    months = ApplicationMonth.objects.filter(_territory_q(scope, filters), state__in=PENDING_STATES, day__lt=month)
+    model = ApplicationNationMonth if _national(scope, filters) else ApplicationMonth
+    months = model.objects.filter(_territory_q(scope, filters), state__in=PENDING_STATES, day__lt=month)
     return total(months) + total(qs.filter(day__gte=month))
 
 

@@ -98,6 +98,40 @@ class ApplicationMonth(Row):
         ]
 
 
+class ApplicationNationMonth(Row):
+    """`ApplicationMonth` summed over the departments: the national pages (DGEFP, the public
+    page for France) group by state, sender or refusal reason without reading one row per
+    department. Recomputed from `ApplicationMonth` by the same job, month by month."""
+
+    day = models.DateField()
+    company_kind = models.CharField(max_length=6)
+    sender_category = models.CharField(max_length=12)
+    prescriber_kind = models.CharField(max_length=20, blank=True)
+    state = models.CharField(max_length=20)
+    refusal_reason = models.CharField(max_length=40, blank=True)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="stats_appnation_day_idx")]
+
+
+class ApplicationDepartmentMonth(Row):
+    """`ApplicationMonth` without state, refusal reason nor prescriber kind: the breakdowns
+    by department (table and map of the applications) of a region or of France."""
+
+    day = models.DateField()
+    department = models.CharField(max_length=3, blank=True)
+    company_kind = models.CharField(max_length=6)
+    sender_category = models.CharField(max_length=12)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day"], name="stats_appdep_day_idx"),
+            models.Index(fields=["department", "day"], name="stats_appdep_dep_idx"),
+        ]
+
+
 class ApplicationOrgDay(Row):
     """Applications per day × receiving employer × sending prescriber organization."""
 
@@ -163,6 +197,21 @@ class DelayMonth(Row):
             models.Index(fields=["metric", "event_day"], name="stats_delaymonth_event_idx"),
             models.Index(fields=["department", "metric", "event_day"], name="stats_delaymonth_dep_idx"),
         ]
+
+
+class DelayNationMonth(Row):
+    """`DelayMonth` summed over the departments and prescriber kinds: the national
+    histograms (per month, employer kind, sender)."""
+
+    event_day = models.DateField()
+    metric = models.CharField(max_length=10)
+    company_kind = models.CharField(max_length=6)
+    sender_category = models.CharField(max_length=12)
+    days = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["metric", "event_day"], name="stats_delaynation_event_idx")]
 
 
 class DelayOrg(Row):
