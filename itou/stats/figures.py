@@ -23,6 +23,10 @@ from itou.stats.models import (
     ApplicationDepartmentMonth,
     ApplicationMonth,
     ApplicationNationMonth,
+    ApplicationNationReasonMonth,
+    ApplicationNationSenderMonth,
+    ApplicationNationStateDay,
+    ApplicationNationStateMonth,
     ApplicationOrgDay,
     ApprovalAggregate,
     DelayDay,
@@ -265,8 +269,16 @@ def _national(scope: Scope, filters: Filters) -> bool:
     return scope.departments is None and not filters.department
 
 
-# The columns of the narrower per-month tables (itou/stats/refresh.py, ROLLUP_STATEMENTS).
+# The columns of the narrower tables (itou/stats/refresh.py, ROLLUP_STATEMENTS), besides
+# the day and the count.
 DEPARTMENT_MONTH_FIELDS = {"department", "company_kind", "sender_category"}
+NATION_STATE_FIELDS = {"company_kind", "sender_category", "state"}
+# The national per-month tables, narrowest first, with their columns.
+NATION_MONTH_MODELS = [
+    (ApplicationNationStateMonth, NATION_STATE_FIELDS),
+    (ApplicationNationSenderMonth, {"company_kind", "sender_category", "prescriber_kind"}),
+    (ApplicationNationReasonMonth, {"company_kind", "sender_category", "state", "refusal_reason"}),
+]
 
 
 def _month_model(scope: Scope, filters: Filters, fields):
@@ -274,9 +286,19 @@ def _month_model(scope: Scope, filters: Filters, fields):
     (`fields`; None: any column but the department)."""
     if fields is not None and "department" in fields and set(fields) <= DEPARTMENT_MONTH_FIELDS:
         return ApplicationDepartmentMonth
-    if _national(scope, filters) and (fields is None or "department" not in fields):
-        return ApplicationNationMonth
+    if _national(scope, filters):
+        for model, columns in NATION_MONTH_MODELS:
+            if fields is not None and set(fields) <= columns:
+                return model
+        if fields is None or "department" not in fields:
+            return ApplicationNationMonth
     return ApplicationMonth
+
+
+def _day_model(scope: Scope, filters: Filters, fields):
+    if _national(scope, filters) and fields is not None and set(fields) <= NATION_STATE_FIELDS:
+        return ApplicationNationStateDay
+    return ApplicationDay
 
 
 def applications(scope: Scope, filters: Filters, *, period=True, fields=None):
@@ -284,7 +306,10 @@ def applications(scope: Scope, filters: Filters, *, period=True, fields=None):
     territory and a period of whole months, a per-month table with the columns `fields`
     that the caller groups or filters by — None: any but the department)."""
     if scope.is_territory:
-        model = _month_model(scope, filters, fields) if period and whole_months(filters) else ApplicationDay
+        if period and whole_months(filters):
+            model = _month_model(scope, filters, fields)
+        else:
+            model = _day_model(scope, filters, fields)
         qs = model.objects.filter(_territory_q(scope, filters))
     else:
         qs = ApplicationOrgDay.objects.filter(_org_q(scope, filters))
@@ -380,30 +405,31 @@ def percentiles(qs, *group) -> list[dict]:
 def waiting_count(scope: Scope, filters: Filters, *, today=None) -> int:
     today = today or timezone.localdate()
     limit = today - datetime.timedelta(days=WAITING_DAYS)
-    qs = applications(scope, filters, period=False).filter(state__in=PENDING_STATES, day__lt=limit)
+    qs = applications(scope, filters, period=False, fields=("state",)).filter(state__in=PENDING_STATES, day__lt=limit)
     if not scope.is_territory:
         return total(qs)
     # The whole months before the limit from the per-month table, the rest day by day.
     month = limit.replace(day=1)
-    model = ApplicationNationMonth if _national(scope, filters) else ApplicationMonth
+    model = ApplicationNationStateMonth if _national(scope, filters) else ApplicationMonth
     months = model.objects.filter(_territory_q(scope, filters), state__in=PENDING_STATES, day__lt=month)
     return total(months) + total(qs.filter(day__gte=month))
 
 
 def application_figures(scope: Scope, filters: Filters) -> dict:
-    qs = applications(scope, filters)
-    by_state_rows = grouped(qs, "state")
+    refusals = applications(scope, filters, fields=("state", "refusal_reason"))
+    by_state_qs = applications(scope, filters, fields=("state",))
+    by_state_rows = grouped(by_state_qs, "state")
     received = sum(r["n"] for r in by_state_rows)
-    by_sender = grouped(qs, "sender_category", "prescriber_kind")
+    by_sender = grouped(applications(scope, filters, fields=("prescriber_kind",)), "sender_category", "prescriber_kind")
     self_prescribed = sum(r["n"] for r in by_sender if r["sender_category"] == "employer")
     return {
         "received": received,
         "by_state": by_state_rows,
         "by_sender": by_sender,
-        "by_refusal_reason": grouped(qs.filter(state=JobApplicationState.REFUSED), "refusal_reason"),
+        "by_refusal_reason": grouped(refusals.filter(state=JobApplicationState.REFUSED), "refusal_reason"),
         "self_prescribed": self_prescribed,
         "self_prescription_share": (self_prescribed / received) if received else None,
-        "monthly": grouped(qs.annotate(month=TruncMonth("day")), "month"),
+        "monthly": grouped(by_state_qs.annotate(month=TruncMonth("day")), "month"),
     }
 
 
@@ -504,7 +530,7 @@ def employer_figures(scope: Scope, filters: Filters, *, now=None) -> dict:
         start=timezone.localdate(now) - datetime.timedelta(days=CONVERSION_DAYS - 1),
         end=timezone.localdate(now),
     )
-    received_30 = total(applications(scope, conversion_filters))
+    received_30 = total(applications(scope, conversion_filters, fields=()))
     hires_30 = total(delays_qs(scope, conversion_filters, "hire"))
     return {
         "active": counts["active"],
@@ -517,10 +543,12 @@ def employer_figures(scope: Scope, filters: Filters, *, now=None) -> dict:
 
 
 def orientation_figures(scope: Scope, filters: Filters) -> dict:
-    qs = applications(scope, filters)
+    qs = applications(scope, filters, fields=("state", "refusal_reason"))
+    states = applications(scope, filters, fields=("sender_category", "state"))
     if scope.prescriber_org_id is None:
         qs = qs.filter(sender_category__in=["authorized", "orienteur"])
-    rows = grouped(qs, "state")
+        states = states.filter(sender_category__in=["authorized", "orienteur"])
+    rows = grouped(states, "state")
     outcome = {"accepted": 0, "refused": 0, "waiting": 0, "other": 0}
     for row in rows:
         if row["state"] == JobApplicationState.ACCEPTED:

@@ -115,6 +115,65 @@ class ApplicationNationMonth(Row):
         indexes = [models.Index(fields=["day"], name="stats_appnation_day_idx")]
 
 
+class ApplicationNationStateMonth(Row):
+    """`ApplicationMonth` with only the employer kind, the sender category and the state:
+    the national totals, by state and month, and the waiting applications (a few hundred
+    rows a month instead of thousands)."""
+
+    day = models.DateField()
+    company_kind = models.CharField(max_length=6)
+    sender_category = models.CharField(max_length=12)
+    state = models.CharField(max_length=20)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="stats_appnatstate_day_idx")]
+
+
+class ApplicationNationSenderMonth(Row):
+    """`ApplicationMonth` per employer kind, sender category and prescriber kind: the
+    national breakdown by sender."""
+
+    day = models.DateField()
+    company_kind = models.CharField(max_length=6)
+    sender_category = models.CharField(max_length=12)
+    prescriber_kind = models.CharField(max_length=20, blank=True)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="stats_appnatsender_day_idx")]
+
+
+class ApplicationNationReasonMonth(Row):
+    """`ApplicationMonth` per employer kind, sender category, state and refusal reason: the
+    national refusal reasons (of the applications and of the orientations)."""
+
+    day = models.DateField()
+    company_kind = models.CharField(max_length=6)
+    sender_category = models.CharField(max_length=12)
+    state = models.CharField(max_length=20)
+    refusal_reason = models.CharField(max_length=40, blank=True)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="stats_appnatreason_day_idx")]
+
+
+class ApplicationNationStateDay(Row):
+    """`ApplicationDay` with only the employer kind, the sender category and the state, per
+    day: the national figures of periods that are not whole months, and the days of the
+    current month in « waiting for more than 30 days »."""
+
+    day = models.DateField()
+    company_kind = models.CharField(max_length=6)
+    sender_category = models.CharField(max_length=12)
+    state = models.CharField(max_length=20)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="stats_appnatstateday_day_idx")]
+
+
 class ApplicationDepartmentMonth(Row):
     """`ApplicationMonth` without state, refusal reason nor prescriber kind: the breakdowns
     by department (table and map of the applications) of a region or of France."""

@@ -199,6 +199,37 @@ ROLLUP_STATEMENTS = {
             """,
         ),
         (
+            "stats_applicationnationstatemonth",
+            """
+            INSERT INTO stats_applicationnationstatemonth (day, company_kind, sender_category, state, count)
+            SELECT day, company_kind, sender_category, state, sum(count)
+            FROM stats_applicationmonth
+            WHERE {where}
+            GROUP BY 1, 2, 3, 4
+            """,
+        ),
+        (
+            "stats_applicationnationsendermonth",
+            """
+            INSERT INTO stats_applicationnationsendermonth (day, company_kind, sender_category, prescriber_kind, count)
+            SELECT day, company_kind, sender_category, prescriber_kind, sum(count)
+            FROM stats_applicationmonth
+            WHERE {where}
+            GROUP BY 1, 2, 3, 4
+            """,
+        ),
+        (
+            "stats_applicationnationreasonmonth",
+            """
+            INSERT INTO stats_applicationnationreasonmonth
+                (day, company_kind, sender_category, state, refusal_reason, count)
+            SELECT day, company_kind, sender_category, state, refusal_reason, sum(count)
+            FROM stats_applicationmonth
+            WHERE {where}
+            GROUP BY 1, 2, 3, 4, 5
+            """,
+        ),
+        (
             "stats_applicationdepartmentmonth",
             """
             INSERT INTO stats_applicationdepartmentmonth (day, department, company_kind, sender_category, count)
@@ -222,7 +253,21 @@ ROLLUP_STATEMENTS = {
         ),
     ],
 }
-ROLLUP_TABLES = [table for rollups in ROLLUP_STATEMENTS.values() for table, _sql in rollups]
+# The same for the per-day table: national totals per day (summed from stats_applicationday,
+# day by day, just after it).
+DAY_ROLLUP_STATEMENTS = {
+    "stats_applicationnationstateday": """
+        INSERT INTO stats_applicationnationstateday (day, company_kind, sender_category, state, count)
+        SELECT day, company_kind, sender_category, state, sum(count)
+        FROM stats_applicationday
+        WHERE {where}
+        GROUP BY 1, 2, 3, 4
+        """,
+}
+ROLLUP_TABLES = [
+    *(table for rollups in ROLLUP_STATEMENTS.values() for table, _sql in rollups),
+    *DAY_ROLLUP_STATEMENTS,
+]
 
 APPROVALS = f"""
 INSERT INTO stats_approvalaggregate (department, company_kind, issued_day, start_at, end_at, prolonged, count)
@@ -277,6 +322,9 @@ def refresh_days(days) -> None:
             for table, (day_column, template) in STATEMENTS.items():
                 cursor.execute(f"DELETE FROM {table} WHERE {day_column} = %(day)s", {"day": day})
                 cursor.execute(_sql(template, where), {"start": start, "end": end})
+            for table, template in DAY_ROLLUP_STATEMENTS.items():
+                cursor.execute(f"DELETE FROM {table} WHERE day = %(day)s", {"day": day})
+                cursor.execute(template.format(where="day = %(day)s"), {"day": day})
         event_months |= _event_months(cursor, days)
     refresh_months(
         stats_applicationmonth={day.replace(day=1) for day in days},
@@ -370,12 +418,14 @@ def rebuild_statements() -> list[str]:
 
 
 def rollup_statements() -> list[str]:
-    """Fill the national and per-department tables from the per-month ones (the last step
-    of a rebuild; alone, on a database whose per-month tables are already right)."""
+    """Fill the national and per-department tables from the per-month (and per-day) ones:
+    the last step of a rebuild; alone, on a database whose other tables are already right."""
     statements = [f"TRUNCATE {', '.join(ROLLUP_TABLES)}"]
     for rollups in ROLLUP_STATEMENTS.values():
         for table, template in rollups:
             statements.append(template.format(where="TRUE") + REBUILD_ORDER.get(table, ""))
+    for template in DAY_ROLLUP_STATEMENTS.values():
+        statements.append(template.format(where="TRUE") + " ORDER BY 1")
     statements += [f"ANALYZE {table}" for table in ROLLUP_TABLES]
     return statements
 

@@ -22,6 +22,8 @@ from itou.stats.models import (
     ApplicationDay,
     ApplicationDepartmentMonth,
     ApplicationNationMonth,
+    ApplicationNationStateDay,
+    ApplicationNationStateMonth,
     DelayNationMonth,
     DirtyDay,
     DirtyFlag,
@@ -39,6 +41,10 @@ AGGREGATE_TABLES = [
     "stats_delaymonth",
     "stats_applicationnationmonth",
     "stats_applicationdepartmentmonth",
+    "stats_applicationnationstatemonth",
+    "stats_applicationnationsendermonth",
+    "stats_applicationnationreasonmonth",
+    "stats_applicationnationstateday",
     "stats_delaynationmonth",
     "stats_approvalaggregate",
 ]
@@ -153,6 +159,10 @@ def test_application_figures_equal_raw_counts(world, department, end):
             key = (department_of(ja.to_company), sender_category(ja))
             by_department[key] = by_department.get(key, 0) + 1
         assert {(r["department"], r["sender_category"]): r["n"] for r in figures.grouped(qs, *fields)} == by_department
+        by_state_model = figures.applications(scope, Filters(start, end), fields=("state",)).model
+        if department is None:  # the national figures above came from the national tables
+            assert by_state_model is (ApplicationNationStateMonth if end.day == 31 else ApplicationNationStateDay)
+            assert (figures.applications(scope, Filters(start, end)).model is ApplicationNationMonth) == (end.day == 31)
         aci = figures.application_figures(scope, Filters(start, end, company_kind="ACI"))
         assert aci["received"] == sum(1 for ja in raw if ja.to_company.kind == "ACI")
         assert aci["received"] > 0 or department == "59"
