@@ -9,8 +9,9 @@ A `Scope` says whose figures (a territory, employers, a prescriber organization)
 import dataclasses
 import datetime
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import BooleanField, Count, Exists, F, Func, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -496,6 +497,14 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
+class _EqualsAny(Func):
+    """`column = ANY(ARRAY(SELECT …))`: the subquery is run first, then the index probed."""
+
+    template = "(%(expressions)s))"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
 def employer_figures(scope: Scope, filters: Filters, *, now=None) -> dict:
     """Live from the raw tables: companies and job descriptions are small tables."""
     from itou.companies.models import Company, JobDescription
@@ -517,8 +526,12 @@ def employer_figures(scope: Scope, filters: Filters, *, now=None) -> dict:
     open_jobs = JobDescription.objects.filter(is_open=True, company__in=companies)
     # The job descriptions chosen by the scope's applications of the last 30 days (by the
     # applications' employer and date: an index range, not every application of each job).
+    # `= ANY(ARRAY(…))`: the application ids first, then the chosen jobs by the index on
+    # jobapplication_id — PostgreSQL overestimates those applications 40 times and would
+    # otherwise read the 1.8 million chosen jobs (Rhône: 655 → 108 ms, docs/performance.md).
+    recent_ids = JobApplication.objects.filter(to_company__in=companies, created_at__gte=since).values("pk")
     recent = JobApplication.selected_jobs.through.objects.filter(
-        jobapplication__to_company__in=companies, jobapplication__created_at__gte=since
+        _EqualsAny(F("jobapplication_id"), ArraySubquery(recent_ids))
     ).values("jobdescription_id")
     tension = open_jobs.filter(created_at__lt=since).exclude(pk__in=recent)
     counts = companies.aggregate(

@@ -28,7 +28,7 @@ from itou.stats.models import (
     DirtyDay,
     DirtyFlag,
 )
-from tests.job_applications.factories import JobApplicationFactory, employer_of
+from tests.job_applications.factories import JobApplicationFactory, employer_of, make_job_description
 from tests.stats.dataset import NOW, make_world
 
 AGGREGATE_TABLES = [
@@ -346,3 +346,31 @@ def test_followup_figures_equal_raw(world):
         mine = figures.followup_figures(Scope("ft", prescriber_org_id=world.ft.pk), Filters(start, end))
         ft_followed = FollowUpMembership.objects.filter(is_active=True, prescriber_organization=world.ft)
         assert mine["followed"] == ft_followed.order_by().values("job_seeker").distinct().count() >= len(hired)
+
+
+@pytest.mark.parametrize("department", [None, "69"])
+def test_employer_tension_equals_raw(world, department):
+    from itou.companies.models import Company, JobDescription
+
+    with time_machine.travel(NOW, tick=False):
+        since = NOW - datetime.timedelta(days=figures.TENSION_DAYS)
+        for company in Company.objects.filter(is_active=True, memberships__is_active=True).distinct()[:6]:
+            make_job_description(company, title="Jardinier / Jardinière", code="11988")  # never chosen
+        JobDescription.objects.update(created_at=NOW - datetime.timedelta(days=90), is_open=True)
+        refresh.rebuild()
+        scope = Scope("test", departments=None if department is None else (department,))
+        data = figures.employer_figures(scope, Filters(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)))
+        companies = [
+            c
+            for c in Company.objects.filter(is_active=True, memberships__is_active=True).distinct()
+            if department is None or department_of(c) == department
+        ]
+        recent = {
+            jd.pk
+            for ja in JobApplication.objects.filter(created_at__gte=since).prefetch_related("selected_jobs")
+            for jd in ja.selected_jobs.all()
+        }
+        tension = [jd for jd in JobDescription.objects.filter(company__in=companies) if jd.pk not in recent]
+        assert data["active"] == len(companies)
+        assert data["tension"] == len(tension)
+        assert 0 < len(tension) < JobDescription.objects.filter(company__in=companies).count()
