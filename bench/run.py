@@ -896,6 +896,13 @@ def control_pages() -> list[Page]:
     return pages
 
 
+if __name__ == "__main__":
+    # `python bench/run.py`: import the project's packages, not bench/'s modules as top-level ones.
+    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
+
+
 # --- Marketplace (docs/marche.md) ---------------------------------------------------------
 
 
@@ -912,10 +919,3 @@ def marketplace_pages() -> list[Page]:
         Page("Catalogue du marché, commune + 50 km", "search", catalogue),
         Page("Catalogue du marché, nettoyage de locaux, 100 km", "search", by_sector),
     ]
-
-
-if __name__ == "__main__":
-    # `python bench/run.py`: import the project's packages, not bench/'s modules as top-level ones.
-    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
-    sys.path.insert(0, str(ROOT))
-    sys.exit(main())
