@@ -98,6 +98,99 @@ class ApplicationMonth(Row):
         ]
 
 
+class ApplicationNationMonth(Row):
+    """`ApplicationMonth` summed over the departments: the national pages (DGEFP, the public
+    page for France) group by state, sender or refusal reason without reading one row per
+    department. Recomputed from `ApplicationMonth` by the same job, month by month."""
+
+    day = models.DateField()
+    company_kind = models.CharField(max_length=6)
+    sender_category = models.CharField(max_length=12)
+    prescriber_kind = models.CharField(max_length=20, blank=True)
+    state = models.CharField(max_length=20)
+    refusal_reason = models.CharField(max_length=40, blank=True)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="stats_appnation_day_idx")]
+
+
+class ApplicationNationStateMonth(Row):
+    """`ApplicationMonth` with only the employer kind, the sender category and the state:
+    the national totals, by state and month, and the waiting applications (a few hundred
+    rows a month instead of thousands)."""
+
+    day = models.DateField()
+    company_kind = models.CharField(max_length=6)
+    sender_category = models.CharField(max_length=12)
+    state = models.CharField(max_length=20)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="stats_appnatstate_day_idx")]
+
+
+class ApplicationNationSenderMonth(Row):
+    """`ApplicationMonth` per employer kind, sender category and prescriber kind: the
+    national breakdown by sender."""
+
+    day = models.DateField()
+    company_kind = models.CharField(max_length=6)
+    sender_category = models.CharField(max_length=12)
+    prescriber_kind = models.CharField(max_length=20, blank=True)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="stats_appnatsender_day_idx")]
+
+
+class ApplicationNationReasonMonth(Row):
+    """`ApplicationMonth` per employer kind, sender category, state and refusal reason: the
+    national refusal reasons (of the applications and of the orientations)."""
+
+    day = models.DateField()
+    company_kind = models.CharField(max_length=6)
+    sender_category = models.CharField(max_length=12)
+    state = models.CharField(max_length=20)
+    refusal_reason = models.CharField(max_length=40, blank=True)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="stats_appnatreason_day_idx")]
+
+
+class ApplicationNationStateDay(Row):
+    """`ApplicationDay` with only the employer kind, the sender category and the state, per
+    day: the national figures of periods that are not whole months, and the days of the
+    current month in « waiting for more than 30 days »."""
+
+    day = models.DateField()
+    company_kind = models.CharField(max_length=6)
+    sender_category = models.CharField(max_length=12)
+    state = models.CharField(max_length=20)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="stats_appnatstateday_day_idx")]
+
+
+class ApplicationDepartmentMonth(Row):
+    """`ApplicationMonth` without state, refusal reason nor prescriber kind: the breakdowns
+    by department (table and map of the applications) of a region or of France."""
+
+    day = models.DateField()
+    department = models.CharField(max_length=3, blank=True)
+    company_kind = models.CharField(max_length=6)
+    sender_category = models.CharField(max_length=12)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day"], name="stats_appdep_day_idx"),
+            models.Index(fields=["department", "day"], name="stats_appdep_dep_idx"),
+        ]
+
+
 class ApplicationOrgDay(Row):
     """Applications per day × receiving employer × sending prescriber organization."""
 
@@ -163,6 +256,21 @@ class DelayMonth(Row):
             models.Index(fields=["metric", "event_day"], name="stats_delaymonth_event_idx"),
             models.Index(fields=["department", "metric", "event_day"], name="stats_delaymonth_dep_idx"),
         ]
+
+
+class DelayNationMonth(Row):
+    """`DelayMonth` summed over the departments and prescriber kinds: the national
+    histograms (per month, employer kind, sender)."""
+
+    event_day = models.DateField()
+    metric = models.CharField(max_length=10)
+    company_kind = models.CharField(max_length=6)
+    sender_category = models.CharField(max_length=12)
+    days = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["metric", "event_day"], name="stats_delaynation_event_idx")]
 
 
 class DelayOrg(Row):

@@ -181,6 +181,94 @@ MONTH_STATEMENTS = {
     ),
 }
 
+# The national and per-department tables, summed from the per-month ones (one table per
+# shape of national query: the per-month tables keep every dimension and a national page
+# would sum 500 000 to 900 000 of their rows). Source table → [(table, SQL)]; `{where}`
+# restricts to some months or is TRUE.
+ROLLUP_STATEMENTS = {
+    "stats_applicationmonth": [
+        (
+            "stats_applicationnationmonth",
+            """
+            INSERT INTO stats_applicationnationmonth
+                (day, company_kind, sender_category, prescriber_kind, state, refusal_reason, count)
+            SELECT day, company_kind, sender_category, prescriber_kind, state, refusal_reason, sum(count)
+            FROM stats_applicationmonth
+            WHERE {where}
+            GROUP BY 1, 2, 3, 4, 5, 6
+            """,
+        ),
+        (
+            "stats_applicationnationstatemonth",
+            """
+            INSERT INTO stats_applicationnationstatemonth (day, company_kind, sender_category, state, count)
+            SELECT day, company_kind, sender_category, state, sum(count)
+            FROM stats_applicationmonth
+            WHERE {where}
+            GROUP BY 1, 2, 3, 4
+            """,
+        ),
+        (
+            "stats_applicationnationsendermonth",
+            """
+            INSERT INTO stats_applicationnationsendermonth (day, company_kind, sender_category, prescriber_kind, count)
+            SELECT day, company_kind, sender_category, prescriber_kind, sum(count)
+            FROM stats_applicationmonth
+            WHERE {where}
+            GROUP BY 1, 2, 3, 4
+            """,
+        ),
+        (
+            "stats_applicationnationreasonmonth",
+            """
+            INSERT INTO stats_applicationnationreasonmonth
+                (day, company_kind, sender_category, state, refusal_reason, count)
+            SELECT day, company_kind, sender_category, state, refusal_reason, sum(count)
+            FROM stats_applicationmonth
+            WHERE {where}
+            GROUP BY 1, 2, 3, 4, 5
+            """,
+        ),
+        (
+            "stats_applicationdepartmentmonth",
+            """
+            INSERT INTO stats_applicationdepartmentmonth (day, department, company_kind, sender_category, count)
+            SELECT day, department, company_kind, sender_category, sum(count)
+            FROM stats_applicationmonth
+            WHERE {where}
+            GROUP BY 1, 2, 3, 4
+            """,
+        ),
+    ],
+    "stats_delaymonth": [
+        (
+            "stats_delaynationmonth",
+            """
+            INSERT INTO stats_delaynationmonth (event_day, metric, company_kind, sender_category, days, count)
+            SELECT event_day, metric, company_kind, sender_category, days, sum(count)
+            FROM stats_delaymonth
+            WHERE {where}
+            GROUP BY 1, 2, 3, 4, 5
+            """,
+        ),
+    ],
+}
+# The same for the per-day table: national totals per day (summed from stats_applicationday,
+# day by day, just after it).
+DAY_ROLLUP_STATEMENTS = {
+    "stats_applicationnationstateday": """
+        INSERT INTO stats_applicationnationstateday (day, company_kind, sender_category, state, count)
+        SELECT day, company_kind, sender_category, state, sum(count)
+        FROM stats_applicationday
+        WHERE {where}
+        GROUP BY 1, 2, 3, 4
+        """,
+}
+ROLLUP_TABLES = [
+    *(table for rollups in ROLLUP_STATEMENTS.values() for table, _sql in rollups),
+    *DAY_ROLLUP_STATEMENTS,
+]
+
 APPROVALS = f"""
 INSERT INTO stats_approvalaggregate (department, company_kind, issued_day, start_at, end_at, prolonged, count)
 SELECT coalesce(com.department_id, ''), coalesce(c.kind, ''), {PARIS_DAY.format(ts="a.created_at")},
@@ -234,6 +322,9 @@ def refresh_days(days) -> None:
             for table, (day_column, template) in STATEMENTS.items():
                 cursor.execute(f"DELETE FROM {table} WHERE {day_column} = %(day)s", {"day": day})
                 cursor.execute(_sql(template, where), {"start": start, "end": end})
+            for table, template in DAY_ROLLUP_STATEMENTS.items():
+                cursor.execute(f"DELETE FROM {table} WHERE day = %(day)s", {"day": day})
+                cursor.execute(template.format(where="day = %(day)s"), {"day": day})
         event_months |= _event_months(cursor, days)
     refresh_months(
         stats_applicationmonth={day.replace(day=1) for day in days},
@@ -242,7 +333,8 @@ def refresh_days(days) -> None:
 
 
 def refresh_months(**months) -> None:
-    """Sum the per-day tables again for these months (table name → first days of months)."""
+    """Sum the per-day tables again for these months (table name → first days of months),
+    then the national and per-department tables of the same months."""
     with connection.cursor() as cursor:
         for table, (day_column, template) in MONTH_STATEMENTS.items():
             for month in sorted(months.get(table, ())):
@@ -253,6 +345,9 @@ def refresh_months(**months) -> None:
                 if table == "stats_delaymonth":
                     where = f"metric IN ('answer', 'hire', 'journey') AND {where}"  # the (metric, day) index serves
                 cursor.execute(template.format(where=where), params)
+                for rollup, rollup_template in ROLLUP_STATEMENTS[table]:
+                    cursor.execute(f"DELETE FROM {rollup} WHERE {day_column} = %(month)s", params)
+                    cursor.execute(rollup_template.format(where=f"{day_column} = %(month)s"), params)
 
 
 def refresh_approvals() -> None:
@@ -279,7 +374,7 @@ def refresh_pending() -> dict:
     return {"days": len(days), "approvals": "approvals" in flags}
 
 
-AGGREGATE_TABLES = [*STATEMENTS, *MONTH_STATEMENTS, "stats_approvalaggregate"]
+AGGREGATE_TABLES = [*STATEMENTS, *MONTH_STATEMENTS, *ROLLUP_TABLES, "stats_approvalaggregate"]
 LOG_TABLES = ["stats_dirtyday", "stats_dirtyflag"]
 
 
@@ -290,6 +385,7 @@ REBUILD_ORDER = {
     "stats_delayday": " ORDER BY 4, 3, 2",  # department, metric, event_day
     "stats_applicationmonth": " ORDER BY 2, 1",
     "stats_delaymonth": " ORDER BY 3, 2, 1",  # department, metric, event_day
+    "stats_applicationdepartmentmonth": " ORDER BY 2, 1",  # department, day
 }
 
 
@@ -310,11 +406,27 @@ def rebuild_statements() -> list[str]:
         statements.append(statement)
     statements.append(APPROVALS)
     statements.append("DROP TABLE stats_events")
-    statements += [f"ANALYZE {table}" for table in AGGREGATE_TABLES if table not in MONTH_STATEMENTS]
+    statements += [
+        f"ANALYZE {table}" for table in AGGREGATE_TABLES if table not in MONTH_STATEMENTS and table not in ROLLUP_TABLES
+    ]
     statements += [
         template.format(where="TRUE") + REBUILD_ORDER[table] for table, (_column, template) in MONTH_STATEMENTS.items()
     ]
     statements += [f"ANALYZE {table}" for table in MONTH_STATEMENTS]
+    statements += rollup_statements()
+    return statements
+
+
+def rollup_statements() -> list[str]:
+    """Fill the national and per-department tables from the per-month (and per-day) ones:
+    the last step of a rebuild; alone, on a database whose other tables are already right."""
+    statements = [f"TRUNCATE {', '.join(ROLLUP_TABLES)}"]
+    for rollups in ROLLUP_STATEMENTS.values():
+        for table, template in rollups:
+            statements.append(template.format(where="TRUE") + REBUILD_ORDER.get(table, ""))
+    for template in DAY_ROLLUP_STATEMENTS.values():
+        statements.append(template.format(where="TRUE") + " ORDER BY 1")
+    statements += [f"ANALYZE {table}" for table in ROLLUP_TABLES]
     return statements
 
 

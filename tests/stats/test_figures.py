@@ -5,6 +5,7 @@ import math
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Min, Q
 from django.utils import timezone
@@ -17,8 +18,17 @@ from itou.job_applications.workflow import PENDING_STATES
 from itou.prescribers.enums import PrescriberAuthorizationStatus
 from itou.stats import figures, refresh
 from itou.stats.figures import Filters, Scope
-from itou.stats.models import ApplicationDay, DirtyDay, DirtyFlag
-from tests.job_applications.factories import JobApplicationFactory, employer_of
+from itou.stats.models import (
+    ApplicationDay,
+    ApplicationDepartmentMonth,
+    ApplicationNationMonth,
+    ApplicationNationStateDay,
+    ApplicationNationStateMonth,
+    DelayNationMonth,
+    DirtyDay,
+    DirtyFlag,
+)
+from tests.job_applications.factories import JobApplicationFactory, employer_of, make_job_description
 from tests.stats.dataset import NOW, make_world
 
 AGGREGATE_TABLES = [
@@ -29,6 +39,13 @@ AGGREGATE_TABLES = [
     "stats_hiredomainday",
     "stats_applicationmonth",
     "stats_delaymonth",
+    "stats_applicationnationmonth",
+    "stats_applicationdepartmentmonth",
+    "stats_applicationnationstatemonth",
+    "stats_applicationnationsendermonth",
+    "stats_applicationnationreasonmonth",
+    "stats_applicationnationstateday",
+    "stats_delaynationmonth",
     "stats_approvalaggregate",
 ]
 
@@ -78,7 +95,7 @@ def percentile_disc(values, p):
     return values[math.ceil(p * len(values)) - 1]
 
 
-def raw_delays(metric, start, end, department=None):
+def raw_delays(metric, start, end, department=None, company_kind=None):
     """Delays in whole days computed straight from the transition log."""
     first_application = dict(
         JobApplication.objects.values("job_seeker_id").annotate(m=Min("created_at")).values_list("job_seeker_id", "m")
@@ -94,6 +111,8 @@ def raw_delays(metric, start, end, department=None):
             end_at = max(ends) if ends and ja.state == JobApplicationState.ACCEPTED else None
             start_at = ja.created_at if metric == "hire" else first_application[ja.job_seeker_id]
         if end_at is None or not (start <= paris_day(end_at) <= end):
+            continue
+        if company_kind is not None and ja.to_company.kind != company_kind:
             continue
         result.append(max(0, math.floor((end_at - start_at).total_seconds() / 86400)))
     return result
@@ -130,6 +149,23 @@ def test_application_figures_equal_raw_counts(world, department, end):
             and paris_day(ja.created_at) < timezone.localdate() - datetime.timedelta(days=30)
         ]
         assert figures.waiting_count(scope, Filters(start, end)) == len(waiting)
+        # The breakdown by department (table and map), from the per-department table for
+        # whole months; and an employer kind filter on the national table.
+        fields = ("department", "sender_category")
+        qs = figures.applications(scope, Filters(start, end), fields=fields)
+        assert (qs.model is ApplicationDepartmentMonth) == (end.day == 31)
+        by_department = {}
+        for ja in raw:
+            key = (department_of(ja.to_company), sender_category(ja))
+            by_department[key] = by_department.get(key, 0) + 1
+        assert {(r["department"], r["sender_category"]): r["n"] for r in figures.grouped(qs, *fields)} == by_department
+        by_state_model = figures.applications(scope, Filters(start, end), fields=("state",)).model
+        if department is None:  # the national figures above came from the national tables
+            assert by_state_model is (ApplicationNationStateMonth if end.day == 31 else ApplicationNationStateDay)
+            assert (figures.applications(scope, Filters(start, end)).model is ApplicationNationMonth) == (end.day == 31)
+        aci = figures.application_figures(scope, Filters(start, end, company_kind="ACI"))
+        assert aci["received"] == sum(1 for ja in raw if ja.to_company.kind == "ACI")
+        assert aci["received"] > 0 or department == "59"
 
 
 @pytest.mark.parametrize("metric", ["answer", "hire", "journey"])
@@ -148,6 +184,18 @@ def test_delay_percentiles_equal_raw(world, metric, department, end):
         assert data["overall"]["median"] == percentile_disc(raw, 0.5)
         assert data["overall"]["p90"] == percentile_disc(raw, 0.9)
         assert sum(row["n"] for row in data["company_kind"]) == len(raw)
+        national_month = department is None and end.day == 30
+        assert (figures.delays_qs(scope, Filters(start, end), metric).model is DelayNationMonth) == national_month
+        by_department = figures.percentiles(
+            figures.delays_qs_all(scope, Filters(start, end), fields=("department",)).filter(metric=metric),
+            "department",
+        )
+        assert sum(row["n"] for row in by_department) == len(raw)
+        employer_kind = figures.delay_figures(scope, Filters(start, end, company_kind="ACI"), metric)
+        raw_aci = raw_delays(metric, start, end, department, company_kind="ACI")
+        assert (employer_kind["overall"] or {}).get("n", 0) == len(raw_aci)
+        if raw_aci:
+            assert employer_kind["overall"]["median"] == percentile_disc(raw_aci, 0.5)
 
 
 def test_org_scope_equals_raw(world):
@@ -230,6 +278,9 @@ def test_triggers_log_changes_and_refresh_equals_rebuild(world):
         assert snapshot() == incremental
         refresh.rebuild()  # idempotent
         assert snapshot() == incremental
+        call_command("stats_rebuild", "--rollups")  # the national tables alone, from the month ones
+        assert snapshot() == incremental
+        assert ApplicationNationMonth.objects.exists() and DelayNationMonth.objects.exists()
         assert ApplicationDay.objects.exists()
 
 
@@ -295,3 +346,31 @@ def test_followup_figures_equal_raw(world):
         mine = figures.followup_figures(Scope("ft", prescriber_org_id=world.ft.pk), Filters(start, end))
         ft_followed = FollowUpMembership.objects.filter(is_active=True, prescriber_organization=world.ft)
         assert mine["followed"] == ft_followed.order_by().values("job_seeker").distinct().count() >= len(hired)
+
+
+@pytest.mark.parametrize("department", [None, "69"])
+def test_employer_tension_equals_raw(world, department):
+    from itou.companies.models import Company, JobDescription
+
+    with time_machine.travel(NOW, tick=False):
+        since = NOW - datetime.timedelta(days=figures.TENSION_DAYS)
+        for company in Company.objects.filter(is_active=True, memberships__is_active=True).distinct()[:6]:
+            make_job_description(company, title="Jardinier / Jardinière", code="11988")  # never chosen
+        JobDescription.objects.update(created_at=NOW - datetime.timedelta(days=90), is_open=True)
+        refresh.rebuild()
+        scope = Scope("test", departments=None if department is None else (department,))
+        data = figures.employer_figures(scope, Filters(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)))
+        companies = [
+            c
+            for c in Company.objects.filter(is_active=True, memberships__is_active=True).distinct()
+            if department is None or department_of(c) == department
+        ]
+        recent = {
+            jd.pk
+            for ja in JobApplication.objects.filter(created_at__gte=since).prefetch_related("selected_jobs")
+            for jd in ja.selected_jobs.all()
+        }
+        tension = [jd for jd in JobDescription.objects.filter(company__in=companies) if jd.pk not in recent]
+        assert data["active"] == len(companies)
+        assert data["tension"] == len(tension)
+        assert 0 < len(tension) < JobDescription.objects.filter(company__in=companies).count()

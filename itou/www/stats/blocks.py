@@ -170,7 +170,7 @@ def applications_blocks(scope: Scope, filters: Filters, *, names) -> list[Block]
         )
     )
     if scope.is_territory and (scope.departments is None or len(scope.departments) > 1) and not filters.department:
-        rows = figures.grouped(figures.applications(scope, filters), "department")
+        rows = figures.grouped(figures.applications(scope, filters, fields=("department",)), "department")
         blocks.append(
             Block(
                 "by_department",
@@ -199,14 +199,17 @@ def map_block(scope: Scope, filters: Filters, *, names, choice: str, query) -> B
     filters = dataclasses.replace(filters, department="")
     unit = ""
     if choice == "delay_answer":
-        rows = figures.percentiles(figures.delays_qs_all(scope, filters).filter(metric="answer"), "department")
+        rows = figures.percentiles(
+            figures.delays_qs_all(scope, filters, fields=("department",)).filter(metric="answer"), "department"
+        )
         values = {
             r["department"]: SECRET if scope.suppress_small and r["n"] < SMALL_COUNT else r["median"] for r in rows
         }
         unit = " j"
     else:
         totals, own = {}, {}
-        for r in figures.grouped(figures.applications(scope, filters), "department", "sender_category"):
+        fields = ("department", "sender_category")
+        for r in figures.grouped(figures.applications(scope, filters, fields=fields), *fields):
             totals[r["department"]] = totals.get(r["department"], 0) + r["n"]
             if r["sender_category"] == "employer":
                 own[r["department"]] = own.get(r["department"], 0) + r["n"]
@@ -296,7 +299,8 @@ def delay_blocks(scope: Scope, filters: Filters, *, names) -> list[Block]:
             else [("company_id", "Employeur destinataire", None)]
         )
     for field, label, formatter in breakdowns:
-        rows = figures.percentiles(qs, "metric", field)
+        by_field = figures.delays_qs_all(scope, filters, fields=(field,)) if field == "department" else qs
+        rows = figures.percentiles(by_field, "metric", field)
         if formatter is None:
             from itou.companies.models import Company
 

@@ -25,6 +25,12 @@ def month_choices(today):
     return choices
 
 
+class FastSelect(forms.Select):
+    """A select rendered in one template (no include per option): same HTML as Django's."""
+
+    template_name = "stats/widgets/select.html"
+
+
 class StatsFilterForm(forms.Form):
     period = forms.ChoiceField(label="Période", choices=PERIODS, required=False)
     month = forms.ChoiceField(label="Mois", required=False)
@@ -48,6 +54,9 @@ class StatsFilterForm(forms.Form):
     def __init__(self, data, *, departments, territory=True, today=None):
         self.today = today or timezone.localdate()
         super().__init__(data)
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget.template_name = FastSelect.template_name
         self.fields["month"].choices = month_choices(self.today)
         self.fields["quarter"].choices = [
             (f"{y}-T{q}", f"{q}e trimestre {y}")

@@ -120,7 +120,7 @@ def _public_data(department_code):
     )
     received = {
         r["month"]: r["n"]
-        for r in figures.grouped(figures.with_day_month(figures.applications(scope, filters)), "month")
+        for r in figures.grouped(figures.with_day_month(figures.applications(scope, filters, fields=())), "month")
     }
     delays = figures.delays_qs_all(scope, filters)
     hires = {r["month"]: r["n"] for r in figures.grouped(figures.with_month(delays.filter(metric="hire")), "month")}
