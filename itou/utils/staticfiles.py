@@ -2,7 +2,7 @@
 
 The DSFR package ships each component, its legacy build, its utility stylesheets and
 their split files (1,600 files); the pages load only `dsfr.main.min.css`, the DSFR
-scripts, fonts, favicons, icons and artworks (layout/base.html, home/500.html). Leaving
+scripts, fonts, favicons, icons and artworks (layout/base.html, home/standalone_error.html). Leaving
 the rest out makes `collectstatic` (hashing and Gzip/Brotli compression) much faster.
 With DEBUG on, runserver reads every file from the packages, ignored or not.
 """
