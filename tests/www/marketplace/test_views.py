@@ -476,6 +476,32 @@ def test_joining_an_existing_buyer_organization_waits_for_an_admin(
     assert User.objects.filter(pk=other.user.pk).exists()
 
 
+def test_a_member_who_is_not_admin_cannot_decide_on_a_pending_member(client, buyer):
+    from itou.marketplace.models import BuyerMembership
+
+    admin, organization = buyer
+
+    def signup(email):
+        return services.buyer_signup(
+            new_account=NewAccount(email=email, first_name="A", last_name="B", password="x" * 12),
+            siret=organization.siret,
+            name="ignoré",
+            kind=organization.kind,
+            commune=None,
+            job_title="",
+        )
+
+    member = signup("membre@example.com")
+    services.buyer_member_decide(acting_user=admin, membership=member.user.buyer_memberships.get(), accept=True)
+    pending = signup("attente@example.com").user.buyer_memberships.get()
+    client.force_login(member.user)
+    # A plain member sees the active members only, and may not decide.
+    assert "attente@example.com" not in client.get(reverse("marketplace:buyer_members")).content.decode()
+    decide = reverse("marketplace:buyer_member_decide", args=[pending.pk])
+    assert client.post(decide, {"decision": "accept"}).status_code == 403
+    assert not BuyerMembership.objects.get(pk=pending.pk).is_active
+
+
 # Staff and State --------------------------------------------------------------------------
 
 
