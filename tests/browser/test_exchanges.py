@@ -118,6 +118,9 @@ def test_support_request_from_an_employer_reaches_the_staff_inbox(ui):
     page = ui.goto(f"/candidatures/{job_application.pk}/")
     page.get_by_role("link", name="Contacter le support").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Contacter le support")
+    # The heading shows before the deferred htmx script has run: typing earlier would
+    # send no suggestion request (a busy machine made this test flaky).
+    page.wait_for_load_state("load")
     page.get_by_label(re.compile("^Sujet")).select_option("pass")
     page.get_by_label(re.compile("^Objet")).fill("Suspension du PASS IAE")
     # Help articles are suggested while typing (htmx).
