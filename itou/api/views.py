@@ -134,6 +134,16 @@ class _SearchParams(serializers.Serializer):
         return attrs
 
 
+def _search_params(request):
+    """The place (validated `_SearchParams`) and the filters shared by both searches."""
+    params = _SearchParams(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    kinds = _multi(request, "type", company_queries.SEARCHABLE_COMPANY_KINDS)
+    domains = _multi(request, "domaine_rome", "ABCDEFGHIJKLMN")
+    contracts = _multi(request, "type_contrat", ContractType.values)
+    return params.validated_data, kinds, domains, contracts
+
+
 _FILTER_PARAMETERS = [
     OpenApiParameter("type", str, many=True, enum=[kind.value for kind in CompanyKind], description="Types."),
     OpenApiParameter("domaine_rome", str, many=True, description="Lettres des grands domaines ROME (A à N)."),
@@ -168,12 +178,7 @@ class EmployerSearchView(PublicView):
         responses=paginated(api_serializers.EmployerSerializer),
     )
     def get(self, request):
-        params = _SearchParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        kinds = _multi(request, "type", company_queries.SEARCHABLE_COMPANY_KINDS)
-        domains = _multi(request, "domaine_rome", "ABCDEFGHIJKLMN")
-        contracts = _multi(request, "type_contrat", ContractType.values)
-        data = params.validated_data
+        data, kinds, domains, contracts = _search_params(request)
         if "point" in data:
             queryset = company_queries.companies_results(
                 company_queries.companies_near(data["point"], data["rayon"], kinds=kinds, rome_domains=domains)
@@ -230,12 +235,7 @@ class JobDescriptionSearchView(PublicView):
         responses=paginated(api_serializers.JobDescriptionSerializer),
     )
     def get(self, request):
-        params = _SearchParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        kinds = _multi(request, "type", company_queries.SEARCHABLE_COMPANY_KINDS)
-        domains = _multi(request, "domaine_rome", "ABCDEFGHIJKLMN")
-        contracts = _multi(request, "type_contrat", ContractType.values)
-        data = params.validated_data
+        data, kinds, domains, contracts = _search_params(request)
         if "point" in data:
             queryset = company_queries.job_descriptions_near(
                 data["point"], data["rayon"], kinds=kinds, rome_domains=domains, contract_types=contracts
