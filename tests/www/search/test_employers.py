@@ -350,3 +350,11 @@ def test_reference_data_is_read_once(client, django_assert_num_queries):
     with django_assert_num_queries(SEARCH_QUERIES - 2):
         response = search(client, radius="50")
     assert names(response) == ["Seule"]
+
+
+def test_cards_escape_what_employers_wrote(client):
+    """The cards are built in Python (search_tags.employer_cards): names are escaped."""
+    company_near(name='<b>Chez "Léa" & Cie</b>')
+    content = search(client).content.decode()
+    assert "<b>Chez" not in content
+    assert "&lt;b&gt;Chez &quot;Léa&quot; &amp; Cie&lt;/b&gt;" in content

@@ -271,3 +271,13 @@ def test_ties_at_the_same_point_across_pages(client):
 
     assert "26 fiches de poste trouvées" in first_page.content.decode()
     assert titles(first_page) + titles(second_page) == expected
+
+
+def test_cards_escape_what_employers_wrote(client):
+    """The cards are built in Python (search_tags.job_description_cards): titles and names are escaped."""
+    company = company_near(name="<i>Atelier</i>")
+    job_description(company, custom_title="<script>alert(1)</script> Cuisinier")
+    content = search(client).content.decode()
+    assert "<script>alert" not in content and "<i>Atelier" not in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Cuisinier" in content
+    assert "&lt;i&gt;Atelier&lt;/i&gt;" in content
