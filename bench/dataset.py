@@ -1947,6 +1947,72 @@ APPROVAL_PENDING_REQUEST_PERCENT = 2  # a prolongation request still waiting for
 APPROVAL_DENIED_REQUEST_PERCENT = 1  # a prolongation request denied
 
 
+# Share of the job seekers with a PASS IAE who had an earlier one, expired (by a hash of
+# their rank). With the ≈ 427 k PASS of the first hires at France scale: ≈ 600 k PASS IAE.
+APPROVAL_EARLIER_PERCENT = 40
+
+
+def _earlier_approvals(g: Generation, run: Callable, first_hire_diagnosis: int, numbered: int) -> None:
+    """For APPROVAL_EARLIER_PERCENT % of the job seekers with a PASS IAE, an earlier PASS,
+    expired: two years long, ended at least two years (the waiting period, DOMAIN.md) and
+    15 to 714 days before the current one started, issued on its own diagnosis (same author
+    as the first hire's, 1 to 3 criteria) ten days before it started.
+
+    The applications of the dataset cover its last four years: these PASS started before
+    them, so their hire is not in the dataset (no ApprovalHire, as after a purge of old
+    applications); the job seeker's PASS page and the staff's PASS lists show them, the
+    employers' lists (read through hires) do not. Numbers follow the current PASS'."""
+    from django.conf import settings
+
+    t = _approval_tables()
+    run(
+        "CREATE TEMP TABLE bench_earlier ON COMMIT DROP AS"
+        " SELECT row_number() OVER (ORDER BY h.r) AS e, h.r, h.n, h.job_seeker_id, h.author_id, h.prescriber_id,"
+        " h.company_id, a.start_at - 730 - (15 + (h.r * 31) %% 700)::int AS end_at"
+        " FROM bench_hires h JOIN {approval} a ON a.eligibility_diagnosis_id = %s + h.n"
+        " WHERE h.k = 1 AND (h.r * 7919 + 17) %% 100 < %s",
+        [first_hire_diagnosis, APPROVAL_EARLIER_PERCENT],
+    )
+    g.cursor.execute("SELECT count(*) FROM bench_earlier")
+    count = g.cursor.fetchone()[0]
+    if not count:
+        g.cursor.execute("DROP TABLE bench_earlier")
+        return
+    first_diagnosis = g.reserve_ids(t["diagnosis"], count)
+    first_approval = g.reserve_ids(t["approval"], count)
+    # Issued at 10:00 UTC two days before the start; the diagnosis ten days before that.
+    issued = "((end_at - 731)::timestamp + interval '10 hours') AT TIME ZONE 'UTC'"
+    run(
+        "INSERT INTO {diagnosis} (id, job_seeker_id, author_id, author_kind, author_prescriber_organization_id,"
+        " author_company_id, created_at, expires_at)"
+        " SELECT %s + e - 1, job_seeker_id, author_id,"
+        " CASE WHEN prescriber_id IS NULL THEN 'employer' ELSE 'prescriber' END, prescriber_id,"
+        " CASE WHEN prescriber_id IS NULL THEN company_id END,"
+        f" {issued} - interval '10 days', ({issued} - interval '10 days' + interval '6 months')::date"
+        " FROM bench_earlier",
+        [first_diagnosis],
+    )
+    run(
+        "INSERT INTO {criteria} (eligibilitydiagnosis_id, administrativecriteria_id)"
+        " SELECT %s + h.e - 1, c.id FROM bench_earlier h"
+        " JOIN (SELECT id, level, row_number() OVER (PARTITION BY level ORDER BY kind) - 1 AS i,"
+        " count(*) OVER (PARTITION BY level) AS total FROM eligibility_administrativecriteria) c"
+        " ON (c.level = '1' AND c.i = (h.n + 1) %% c.total)"
+        " OR (c.level = '2' AND h.n %% 3 > 0 AND c.i = (h.n * 5) %% c.total)",
+        [first_diagnosis],
+    )
+    run(
+        "INSERT INTO {approval} (id, number, job_seeker_id, start_at, end_at, origin, created_by_id, created_at,"
+        " cancelled_at, eligibility_diagnosis_id)"
+        " SELECT %s + e - 1, %s || lpad((%s + e)::text, 7, '0'), job_seeker_id, end_at - 729, end_at, 'auto',"
+        f" author_id, {issued}, NULL, %s + e - 1"
+        " FROM bench_earlier",
+        [first_approval, settings.APPROVAL_NUMBER_PREFIX, numbered, first_diagnosis],
+    )
+    g.cursor.execute("SELECT setval('approvals_approval_number_seq', %s)", [numbered + count])
+    g.cursor.execute("DROP TABLE bench_earlier")
+
+
 @register_step("approvals", *_approval_tables().values())
 def generate_approvals(g: Generation) -> None:
     """The PASS IAE of the hires in an SIAE (accepted, or accepted then cancelled), in SQL
@@ -2130,6 +2196,7 @@ def generate_approvals(g: Generation) -> None:
             " LEFT JOIN bench_prolonged b ON b.id = p.id WHERE p.bucket < %s ORDER BY p.id",
             [prolonged, pending, prolongation_reasons, prolonged, pending, pending, authorized, denied],
         )
+    _earlier_approvals(g, run, offsets[0], approvals)
     for key in t:
         cur.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t[key])))
         g.report.table(t[key]).rows = cur.fetchone()[0]

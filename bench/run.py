@@ -333,6 +333,17 @@ def pages(actors: dict) -> tuple[list[Page], list[str]]:
         ),
         Page("Recherche employeurs, 100 km, page 3", "search", search("search:employers", radius=100, page=3)),
         Page("Recherche fiches de poste, 25 km", "search", search("search:job_descriptions", radius=25)),
+        # The densest circles of the country (issue 17: p95 ≤ 50 ms there too).
+        Page(
+            "Recherche fiches de poste, Paris 25 km",
+            "search",
+            [_url("search:job_descriptions", commune_code="75056", radius=25)],
+        ),
+        Page(
+            "Recherche fiches de poste, Paris 100 km",
+            "search",
+            [_url("search:job_descriptions", commune_code="75056", radius=100)],
+        ),
         Page(
             "Recherche fiches de poste « agent », 50 km",
             "search",

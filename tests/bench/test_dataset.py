@@ -371,11 +371,27 @@ def test_pass_iae_behind_the_siae_hires(reference_data):
     assert not hires.filter(eligibility_diagnosis__isnull=True).exists()
     assert ApprovalHire.objects.count() == hires.count()
     assert not EligibilityDiagnosis.objects.filter(administrative_criteria__isnull=True).exists()
-    assert Approval.objects.count() == hires.values("job_seeker").distinct().count()
+    with_hires = Approval.objects.filter(hires__isnull=False).distinct()
+    assert with_hires.count() == hires.values("job_seeker").distinct().count()
     for hire in ApprovalHire.objects.select_related("approval", "job_application"):
         assert hire.approval.job_seeker_id == hire.job_application.job_seeker_id
         assert (hire.cancelled_at is None) == (hire.job_application.state == "accepted")
-    for approval in Approval.objects.prefetch_related("hires"):
-        assert (approval.cancelled_at is None) == any(h.cancelled_at is None for h in approval.hires.all())
+    current = {approval.job_seeker_id: approval for approval in with_hires}
+    earlier = 0
+    for approval in Approval.objects.prefetch_related("hires", "eligibility_diagnosis__administrative_criteria"):
+        if approval.hires.all():
+            assert (approval.cancelled_at is None) == any(h.cancelled_at is None for h in approval.hires.all())
+            continue
+        # An earlier PASS, expired: two years long, ended 2 years (waiting period) before the next one.
+        earlier += 1
+        following = current[approval.job_seeker_id]
+        assert approval.cancelled_at is None and approval.status() == "expired"
+        assert approval.end_at == approval.start_at + datetime.timedelta(days=729)
+        assert (following.start_at - approval.end_at).days > 730
+        assert approval.eligibility_diagnosis.job_seeker_id == approval.job_seeker_id
+        assert approval.eligibility_diagnosis.administrative_criteria.all()
+        assert approval.eligibility_diagnosis.created_at < approval.created_at
+    assert 0 < earlier < len(current)
+    assert len(set(Approval.objects.values_list("number", flat=True))) == Approval.objects.count()
     for suspension in Suspension.objects.select_related("approval"):
         assert suspension.approval.start_at <= suspension.start_at <= suspension.end_at <= suspension.approval.end_at

@@ -8,6 +8,7 @@ import re
 
 from django import forms
 from django.contrib.postgres.search import SearchQuery
+from django.core.cache import caches
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from itou.companies.enums import CompanyKind, ContractType
@@ -121,7 +122,7 @@ class SearchForm(forms.Form):
         commune = None
         if code:
             # An INSEE code has 5 characters: anything else is unknown without asking the database.
-            commune = Commune.objects.filter(code=code).only(*COMMUNE_FIELDS).first() if len(code) == 5 else None
+            commune = commune_by_code(code) if len(code) == 5 else None
             # Without JavaScript the hidden code of the previous search stays in the form:
             # a visitor who typed another commune means that one.
             if commune and text and normalize(text) not in {normalize(commune_label(commune)), commune.search_text}:
@@ -156,8 +157,31 @@ class SearchForm(forms.Form):
         return params
 
 
+# Reference data (communes, ROME domains: changed by the imports only) read by every search
+# is kept in the process's `pages` cache for this long: one SQL query less each per search.
+REFERENCE_CACHE_SECONDS = 600
+_MISSING = "-"
+
+
+def commune_by_code(code: str):
+    """The commune of this INSEE code (the fields a search needs), or None; memoized."""
+    cache = caches["pages"]
+    key = f"search-commune:{code}"
+    commune = cache.get(key)
+    if commune is None:
+        commune = Commune.objects.filter(code=code).only(*COMMUNE_FIELDS).first() or _MISSING
+        cache.set(key, commune, REFERENCE_CACHE_SECONDS)
+    return None if commune == _MISSING else commune
+
+
 def rome_domain_choices() -> list[tuple[str, str]]:
-    return [(domain.code, domain.name) for domain in RomeDomain.objects.order_by("code")]
+    """The ROME domains, as choices (memoized: the same for every search)."""
+    cache = caches["pages"]
+    choices = cache.get("search-rome-domains")
+    if choices is None:
+        choices = [(domain.code, domain.name) for domain in RomeDomain.objects.order_by("code")]
+        cache.set("search-rome-domains", choices, REFERENCE_CACHE_SECONDS)
+    return choices
 
 
 class EmployerSearchForm(SearchForm):

@@ -331,3 +331,19 @@ def test_accepted_sentence_future_and_past():
         "Candidature acceptée — le contrat a commencé le 3 mars et se termine le 2 mars 2027."
     )
     assert days_from_today(0) == timezone.localdate()
+
+
+def test_company_list_cards_escape_names_and_link_each_application(client, cast):
+    """The cards are built in Python (job_application_tags.company_application_cards): what a
+    person typed is escaped, and each card links to its own application."""
+    application = JobApplicationFactory(
+        to_company=cast.company, job_seeker=JobSeekerFactory(first_name="<b>Zoé</b>", last_name='O"Hara & co')
+    )
+    login(client, cast.employer)
+    content = client.get(COMPANY_LIST).content.decode()
+    assert "<b>Zoé" not in content
+    assert "&lt;b&gt;Zoé&lt;/b&gt;" in content and "&lt;b&gt;Zoé&lt;/b&gt; O&quot;HARA &amp; CO</a>" in content
+    for job_application in (application, cast.job_application):
+        detail = reverse("applications:detail", args=[job_application.pk])
+        assert f'href="{detail}"' in content
+        assert f'id="select-{job_application.pk}" name="ids" value="{job_application.pk}"' in content

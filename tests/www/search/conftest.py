@@ -98,3 +98,11 @@ def prescriber_near(code: str = LYON, *, north_km: float = 0.0, authorized: bool
         kwargs.setdefault("kind", PrescriberOrganizationKind.OTHER)
         kwargs.setdefault("authorization_status", PrescriberAuthorizationStatus.NOT_SET)
     return PrescriberOrganizationFactory(commune_id=code, latitude=point.latitude, longitude=point.longitude, **kwargs)
+
+
+def cold():
+    """Forget the communes and ROME domains memoized by the earlier searches of a test
+    (itou.www.search.forms.REFERENCE_CACHE_SECONDS): a counted search reads them again."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()

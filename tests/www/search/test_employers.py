@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from itou.companies.enums import CompanyKind
 from itou.companies.models import SIAE_CONVENTION_GRACE_PERIOD
-from tests.www.search.conftest import LILLE, LYON, VILLEURBANNE, appellation, company_near, job_description
+from tests.www.search.conftest import LILLE, LYON, VILLEURBANNE, appellation, cold, company_near, job_description
 
 URL = reverse("search:employers")
 # 4 queries for a search: ROME domains (form choices), commune, count by department, page.
@@ -34,6 +34,7 @@ def search(client, **params):
 
 def test_page_without_search_invites_to_choose_a_commune(client, django_assert_max_num_queries):
     company_near(name="Ne s'affiche pas encore")
+    cold()  # reference data memoized by an earlier request: read again
     with django_assert_max_num_queries(1):
         response = client.get(URL)
     assert response.status_code == 200
@@ -299,6 +300,7 @@ def test_htmx_history_restore_gets_the_whole_page(client):
 
 def test_query_count_does_not_grow_with_results(client, django_assert_num_queries):
     company_near(name="Seule")
+    cold()  # reference data memoized by an earlier request: read again
     with django_assert_num_queries(SEARCH_QUERIES):
         search(client)
 
@@ -310,15 +312,19 @@ def test_query_count_does_not_grow_with_results(client, django_assert_num_querie
             job_description(company)
             job_description(company)
     for page in ("1", "2", "4"):
+        cold()  # reference data memoized by an earlier request: read again
         with django_assert_num_queries(SEARCH_QUERIES):
             response = search(client, page=page, domains=["D"], kinds=["ACI", "EI"], departments=["69"])
     assert len(names(response)) == 20  # page 4 of 1: the last page
+    cold()  # reference data memoized by an earlier request: read again
     with django_assert_num_queries(SEARCH_QUERIES):
         response = search(client, page="2", radius="100")
     assert len(names(response)) == 20
     # A commune typed without JavaScript costs the same.
+    cold()  # reference data memoized by an earlier request: read again
     with django_assert_num_queries(SEARCH_QUERIES):
         client.get(URL, {"commune": "Lyon", "page": "3"})
+    cold()  # reference data memoized by an earlier request: read again
     with django_assert_num_queries(SEARCH_QUERIES):
         client.get(URL, {"commune_code": LYON}, headers={"HX-Request": "true"})
 
@@ -333,3 +339,22 @@ def test_results_page_weight(client):
         job_description(company)
     response = search(client)
     assert len(response.content) < 60_000
+
+
+def test_reference_data_is_read_once(client, django_assert_num_queries):
+    """The commune of a code and the ROME domains are memoized: a second search around the
+    same commune costs two queries (count by department, page), the first one four."""
+    company_near(name="Seule")
+    with django_assert_num_queries(SEARCH_QUERIES):
+        search(client)
+    with django_assert_num_queries(SEARCH_QUERIES - 2):
+        response = search(client, radius="50")
+    assert names(response) == ["Seule"]
+
+
+def test_cards_escape_what_employers_wrote(client):
+    """The cards are built in Python (search_tags.employer_cards): names are escaped."""
+    company_near(name='<b>Chez "Léa" & Cie</b>')
+    content = search(client).content.decode()
+    assert "<b>Chez" not in content
+    assert "&lt;b&gt;Chez &quot;Léa&quot; &amp; Cie&lt;/b&gt;" in content
