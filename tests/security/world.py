@@ -94,8 +94,7 @@ def _spread_sequences():
     with side A's id cannot land by chance on an object of side B with the same number."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT schemaname || '.' || sequencename, coalesce(last_value, 0) FROM pg_sequences "
-            "WHERE data_type = 'bigint' OR max_value > 1e9 ORDER BY sequencename"
+            "SELECT schemaname || '.' || sequencename, coalesce(last_value, 0) FROM pg_sequences ORDER BY sequencename"
         )
         for n, (sequence, last_value) in enumerate(cursor.fetchall(), start=1):
             cursor.execute("SELECT setval(%s, %s)", [sequence, max(last_value, n * 1_000_000)])
