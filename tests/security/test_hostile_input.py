@@ -155,10 +155,11 @@ def test_hostile_input_on_every_form_and_endpoint(probe):
                 problems.append(f"REDIRECTION OUVERTE {where} : {response['Location']}")
             if user is not None and pattern.key in SESSION_CHANGING:
                 client.force_login(user)
-        response = client.post(url, b"name=\xff\xfe%00\xc3(", content_type="application/x-www-form-urlencoded")
-        requests += 1
-        if response.status_code >= 500:
-            problems.append(f"ERREUR 500 {role} POST {url} ({pattern.key}) corps non UTF-8")
+        if names:  # a page with a form: a body that is not UTF-8 too
+            response = client.post(url, b"name=\xff\xfe%00\xc3(", content_type="application/x-www-form-urlencoded")
+            requests += 1
+            if response.status_code >= 500:
+                problems.append(f"ERREUR 500 {role} POST {url} ({pattern.key}) corps non UTF-8")
         query = urlencode(bodies(names, w)[1], doseq=True)
         response = client.get(f"{url}?{query}")
         requests += 1
@@ -168,7 +169,7 @@ def test_hostile_input_on_every_form_and_endpoint(probe):
             problems.append(f"REDIRECTION OUVERTE {role} GET {url}?… ({pattern.key}) : {response['Location']}")
         if user is not None and pattern.key in SESSION_CHANGING:
             client.force_login(user)
-    assert requests > 800
+    assert requests > 700
     assert not problems, "\n".join(problems)
 
 

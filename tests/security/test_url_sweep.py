@@ -3,7 +3,8 @@
 The whole URLconf is walked (`OBJECT_URLS` and `SCOPE_URLS` below must name every pattern: a new URL without an
 entry fails `test_every_url_is_in_the_table`). Each URL is filled with side A's objects
 (tests/security/world.py) and requested in GET and in POST (empty body) by anonymous and by
-every side-B role (POST on the pages without an object: anonymous only). The rules:
+every side-B role (on the pages without an object: POST by anonymous only, and not by
+the `SCOPE_TWINS`). The rules:
 
 - never a 500;
 - a URL that points at one of side A's objects (`args`) never answers 2xx to side B
@@ -40,6 +41,11 @@ INTRUDERS = (
     "job_seeker_b",
     "buyer_b",
 )
+
+
+# On the pages without an object these roles see what their twin sees (employer_b,
+# prescriber_b, ddets_b): they are swept on the object URLs only (keeps the sweep fast).
+SCOPE_TWINS = {"employer_b_member", "orienteur_b", "dreets_b"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -516,6 +522,8 @@ def test_side_b_gets_nothing_of_side_a(probe, role):
         url = url_of(pattern, w, r)
         # An empty POST on a page without an object: anonymous only (the owners' POSTs are in
         # test_hostile_input.py); on an object URL: every role.
+        if pattern.key not in OBJECT_URLS and role in SCOPE_TWINS:
+            continue  # same pages as its twin (a plain member, an orienteur, a DREETS)
         methods = ("GET", "POST") if pattern.key in OBJECT_URLS or role == "anonymous" else ("GET",)
         for method in methods:
             before = fingerprint() if method == "POST" else None
