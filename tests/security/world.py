@@ -94,7 +94,8 @@ def _spread_sequences():
     with side A's id cannot land by chance on an object of side B with the same number."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT schemaname || '.' || sequencename, coalesce(last_value, 0) FROM pg_sequences ORDER BY sequencename"
+            "SELECT schemaname || '.' || sequencename, coalesce(last_value, 0) FROM pg_sequences "
+            "WHERE sequencename LIKE '%%\\_id\\_seq' ORDER BY sequencename"
         )
         for n, (sequence, last_value) in enumerate(cursor.fetchall(), start=1):
             cursor.execute("SELECT setval(%s, %s)", [sequence, max(last_value, n * 1_000_000)])
