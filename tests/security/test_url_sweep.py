@@ -478,8 +478,8 @@ def url_of(pattern, w, r):
 def leaks(response):
     if getattr(response, "streaming", False):
         return []
-    content = response.content.decode(errors="replace")
-    return [name for name, secret in SECRETS.items() if secret in content]
+    content = response.content.decode(errors="replace").lower()  # names are often shown in capitals
+    return [name for name, secret in SECRETS.items() if secret.lower() in content]
 
 
 def request(client, method, url, api_token=None):
