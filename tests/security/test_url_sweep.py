@@ -545,6 +545,13 @@ def test_side_b_gets_nothing_of_side_a(probe, role):
     assert not problems, "\n".join(problems)
 
 
+def test_the_leak_detector_sees_a_name_in_capitals():
+    """The FUITE check is not blind: side A's name in capitals (as pages show last names)."""
+    from django.http import HttpResponse
+
+    assert leaks(HttpResponse(f"<td>Azénor {SECRETS['job_seeker_a'].upper()}</td>")) == ["job_seeker_a"]
+
+
 def test_the_write_detector_sees_a_write(world):
     """The ÉCRITURE check is not blind: a write to a watched table is seen."""
     before = fingerprint()
