@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +15,8 @@ from itou.utils.private_files import storing
 
 MAX_REQUESTS_PER_IP = 5
 RATE_LIMIT_WINDOW = datetime.timedelta(hours=1)
+# The same subject and text from the same address within this delay is the same request (a double click).
+DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
 THROTTLED_MESSAGE = (
     "Vous avez envoyé beaucoup de demandes en peu de temps depuis cette connexion. "
     "Réessayez dans une heure : le support a bien reçu vos demandes précédentes."
@@ -109,6 +111,22 @@ def request_create(
         except ValidationError as error:
             raise ValidationError({"attachment": error.messages})
     page = safe_page(page)
+    # A double click (two identical requests at once): the second waits for the first,
+    # then finds it and creates nothing.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"support-request:{email.strip().lower()}"])
+    duplicate = (
+        SupportRequest.objects.filter(
+            email=email,
+            subject=subject,
+            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+            messages__body=body,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if duplicate is not None:
+        return duplicate
     support_request = SupportRequest.objects.create(
         category=category,
         subject=subject,

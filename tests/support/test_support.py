@@ -263,3 +263,14 @@ def test_attachment_missing_on_disk_shows_fichier_introuvable(client):
     response = client.get(url)
     assert response.status_code == 404
     assert "Fichier introuvable" in response.text
+
+
+def test_the_same_request_sent_twice_is_kept_once(client):
+    """Found by the outsiders' probe (tests/security/test_parallel_clicks.py): a double click
+    created two identical requests. The same subject and text within 10 minutes is one request."""
+    login(client, JobSeekerFactory())
+    for _ in range(2):
+        assert client.post(reverse("support:new"), data()).status_code == 302
+    assert SupportRequest.objects.count() == 1
+    assert client.post(reverse("support:new"), data(body="Et une autre question.")).status_code == 302
+    assert SupportRequest.objects.count() == 2

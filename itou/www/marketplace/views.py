@@ -45,6 +45,7 @@ from itou.marketplace.services import MarketplaceError
 from itou.organizations.current import Role, get_current_company_or_404
 from itou.utils.pagecache import anonymous_page_cache
 from itou.utils.private_files import serve_private_file
+from itou.utils.redirects import safe_redirect
 from itou.utils.staff_roles import StaffRole, staff_has_role
 from itou.www.marketplace.forms import (
     AnswerForm,
@@ -604,14 +605,7 @@ def list_add(request, company_pk):
             messages.success(request, f"{company.display_name} est ajouté à la liste « {buyer_list.name} ».")
     else:
         messages.error(request, "Donnez un nom à la liste.")
-    return redirect(request.POST.get("next") if _safe_next(request) else "marketplace:lists")
-
-
-def _safe_next(request) -> bool:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    nxt = request.POST.get("next", "")
-    return bool(nxt) and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})
+    return safe_redirect(request, request.POST.get("next"), reverse("marketplace:lists"))
 
 
 @login_required
@@ -637,9 +631,11 @@ def _list_companies(buyer_list):
 def list_detail(request, pk):
     buyer_list = _buyer_list_or_404(request, pk)
     if request.method == "POST":
-        services.buyer_list_remove(
-            acting_user=request.user, buyer_list=buyer_list, company_id=int(request.POST.get("company") or 0)
-        )
+        company_id = request.POST.get("company", "")
+        if not (company_id.isascii() and company_id.isdecimal()):
+            messages.error(request, "Choisissez l'employeur à retirer de la liste.")
+            return redirect("marketplace:list_detail", pk=buyer_list.pk)
+        services.buyer_list_remove(acting_user=request.user, buyer_list=buyer_list, company_id=int(company_id))
         messages.success(request, "L'employeur est retiré de la liste.")
         return redirect("marketplace:list_detail", pk=buyer_list.pk)
     return render(

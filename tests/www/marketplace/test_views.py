@@ -547,6 +547,32 @@ def test_steering_for_state_only(client, published_need, employer):
     assert client.get(reverse("marketplace:steering")).status_code == 403
 
 
+@pytest.mark.parametrize("bad_next", ["NaN", "-1", "//evil.example", "https://evil.example/", "javascript:alert(1)"])
+def test_list_add_with_a_bad_next_goes_to_the_lists(client, buyer, employer, bad_next):
+    """Found by the outsiders' probe: a `next` such as "NaN" was reversed as a URL name (500)."""
+    client.force_login(buyer[0])
+    url = reverse("marketplace:list_add", args=[employer[0].pk])
+    response = client.post(url, {"list_name": "Nettoyage 2027", "next": bad_next})
+    assert response.status_code == 302 and response["Location"] == reverse("marketplace:lists")
+    assert BuyerList.objects.get().items.count() == 1
+    response = client.post(url, {"list_name": "Nettoyage 2027", "next": "/marche/catalogue/?page=2"})
+    assert response["Location"] == "/marche/catalogue/?page=2"
+
+
+@pytest.mark.parametrize("company", ["abc", "²", "", "1e3", "-1"])
+def test_list_remove_with_a_bad_company_changes_nothing(client, buyer, employer, company):
+    """Found by the outsiders' probe: a `company` that is not a number was a 500."""
+    user, organization = buyer
+    buyer_list = services.buyer_list_add(
+        acting_user=user, organization=organization, list_name="A", company=employer[0]
+    )
+    client.force_login(user)
+    response = client.post(reverse("marketplace:list_detail", args=[buyer_list.pk]), {"company": company}, follow=True)
+    assert response.status_code == 200
+    assert "Choisissez l&#x27;employeur à retirer de la liste." in response.content.decode()
+    assert buyer_list.items.count() == 1
+
+
 def test_lists_are_the_buyers_own(client, buyer, other_buyer, employer):
     company, member = employer
     user, organization = buyer
