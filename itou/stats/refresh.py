@@ -453,6 +453,18 @@ def refresh_months(**months) -> None:
                     cursor.execute(rollup_template.format(where=f"{day_column} = %(month)s"), params)
 
 
+def refresh_hires_followed(days) -> None:
+    """Only `stats_hirefollowedday` for these days of application creation (the days of the
+    applications of people whose follow-up group changed: nothing else moved)."""
+    day_column, template = STATEMENTS["stats_hirefollowedday"]
+    with connection.cursor() as cursor:
+        for day in sorted(days):
+            start, end = _paris_day_range(day)
+            where = "ja.created_at >= %(start)s::timestamptz AND ja.created_at < %(end)s::timestamptz"
+            cursor.execute(f"DELETE FROM stats_hirefollowedday WHERE {day_column} = %(day)s", {"day": day})
+            cursor.execute(_sql(template, where), {"start": start, "end": end})
+
+
 def refresh_people(people) -> None:
     """Recompute the follow-up rows of these job seekers and move the counts by the
     difference: their old keys out, their new keys in (exact: the counts stay the number
@@ -490,6 +502,7 @@ def refresh_pending() -> dict:
         flags = {row[0] for row in cursor.fetchall()}
         cursor.execute("DELETE FROM stats_dirtyperson RETURNING job_seeker_id")
         people = {row[0] for row in cursor.fetchall()}
+        followed_days = set()
         if people:
             # Their hires may be followed by two organizations now, or not any more.
             cursor.execute(
@@ -497,12 +510,18 @@ def refresh_pending() -> dict:
                 WHERE job_seeker_id = ANY(%s)""",
                 [sorted(people)],
             )
-            days |= {row[0] for row in cursor.fetchall()}
+            followed_days = {row[0] for row in cursor.fetchall()} - days
     refresh_days(days)
+    refresh_hires_followed(followed_days)
     refresh_people(people)
     if "approvals" in flags:
         refresh_approvals()
-    return {"days": len(days), "people": len(people), "approvals": "approvals" in flags}
+    return {
+        "days": len(days),
+        "followed_days": len(followed_days),
+        "people": len(people),
+        "approvals": "approvals" in flags,
+    }
 
 
 FOLLOWUP_TABLES = ["stats_followedperson", "stats_followedcount"]

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Min, Q
+from django.db.models import Min
 from django.utils import timezone
 
 from itou.approvals.models import Approval, Suspension
