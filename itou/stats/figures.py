@@ -30,6 +30,7 @@ from itou.stats.models import (
     ApplicationOrgDay,
     ApprovalAggregate,
     DelayDay,
+    DelayDepartmentAllMonth,
     DelayDepartmentMonth,
     DelayMonth,
     DelayNationMonth,
@@ -330,6 +331,13 @@ def _delay_model(scope: Scope, filters: Filters, fields):
         return DelayMonth
     if _national(scope, filters) and (fields is None or "department" not in fields):
         return DelayNationMonth
+    if (
+        fields is not None
+        and set(fields) == {"department"}
+        and not filters.company_kind
+        and not filters.sender_category
+    ):
+        return DelayDepartmentAllMonth
     return DelayDepartmentMonth
 
 

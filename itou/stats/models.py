@@ -349,6 +349,21 @@ class DelayDepartmentMonth(Row):
         ]
 
 
+class DelayDepartmentAllMonth(Row):
+    """`DelayDepartmentMonth` summed over employer kinds and senders: the breakdown of the
+    delays by department without those filters (DGEFP, DREETS, map of the answer delays),
+    a few times fewer rows than per kind and sender."""
+
+    event_day = models.DateField()
+    metric = models.CharField(max_length=10)
+    department = models.CharField(max_length=3, blank=True)
+    days = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["metric", "event_day"], name="stats_delaydepall_event_idx")]
+
+
 class JobDescriptionActivity(Row):
     """The moment of the last application that chose each job description (none: never
     chosen). « Fiches de poste en difficulté » compares it with 30 days ago instead of

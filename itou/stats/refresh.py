@@ -282,6 +282,16 @@ ROLLUP_STATEMENTS = {
             GROUP BY 1, 2, 3, 4, 5, 6
             """,
         ),
+        (  # after the previous one, which it sums
+            "stats_delaydepartmentallmonth",
+            """
+            INSERT INTO stats_delaydepartmentallmonth (event_day, metric, department, days, count)
+            SELECT event_day, metric, department, days, sum(count)
+            FROM stats_delaydepartmentmonth
+            WHERE {where}
+            GROUP BY 1, 2, 3, 4
+            """,
+        ),
     ],
 }
 # The same for the per-day table: national totals per day (summed from stats_applicationday,
@@ -545,6 +555,7 @@ REBUILD_ORDER = {
     "stats_delaymonth": " ORDER BY 3, 2, 1",  # department, metric, event_day
     "stats_applicationdepartmentmonth": " ORDER BY 2, 1",  # department, day
     "stats_delaydepartmentmonth": " ORDER BY 3, 2, 1",  # department, metric, event_day
+    "stats_delaydepartmentallmonth": " ORDER BY 2, 1",  # metric, event_day
 }
 
 

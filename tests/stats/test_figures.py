@@ -24,6 +24,7 @@ from itou.stats.models import (
     ApplicationNationMonth,
     ApplicationNationStateDay,
     ApplicationNationStateMonth,
+    DelayDepartmentAllMonth,
     DelayDepartmentMonth,
     DelayNationMonth,
     DirtyDay,
@@ -49,6 +50,7 @@ AGGREGATE_TABLES = [
     "stats_applicationnationstateday",
     "stats_delaynationmonth",
     "stats_delaydepartmentmonth",
+    "stats_delaydepartmentallmonth",
     "stats_approvalaggregate",
     "stats_hirefollowedday",
     "stats_jobdescriptionactivity",
@@ -194,7 +196,11 @@ def test_delay_percentiles_equal_raw(world, metric, department, end):
         national_month = department is None and end.day == 30
         assert (figures.delays_qs(scope, Filters(start, end), metric).model is DelayNationMonth) == national_month
         by_department_qs = figures.delays_qs_all(scope, Filters(start, end), fields=("department",))
-        assert (by_department_qs.model is DelayDepartmentMonth) == (end.day == 30)
+        assert (by_department_qs.model is DelayDepartmentAllMonth) == (end.day == 30)
+        with_kind = figures.delays_qs_all(scope, Filters(start, end, company_kind="ACI"), fields=("department",))
+        assert (with_kind.model is DelayDepartmentMonth) == (end.day == 30)
+        raw_aci = raw_delays(metric, start, end, department, company_kind="ACI")
+        assert sum(r["n"] for r in figures.percentiles(with_kind.filter(metric=metric), "department")) == len(raw_aci)
         by_department = figures.percentiles(by_department_qs.filter(metric=metric), "department")
         assert sum(row["n"] for row in by_department) == len(raw)
         if national_month:  # each department's histogram (stats_delaydepartmentmonth), exact
