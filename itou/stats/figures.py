@@ -33,6 +33,7 @@ from itou.stats.models import (
     DelayDepartmentAllMonth,
     DelayDepartmentMonth,
     DelayMonth,
+    DelayNationAllMonth,
     DelayNationMonth,
     DelayOrg,
     FollowedCount,
@@ -329,16 +330,12 @@ def _delay_model(scope: Scope, filters: Filters, fields):
         return DelayDay
     if fields is not None and "prescriber_kind" in fields:
         return DelayMonth
+    # Without employer kind nor sender (filters or columns): the tables summed over them.
+    every_kind = fields is not None and set(fields) <= {"department"}
+    every_kind = every_kind and not filters.company_kind and not filters.sender_category
     if _national(scope, filters) and (fields is None or "department" not in fields):
-        return DelayNationMonth
-    if (
-        fields is not None
-        and set(fields) == {"department"}
-        and not filters.company_kind
-        and not filters.sender_category
-    ):
-        return DelayDepartmentAllMonth
-    return DelayDepartmentMonth
+        return DelayNationAllMonth if every_kind else DelayNationMonth
+    return DelayDepartmentAllMonth if every_kind else DelayDepartmentMonth
 
 
 def delays_qs(scope: Scope, filters: Filters, metric: str, *, fields=None):
@@ -353,7 +350,8 @@ def delays_qs(scope: Scope, filters: Filters, metric: str, *, fields=None):
 
 
 def delays_qs_all(scope: Scope, filters: Filters, *, fields=None):
-    """The delay histogram rows of every metric (group by "metric")."""
+    """The delay histogram rows of every metric (group by "metric"); `fields` as in
+    `delays_qs` (`()`: grouped by metric, month or day only)."""
     if scope.is_territory:
         qs = _delay_model(scope, filters, fields).objects.filter(_territory_q(scope, filters))
     else:

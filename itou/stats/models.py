@@ -364,6 +364,19 @@ class DelayDepartmentAllMonth(Row):
         indexes = [models.Index(fields=["metric", "event_day"], name="stats_delaydepall_event_idx")]
 
 
+class DelayNationAllMonth(Row):
+    """`DelayNationMonth` summed over employer kinds and senders: the national delays and
+    their month-by-month trend without those filters."""
+
+    event_day = models.DateField()
+    metric = models.CharField(max_length=10)
+    days = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["metric", "event_day"], name="stats_delaynatall_event_idx")]
+
+
 class JobDescriptionActivity(Row):
     """The moment of the last application that chose each job description (none: never
     chosen). « Fiches de poste en difficulté » compares it with 30 days ago instead of

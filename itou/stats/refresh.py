@@ -282,6 +282,16 @@ ROLLUP_STATEMENTS = {
             GROUP BY 1, 2, 3, 4, 5, 6
             """,
         ),
+        (  # after stats_delaynationmonth, which it sums
+            "stats_delaynationallmonth",
+            """
+            INSERT INTO stats_delaynationallmonth (event_day, metric, days, count)
+            SELECT event_day, metric, days, sum(count)
+            FROM stats_delaynationmonth
+            WHERE {where}
+            GROUP BY 1, 2, 3
+            """,
+        ),
         (  # after the previous one, which it sums
             "stats_delaydepartmentallmonth",
             """
@@ -556,6 +566,7 @@ REBUILD_ORDER = {
     "stats_applicationdepartmentmonth": " ORDER BY 2, 1",  # department, day
     "stats_delaydepartmentmonth": " ORDER BY 3, 2, 1",  # department, metric, event_day
     "stats_delaydepartmentallmonth": " ORDER BY 2, 1",  # metric, event_day
+    "stats_delaynationallmonth": " ORDER BY 2, 1",  # metric, event_day
 }
 
 

@@ -24,8 +24,10 @@ from itou.stats.models import (
     ApplicationNationMonth,
     ApplicationNationStateDay,
     ApplicationNationStateMonth,
+    DelayDay,
     DelayDepartmentAllMonth,
     DelayDepartmentMonth,
+    DelayNationAllMonth,
     DelayNationMonth,
     DirtyDay,
     DirtyFlag,
@@ -51,6 +53,7 @@ AGGREGATE_TABLES = [
     "stats_delaynationmonth",
     "stats_delaydepartmentmonth",
     "stats_delaydepartmentallmonth",
+    "stats_delaynationallmonth",
     "stats_approvalaggregate",
     "stats_hirefollowedday",
     "stats_jobdescriptionactivity",
@@ -195,6 +198,12 @@ def test_delay_percentiles_equal_raw(world, metric, department, end):
         assert sum(row["n"] for row in data["company_kind"]) == len(raw)
         national_month = department is None and end.day == 30
         assert (figures.delays_qs(scope, Filters(start, end), metric).model is DelayNationMonth) == national_month
+        # Without any other column (overall, month by month of the page): the narrowest tables.
+        totals = figures.delays_qs(scope, Filters(start, end), metric, fields=())
+        expected = {(True, True): DelayNationAllMonth, (False, True): DelayDepartmentAllMonth}
+        assert totals.model is expected.get((department is None, end.day == 30), DelayDay)
+        (row,) = figures.percentiles(totals)
+        assert (row["n"], row["median"], row["p90"]) == (len(raw), percentile_disc(raw, 0.5), percentile_disc(raw, 0.9))
         by_department_qs = figures.delays_qs_all(scope, Filters(start, end), fields=("department",))
         assert (by_department_qs.model is DelayDepartmentAllMonth) == (end.day == 30)
         with_kind = figures.delays_qs_all(scope, Filters(start, end, company_kind="ACI"), fields=("department",))
