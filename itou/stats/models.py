@@ -361,7 +361,10 @@ class DelayDepartmentAllMonth(Row):
     count = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["metric", "event_day"], name="stats_delaydepall_event_idx")]
+        indexes = [
+            models.Index(fields=["metric", "event_day"], name="stats_delaydepall_event_idx"),
+            models.Index(fields=["department", "metric", "event_day"], name="stats_delaydepall_dep_idx"),
+        ]
 
 
 class DelayNationAllMonth(Row):

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('count', models.IntegerField()),
             ],
             options={
-                'indexes': [models.Index(fields=['metric', 'event_day'], name='stats_delaydepall_event_idx')],
+                'indexes': [models.Index(fields=['metric', 'event_day'], name='stats_delaydepall_event_idx'), models.Index(fields=['department', 'metric', 'event_day'], name='stats_delaydepall_dep_idx')],
             },
         ),
         migrations.RunSQL(FILL, migrations.RunSQL.noop),
