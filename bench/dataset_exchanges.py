@@ -161,3 +161,10 @@ def generate_exchanges(g: Generation) -> None:
     ]:
         g.cursor.execute(statement, {**params, **extra})
         g.report.table(table).rows += g.cursor.rowcount
+
+    # The follow-up figures of the steering pages (docs/statistiques.md) from the groups just
+    # written, by the SQL of `stats_rebuild --rollups`; their change log is emptied.
+    from itou.stats.refresh import followup_statements
+
+    for statement in followup_statements():
+        g.cursor.execute(statement)

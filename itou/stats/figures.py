@@ -9,9 +9,8 @@ A `Scope` says whose figures (a territory, employers, a prescriber organization)
 import dataclasses
 import datetime
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, F, Func, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -31,10 +30,17 @@ from itou.stats.models import (
     ApplicationOrgDay,
     ApprovalAggregate,
     DelayDay,
+    DelayDepartmentAllMonth,
+    DelayDepartmentMonth,
     DelayMonth,
+    DelayNationAllMonth,
     DelayNationMonth,
     DelayOrg,
+    FollowedCount,
+    FollowedPerson,
     HireDomainDay,
+    HireFollowedDay,
+    JobDescriptionActivity,
 )
 
 SMALL_COUNT = 5  # below this many, a figure is not shown outside its organization
@@ -322,9 +328,14 @@ def applications(scope: Scope, filters: Filters, *, period=True, fields=None):
 def _delay_model(scope: Scope, filters: Filters, fields):
     if not whole_months(filters):
         return DelayDay
-    if _national(scope, filters) and (fields is None or not {"department", "prescriber_kind"} & set(fields)):
-        return DelayNationMonth
-    return DelayMonth
+    if fields is not None and "prescriber_kind" in fields:
+        return DelayMonth
+    # Without employer kind nor sender (filters or columns): the tables summed over them.
+    every_kind = fields is not None and set(fields) <= {"department"}
+    every_kind = every_kind and not filters.company_kind and not filters.sender_category
+    if _national(scope, filters) and (fields is None or "department" not in fields):
+        return DelayNationAllMonth if every_kind else DelayNationMonth
+    return DelayDepartmentAllMonth if every_kind else DelayDepartmentMonth
 
 
 def delays_qs(scope: Scope, filters: Filters, metric: str, *, fields=None):
@@ -339,7 +350,8 @@ def delays_qs(scope: Scope, filters: Filters, metric: str, *, fields=None):
 
 
 def delays_qs_all(scope: Scope, filters: Filters, *, fields=None):
-    """The delay histogram rows of every metric (group by "metric")."""
+    """The delay histogram rows of every metric (group by "metric"); `fields` as in
+    `delays_qs` (`()`: grouped by metric, month or day only)."""
     if scope.is_territory:
         qs = _delay_model(scope, filters, fields).objects.filter(_territory_q(scope, filters))
     else:
@@ -497,18 +509,10 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-class _EqualsAny(Func):
-    """`column = ANY(ARRAY(SELECT …))`: the subquery is run first, then the index probed."""
-
-    template = "(%(expressions)s))"
-    arg_joiner = " = ANY("
-    output_field = BooleanField()
-
-
 def employer_figures(scope: Scope, filters: Filters, *, now=None) -> dict:
-    """Live from the raw tables: companies and job descriptions are small tables."""
+    """Employers and job descriptions live from the raw tables (small tables); the last
+    application of each job description from `stats_jobdescriptionactivity`."""
     from itou.companies.models import Company, JobDescription
-    from itou.job_applications.models import JobApplication
 
     now = now or timezone.now()
     companies = Company.objects.filter(is_active=True).filter(
@@ -524,16 +528,11 @@ def employer_figures(scope: Scope, filters: Filters, *, now=None) -> dict:
         companies = companies.filter(kind=filters.company_kind)
     since = now - datetime.timedelta(days=TENSION_DAYS)
     open_jobs = JobDescription.objects.filter(is_open=True, company__in=companies)
-    # The job descriptions chosen by the scope's applications of the last 30 days (by the
-    # applications' employer and date: an index range, not every application of each job).
-    # `= ANY(ARRAY(…))`: the application ids first, then the chosen jobs by the index on
-    # jobapplication_id — PostgreSQL overestimates those applications 40 times and would
-    # otherwise read the 1.8 million chosen jobs (Rhône: 655 → 108 ms, docs/performance.md).
-    recent_ids = JobApplication.objects.filter(to_company__in=companies, created_at__gte=since).values("pk")
-    recent = JobApplication.selected_jobs.through.objects.filter(
-        _EqualsAny(F("jobapplication_id"), ArraySubquery(recent_ids))
-    ).values("jobdescription_id")
-    tension = open_jobs.filter(created_at__lt=since).exclude(pk__in=recent)
+    # The last application of each job description is kept by the refresh job
+    # (`stats_jobdescriptionactivity`): one index probe per old open job description
+    # instead of the applications of the last 30 days (240 000 in France).
+    recent = JobDescriptionActivity.objects.filter(jobdescription_id=OuterRef("pk"), last_applied_at__gte=since)
+    tension = open_jobs.filter(created_at__lt=since).exclude(Exists(recent))
     counts = companies.aggregate(
         active=Count("pk"),
         open=Count("pk", filter=Q(Exists(JobDescription.objects.filter(company=OuterRef("pk"), is_open=True)))),
@@ -610,11 +609,65 @@ def _memberships(scope: Scope, filters: Filters):
     )
 
 
+def _followed_key(scope: Scope, filters: Filters):
+    """The territory's key in `stats_followedcount` (level, code): France, a department or
+    a whole region; None for other sets of departments (counted from `stats_followedperson`)."""
+    from itou.geo.models import Department
+
+    departments = (filters.department,) if filters.department else scope.departments
+    if departments is None:
+        return ("N", "")
+    if len(departments) == 1:
+        return ("D", departments[0])
+    regions = set(Department.objects.filter(code__in=departments).values_list("region_id", flat=True))
+    if len(regions) == 1:
+        region = regions.pop()
+        if set(Department.objects.filter(region_id=region).values_list("code", flat=True)) == set(departments):
+            return ("R", region)
+    return None
+
+
+def _territory_followup_figures(scope: Scope, filters: Filters) -> dict:
+    """The follow-up figures of a territory, from the tables the refresh job keeps
+    (`stats_followedcount`, `stats_hirefollowedday`; docs/statistiques.md)."""
+    kind = filters.company_kind
+    key = _followed_key(scope, filters)
+    if key is not None:
+        rows = FollowedCount.objects.filter(level=key[0], code=key[1])
+        rows = rows.filter(org_type="company", org_kind=kind) if kind else rows
+        rows = list(rows.values("org_type", "org_kind", "count"))
+        by_kind = [{"kind": r["org_kind"], "n": r["count"]} for r in rows if r["org_type"]]
+        # With an employer kind, the people followed are those of that kind's row.
+        followed = sum(r["count"] for r in rows if bool(r["org_type"]) == bool(kind))
+    else:
+        departments = (filters.department,) if filters.department else scope.departments
+        people = FollowedPerson.objects.filter(department__in=departments)
+        people = people.filter(org_type="company", org_kind=kind) if kind else people
+        followed = people.values("job_seeker_id").distinct().count()
+        by_kind = list(
+            people.values("org_type", kind=F("org_kind")).annotate(n=Count("job_seeker_id", distinct=True)).order_by()
+        )
+    # Hires as in « Embauches » (the sender filter does not apply to this tab).
+    every_sender = dataclasses.replace(filters, sender_category="")
+    hires_followed = HireFollowedDay.objects.filter(
+        _territory_q(scope, filters, sender=False), event_day__gte=filters.start, event_day__lte=filters.end
+    )
+    return {
+        "followed": followed,
+        "by_kind": sorted(({"kind": r["kind"], "n": r["n"]} for r in by_kind), key=lambda r: r["kind"] or ""),
+        "hires": total(delays_qs(scope, every_sender, "hire")),
+        "hires_followed": total(hires_followed),
+    }
+
+
 def followup_figures(scope: Scope, filters: Filters) -> dict:
-    """Live from the raw follow-up memberships (docs/echanges.md)."""
+    """A territory: from the aggregate tables. An employer or a prescriber organization:
+    live from the raw follow-up memberships (a few rows; docs/echanges.md)."""
     from itou.followup.models import FollowUpMembership
     from itou.job_applications.models import JobApplicationTransitionLog
 
+    if scope.is_territory:
+        return _territory_followup_figures(scope, filters)
     of_companies, of_prescribers = _memberships(scope, filters)
     # UNION: a person followed by both kinds of organizations counts once.
     followed = of_companies.values("job_seeker_id").union(of_prescribers.values("job_seeker_id")).count()

@@ -328,3 +328,134 @@ class ApprovalAggregate(Row):
 
     class Meta:
         indexes = [models.Index(fields=["department", "end_at"], name="stats_approval_dep_idx")]
+
+
+class DelayDepartmentMonth(Row):
+    """`DelayMonth` without the prescriber kind: the breakdowns of the delays by department
+    (DREETS, DGEFP) and the delays of a department, without one row per prescriber kind."""
+
+    event_day = models.DateField()
+    metric = models.CharField(max_length=10)
+    department = models.CharField(max_length=3, blank=True)
+    company_kind = models.CharField(max_length=6)
+    sender_category = models.CharField(max_length=12)
+    days = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["metric", "event_day"], name="stats_delaydep_event_idx"),
+            models.Index(fields=["department", "metric", "event_day"], name="stats_delaydep_dep_idx"),
+        ]
+
+
+class DelayDepartmentAllMonth(Row):
+    """`DelayDepartmentMonth` summed over employer kinds and senders: the breakdown of the
+    delays by department without those filters (DGEFP, DREETS, map of the answer delays),
+    a few times fewer rows than per kind and sender."""
+
+    event_day = models.DateField()
+    metric = models.CharField(max_length=10)
+    department = models.CharField(max_length=3, blank=True)
+    days = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["metric", "event_day"], name="stats_delaydepall_event_idx"),
+            models.Index(fields=["department", "metric", "event_day"], name="stats_delaydepall_dep_idx"),
+        ]
+
+
+class DelayNationAllMonth(Row):
+    """`DelayNationMonth` summed over employer kinds and senders: the national delays and
+    their month-by-month trend without those filters."""
+
+    event_day = models.DateField()
+    metric = models.CharField(max_length=10)
+    days = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["metric", "event_day"], name="stats_delaynatall_event_idx")]
+
+
+class JobDescriptionActivity(Row):
+    """The moment of the last application that chose each job description (none: never
+    chosen). « Fiches de poste en difficulté » compares it with 30 days ago instead of
+    listing the applications of the last 30 days. Recomputed by the refresh job for the job
+    descriptions chosen by the applications of the change log's days, and for those whose
+    last application was created on one of those days (a deleted application or choice)."""
+
+    jobdescription_id = models.BigIntegerField(unique=True)
+    last_applied_at = models.DateTimeField()
+    last_day = models.DateField()  # Paris day of last_applied_at: the refresh finds them by it
+
+    class Meta:
+        indexes = [models.Index(fields=["last_day"], name="stats_jobactivity_day_idx")]
+
+
+class DirtyPerson(Row):
+    """The change log of the follow-up groups: a job seeker whose group changed (a member
+    joined, left, changed organization; an organization moved or changed kind). Written by
+    triggers, emptied by the refresh job; append-only like `DirtyDay`."""
+
+    job_seeker_id = models.BigIntegerField()
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "personne à recalculer"
+
+
+class FollowedPerson(Row):
+    """A job seeker followed today (active membership of their follow-up group) by an
+    organization of this department and kind: one row per distinct (person, department,
+    organization type, kind). `department` and `region` are "" for an organization without
+    commune (counted for France only)."""
+
+    job_seeker_id = models.BigIntegerField()
+    department = models.CharField(max_length=3, blank=True)
+    region = models.CharField(max_length=3, blank=True)
+    org_type = models.CharField(max_length=10)  # "company" or "prescriber"
+    org_kind = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["job_seeker_id"], name="stats_followed_person_idx"),
+            models.Index(fields=["department"], name="stats_followed_dep_idx"),
+        ]
+
+
+class FollowedCount(Row):
+    """Distinct people of `FollowedPerson` per territory (`level`: "N" France, "R" a region,
+    "D" a department; `code`) and organization kind ("" and "": any organization)."""
+
+    level = models.CharField(max_length=1)
+    code = models.CharField(max_length=3, blank=True)
+    org_type = models.CharField(max_length=10, blank=True)
+    org_kind = models.CharField(max_length=20, blank=True)
+    count = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "code", "org_type", "org_kind"], name="stats_followedcount_key")
+        ]
+
+
+class HireFollowedDay(Row):
+    """Hires (as in `DelayDay`, metric "hire") whose job seeker's follow-up group has today
+    active members of at least two different organizations, per day of the application,
+    day of the hire, territory and employer kind."""
+
+    created_day = models.DateField()
+    event_day = models.DateField()
+    department = models.CharField(max_length=3, blank=True)
+    company_kind = models.CharField(max_length=6)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_day"], name="stats_hirefollowed_created_idx"),
+            models.Index(fields=["event_day"], name="stats_hirefollowed_event_idx"),
+            models.Index(fields=["department", "event_day"], name="stats_hirefollowed_dep_idx"),
+        ]

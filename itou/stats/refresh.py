@@ -152,6 +152,26 @@ STATEMENTS = {
     ),
 }
 
+# Hires whose job seeker is followed today by at least two organizations (active members
+# of their follow-up group). `{several}`: SEVERAL (one job seeker, by the index) or
+# SEVERAL_BULK (every job seeker at once, hash join: the full rebuild).
+HIRES_FOLLOWED = f"""
+INSERT INTO stats_hirefollowedday (created_day, event_day, department, company_kind, count)
+SELECT e.day, {PARIS_DAY.format(ts="e.end_at")}, e.department, e.company_kind, count(*)
+FROM ({{events}}) e
+WHERE e.metric = 'hire' AND {{several}}
+GROUP BY 1, 2, 3, 4
+"""
+ORGANIZATIONS = "count(DISTINCT coalesce(m.company_id, -m.prescriber_organization_id))"
+SEVERAL = f"""(
+    SELECT {ORGANIZATIONS} FROM followup_followupmembership m WHERE m.job_seeker_id = e.job_seeker_id AND m.is_active
+) >= 2"""
+SEVERAL_BULK = f"""e.job_seeker_id IN (
+    SELECT m.job_seeker_id FROM followup_followupmembership m WHERE m.is_active
+    GROUP BY m.job_seeker_id HAVING {ORGANIZATIONS} >= 2
+)"""
+STATEMENTS["stats_hirefollowedday"] = ("created_day", HIRES_FOLLOWED.replace("{several}", SEVERAL))
+
 # The per-month tables, summed from the per-day ones (never from the raw tables: they are
 # exactly the per-day figures, grouped). `{where}` restricts to some months or is TRUE.
 MONTH_STATEMENTS = {
@@ -251,6 +271,37 @@ ROLLUP_STATEMENTS = {
             GROUP BY 1, 2, 3, 4, 5
             """,
         ),
+        (
+            "stats_delaydepartmentmonth",
+            """
+            INSERT INTO stats_delaydepartmentmonth
+                (event_day, metric, department, company_kind, sender_category, days, count)
+            SELECT event_day, metric, department, company_kind, sender_category, days, sum(count)
+            FROM stats_delaymonth
+            WHERE {where}
+            GROUP BY 1, 2, 3, 4, 5, 6
+            """,
+        ),
+        (  # after stats_delaynationmonth, which it sums
+            "stats_delaynationallmonth",
+            """
+            INSERT INTO stats_delaynationallmonth (event_day, metric, days, count)
+            SELECT event_day, metric, days, sum(count)
+            FROM stats_delaynationmonth
+            WHERE {where}
+            GROUP BY 1, 2, 3
+            """,
+        ),
+        (  # after the previous one, which it sums
+            "stats_delaydepartmentallmonth",
+            """
+            INSERT INTO stats_delaydepartmentallmonth (event_day, metric, department, days, count)
+            SELECT event_day, metric, department, days, sum(count)
+            FROM stats_delaydepartmentmonth
+            WHERE {where}
+            GROUP BY 1, 2, 3, 4
+            """,
+        ),
     ],
 }
 # The same for the per-day table: national totals per day (summed from stats_applicationday,
@@ -286,6 +337,61 @@ GROUP BY 1, 2, 3, 4, 5, 6
 """
 
 
+# The last application of each job description (« fiches de poste en difficulté »).
+# `{where}`: some job descriptions (`sj.jobdescription_id = ANY(%(jobs)s)`) or TRUE.
+JOB_ACTIVITY = f"""
+INSERT INTO stats_jobdescriptionactivity (jobdescription_id, last_applied_at, last_day)
+SELECT sj.jobdescription_id, max(ja.created_at), {PARIS_DAY.format(ts="max(ja.created_at)")}
+FROM job_applications_jobapplication_selected_jobs sj
+JOIN job_applications_jobapplication ja ON ja.id = sj.jobapplication_id
+WHERE {{where}}
+GROUP BY 1
+"""
+
+# The people followed today per organization's department and kind (`{where}`: some job
+# seekers, `m.job_seeker_id = ANY(%(people)s)`, or TRUE). An organization without
+# commune has no department (France only). Employers and prescriber organizations apart:
+# a membership naming both counts for both, as the live figures did.
+FOLLOWED_PEOPLE = """
+INSERT INTO stats_followedperson (job_seeker_id, department, region, org_type, org_kind)
+SELECT m.job_seeker_id, coalesce(com.department_id, ''), coalesce(d.region_id, ''), 'company', c.kind
+FROM followup_followupmembership m
+JOIN companies_company c ON c.id = m.company_id
+LEFT JOIN geo_commune com ON com.code = c.commune_id
+LEFT JOIN geo_department d ON d.code = com.department_id
+WHERE m.is_active AND {where}
+UNION
+SELECT m.job_seeker_id, coalesce(com.department_id, ''), coalesce(d.region_id, ''), 'prescriber', po.kind
+FROM followup_followupmembership m
+JOIN prescribers_prescriberorganization po ON po.id = m.prescriber_organization_id
+LEFT JOIN geo_commune com ON com.code = po.commune_id
+LEFT JOIN geo_department d ON d.code = com.department_id
+WHERE m.is_active AND {where}
+"""
+# Each person once per territory (France, region, department) and organization kind
+# (any: "" and ""), then counted per key. `{where}`: some people (`p.job_seeker_id = ANY(…)`)
+# or TRUE; `{sign}`: "" or "-" (the refresh removes a person's old keys, adds the new).
+FOLLOWED_COUNTS = """
+INSERT INTO stats_followedcount (level, code, org_type, org_kind, count)
+SELECT level, code, org_type, org_kind, {sign}count(*)
+FROM (
+    SELECT DISTINCT p.job_seeker_id, k.level, k.code, k.org_type, k.org_kind
+    FROM stats_followedperson p
+    CROSS JOIN LATERAL (
+        VALUES ('N', '', '', ''), ('N', '', p.org_type, p.org_kind),
+            ('R', p.region, '', ''), ('R', p.region, p.org_type, p.org_kind),
+            ('D', p.department, '', ''), ('D', p.department, p.org_type, p.org_kind)
+    ) k (level, code, org_type, org_kind)
+    WHERE (k.level = 'N' OR k.code <> '') AND {where}
+) x
+GROUP BY 1, 2, 3, 4
+"""
+ADD_COUNTS = (
+    " ON CONFLICT ON CONSTRAINT stats_followedcount_key"
+    " DO UPDATE SET count = stats_followedcount.count + EXCLUDED.count"
+)
+
+
 def _sql(template: str, where: str) -> str:
     applications = APPLICATIONS.format(where=where)
     return template.format(applications=applications, events=EVENTS.format(applications=applications))
@@ -310,22 +416,39 @@ def _event_months(cursor, days) -> set:
 def refresh_days(days) -> None:
     """Recompute every per-day aggregate of these days of application creation, then the
     months they fall in (applications: the months of these days; delays: the months of
-    their events, before and after the change)."""
+    their events, before and after the change), then the last application of the job
+    descriptions concerned."""
     days = sorted(set(days))
     if not days:
         return
     with connection.cursor() as cursor:
         event_months = _event_months(cursor, days)
+        # The job descriptions whose last application was created on one of these days
+        # (it may be gone), and below those chosen by the applications of these days.
+        cursor.execute("SELECT jobdescription_id FROM stats_jobdescriptionactivity WHERE last_day = ANY(%s)", [days])
+        jobs = {row[0] for row in cursor.fetchall()}
         for day in days:
             start, end = _paris_day_range(day)
             where = "ja.created_at >= %(start)s::timestamptz AND ja.created_at < %(end)s::timestamptz"
             for table, (day_column, template) in STATEMENTS.items():
                 cursor.execute(f"DELETE FROM {table} WHERE {day_column} = %(day)s", {"day": day})
                 cursor.execute(_sql(template, where), {"start": start, "end": end})
+            cursor.execute(
+                """SELECT DISTINCT sj.jobdescription_id FROM job_applications_jobapplication_selected_jobs sj
+                JOIN job_applications_jobapplication ja ON ja.id = sj.jobapplication_id WHERE """
+                + where,
+                {"start": start, "end": end},
+            )
+            jobs |= {row[0] for row in cursor.fetchall()}
             for table, template in DAY_ROLLUP_STATEMENTS.items():
                 cursor.execute(f"DELETE FROM {table} WHERE day = %(day)s", {"day": day})
                 cursor.execute(template.format(where="day = %(day)s"), {"day": day})
         event_months |= _event_months(cursor, days)
+        jobs = sorted(jobs)
+        cursor.execute(
+            "DELETE FROM stats_jobdescriptionactivity WHERE jobdescription_id = ANY(%(jobs)s)", {"jobs": jobs}
+        )
+        cursor.execute(JOB_ACTIVITY.format(where="sj.jobdescription_id = ANY(%(jobs)s)"), {"jobs": jobs})
     refresh_months(
         stats_applicationmonth={day.replace(day=1) for day in days},
         stats_delaymonth=event_months,
@@ -350,6 +473,35 @@ def refresh_months(**months) -> None:
                     cursor.execute(rollup_template.format(where=f"{day_column} = %(month)s"), params)
 
 
+def refresh_hires_followed(days) -> None:
+    """Only `stats_hirefollowedday` for these days of application creation (the days of the
+    applications of people whose follow-up group changed: nothing else moved)."""
+    day_column, template = STATEMENTS["stats_hirefollowedday"]
+    with connection.cursor() as cursor:
+        for day in sorted(days):
+            start, end = _paris_day_range(day)
+            where = "ja.created_at >= %(start)s::timestamptz AND ja.created_at < %(end)s::timestamptz"
+            cursor.execute(f"DELETE FROM stats_hirefollowedday WHERE {day_column} = %(day)s", {"day": day})
+            cursor.execute(_sql(template, where), {"start": start, "end": end})
+
+
+def refresh_people(people) -> None:
+    """Recompute the follow-up rows of these job seekers and move the counts by the
+    difference: their old keys out, their new keys in (exact: the counts stay the number
+    of people of `stats_followedperson` per key, what a rebuild computes)."""
+    people = sorted(set(people))
+    if not people:
+        return
+    params = {"people": people}
+    mine = "p.job_seeker_id = ANY(%(people)s)"
+    with connection.cursor() as cursor:
+        cursor.execute(FOLLOWED_COUNTS.format(sign="-", where=mine) + ADD_COUNTS, params)
+        cursor.execute("DELETE FROM stats_followedperson WHERE job_seeker_id = ANY(%(people)s)", params)
+        cursor.execute(FOLLOWED_PEOPLE.format(where="m.job_seeker_id = ANY(%(people)s)"), params)
+        cursor.execute(FOLLOWED_COUNTS.format(sign="", where=mine) + ADD_COUNTS, params)
+        cursor.execute("DELETE FROM stats_followedcount WHERE count = 0")
+
+
 def refresh_approvals() -> None:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM stats_approvalaggregate")
@@ -368,14 +520,40 @@ def refresh_pending() -> dict:
         days = {row[0] for row in cursor.fetchall()}
         cursor.execute("DELETE FROM stats_dirtyflag RETURNING name")
         flags = {row[0] for row in cursor.fetchall()}
+        cursor.execute("DELETE FROM stats_dirtyperson RETURNING job_seeker_id")
+        people = {row[0] for row in cursor.fetchall()}
+        followed_days = set()
+        if people:
+            # Their hires may be followed by two organizations now, or not any more.
+            cursor.execute(
+                f"""SELECT DISTINCT {PARIS_DAY.format(ts="created_at")} FROM job_applications_jobapplication
+                WHERE job_seeker_id = ANY(%s)""",
+                [sorted(people)],
+            )
+            followed_days = {row[0] for row in cursor.fetchall()} - days
     refresh_days(days)
+    refresh_hires_followed(followed_days)
+    refresh_people(people)
     if "approvals" in flags:
         refresh_approvals()
-    return {"days": len(days), "approvals": "approvals" in flags}
+    return {
+        "days": len(days),
+        "followed_days": len(followed_days),
+        "people": len(people),
+        "approvals": "approvals" in flags,
+    }
 
 
-AGGREGATE_TABLES = [*STATEMENTS, *MONTH_STATEMENTS, *ROLLUP_TABLES, "stats_approvalaggregate"]
-LOG_TABLES = ["stats_dirtyday", "stats_dirtyflag"]
+FOLLOWUP_TABLES = ["stats_followedperson", "stats_followedcount"]
+AGGREGATE_TABLES = [
+    *STATEMENTS,
+    *MONTH_STATEMENTS,
+    *ROLLUP_TABLES,
+    "stats_approvalaggregate",
+    "stats_jobdescriptionactivity",
+    *FOLLOWUP_TABLES,
+]
+LOG_TABLES = ["stats_dirtyday", "stats_dirtyflag", "stats_dirtyperson"]
 
 
 # The physical order of the territory tables after a rebuild (department first, as their
@@ -386,6 +564,9 @@ REBUILD_ORDER = {
     "stats_applicationmonth": " ORDER BY 2, 1",
     "stats_delaymonth": " ORDER BY 3, 2, 1",  # department, metric, event_day
     "stats_applicationdepartmentmonth": " ORDER BY 2, 1",  # department, day
+    "stats_delaydepartmentmonth": " ORDER BY 3, 2, 1",  # department, metric, event_day
+    "stats_delaydepartmentallmonth": " ORDER BY 2, 1",  # metric, event_day
+    "stats_delaynationallmonth": " ORDER BY 2, 1",  # metric, event_day
 }
 
 
@@ -400,14 +581,20 @@ def rebuild_statements() -> list[str]:
         f"CREATE TEMPORARY TABLE stats_events ON COMMIT DROP AS {EVENTS_BULK.format(applications=applications)}",
     ]
     for table, (_day_column, template) in STATEMENTS.items():
+        if table == "stats_hirefollowedday":
+            continue  # below, with the follow-up tables
         statement = template.format(applications=applications, events="SELECT * FROM stats_events")
         # Rows of a department side by side on disk: a department page reads a few pages.
         statement += REBUILD_ORDER.get(table, "")
         statements.append(statement)
+    statements += followup_statements("SELECT * FROM stats_events")
+    statements += job_activity_statements()
     statements.append(APPROVALS)
     statements.append("DROP TABLE stats_events")
     statements += [
-        f"ANALYZE {table}" for table in AGGREGATE_TABLES if table not in MONTH_STATEMENTS and table not in ROLLUP_TABLES
+        f"ANALYZE {table}"
+        for table in AGGREGATE_TABLES
+        if table not in MONTH_STATEMENTS and table not in ROLLUP_TABLES and table not in FOLLOWUP_TABLES
     ]
     statements += [
         template.format(where="TRUE") + REBUILD_ORDER[table] for table, (_column, template) in MONTH_STATEMENTS.items()
@@ -428,6 +615,39 @@ def rollup_statements() -> list[str]:
         statements.append(template.format(where="TRUE") + " ORDER BY 1")
     statements += [f"ANALYZE {table}" for table in ROLLUP_TABLES]
     return statements
+
+
+def followup_statements(events: str | None = None) -> list[str]:
+    """Fill the follow-up tables from scratch (people followed, their counts, the hires
+    followed by two organizations) and empty their change log. `events`: the delays of
+    every application (the rebuild's temporary table); None: computed for the accepted
+    applications (`stats_rebuild --rollups`, the dataset's follow-up step)."""
+    if events is None:
+        events = EVENTS_BULK.format(applications=APPLICATIONS.format(where="ja.state = 'accepted'"))
+    return [
+        "TRUNCATE stats_dirtyperson, stats_followedperson, stats_followedcount, stats_hirefollowedday",
+        FOLLOWED_PEOPLE.format(where="TRUE") + " ORDER BY 2, 1",
+        "ANALYZE stats_followedperson",
+        FOLLOWED_COUNTS.format(sign="", where="TRUE"),
+        "ANALYZE stats_followedcount",
+        HIRES_FOLLOWED.format(events=events, several=SEVERAL_BULK) + " ORDER BY 3, 2",
+        "ANALYZE stats_hirefollowedday",
+    ]
+
+
+def job_activity_statements() -> list[str]:
+    return [
+        "TRUNCATE stats_jobdescriptionactivity",
+        JOB_ACTIVITY.format(where="TRUE"),
+        "ANALYZE stats_jobdescriptionactivity",
+    ]
+
+
+def derived_statements() -> list[str]:
+    """`stats_rebuild --rollups`: the national and per-department tables from the per-month
+    ones, the follow-up tables and the last application of each job description — every
+    table whose rebuild does not need the per-day ones again."""
+    return rollup_statements() + followup_statements() + job_activity_statements()
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Min, Q
+from django.db.models import Min
 from django.utils import timezone
 
 from itou.approvals.models import Approval, Suspension
@@ -24,9 +24,14 @@ from itou.stats.models import (
     ApplicationNationMonth,
     ApplicationNationStateDay,
     ApplicationNationStateMonth,
+    DelayDay,
+    DelayDepartmentAllMonth,
+    DelayDepartmentMonth,
+    DelayNationAllMonth,
     DelayNationMonth,
     DirtyDay,
     DirtyFlag,
+    DirtyPerson,
 )
 from tests.job_applications.factories import JobApplicationFactory, employer_of, make_job_description
 from tests.stats.dataset import NOW, make_world
@@ -46,7 +51,14 @@ AGGREGATE_TABLES = [
     "stats_applicationnationreasonmonth",
     "stats_applicationnationstateday",
     "stats_delaynationmonth",
+    "stats_delaydepartmentmonth",
+    "stats_delaydepartmentallmonth",
+    "stats_delaynationallmonth",
     "stats_approvalaggregate",
+    "stats_hirefollowedday",
+    "stats_jobdescriptionactivity",
+    "stats_followedperson",
+    "stats_followedcount",
 ]
 
 
@@ -186,11 +198,25 @@ def test_delay_percentiles_equal_raw(world, metric, department, end):
         assert sum(row["n"] for row in data["company_kind"]) == len(raw)
         national_month = department is None and end.day == 30
         assert (figures.delays_qs(scope, Filters(start, end), metric).model is DelayNationMonth) == national_month
-        by_department = figures.percentiles(
-            figures.delays_qs_all(scope, Filters(start, end), fields=("department",)).filter(metric=metric),
-            "department",
-        )
+        # Without any other column (overall, month by month of the page): the narrowest tables.
+        totals = figures.delays_qs(scope, Filters(start, end), metric, fields=())
+        expected = {(True, True): DelayNationAllMonth, (False, True): DelayDepartmentAllMonth}
+        assert totals.model is expected.get((department is None, end.day == 30), DelayDay)
+        (row,) = figures.percentiles(totals)
+        assert (row["n"], row["median"], row["p90"]) == (len(raw), percentile_disc(raw, 0.5), percentile_disc(raw, 0.9))
+        by_department_qs = figures.delays_qs_all(scope, Filters(start, end), fields=("department",))
+        assert (by_department_qs.model is DelayDepartmentAllMonth) == (end.day == 30)
+        with_kind = figures.delays_qs_all(scope, Filters(start, end, company_kind="ACI"), fields=("department",))
+        assert (with_kind.model is DelayDepartmentMonth) == (end.day == 30)
+        raw_aci = raw_delays(metric, start, end, department, company_kind="ACI")
+        assert sum(r["n"] for r in figures.percentiles(with_kind.filter(metric=metric), "department")) == len(raw_aci)
+        by_department = figures.percentiles(by_department_qs.filter(metric=metric), "department")
         assert sum(row["n"] for row in by_department) == len(raw)
+        if national_month:  # each department's histogram (stats_delaydepartmentmonth), exact
+            for row in by_department:
+                if row["department"]:
+                    raw_department = raw_delays(metric, start, end, row["department"])
+                    assert (row["n"], row["median"]) == (len(raw_department), percentile_disc(raw_department, 0.5))
         employer_kind = figures.delay_figures(scope, Filters(start, end, company_kind="ACI"), metric)
         raw_aci = raw_delays(metric, start, end, department, company_kind="ACI")
         assert (employer_kind["overall"] or {}).get("n", 0) == len(raw_aci)
@@ -299,16 +325,80 @@ def test_docs_define_every_figure():
         assert f"| **{figure.label}** (`{figure.key}`) | {figure.definition} |" in text, figure.key
 
 
-def test_followup_figures_equal_raw(world):
+def raw_followed(departments=None, company_kind=""):
+    """People followed today by an organization of these departments (None: anywhere) — of
+    this employer kind — and per organization kind, straight from the memberships."""
     from itou.followup.models import FollowUpMembership
 
+    people, by_kind = set(), {}
+    memberships = FollowUpMembership.objects.filter(is_active=True).select_related(
+        "company__commune", "prescriber_organization__commune"
+    )
+    for m in memberships:
+        for org, is_company in ((m.company, True), (m.prescriber_organization, False)):
+            if org is None or (company_kind and (not is_company or org.kind != company_kind)):
+                continue
+            if departments is not None and (org.commune.department_id if org.commune_id else "") not in departments:
+                continue
+            people.add(m.job_seeker_id)
+            by_kind.setdefault(org.kind, set()).add(m.job_seeker_id)
+    return len(people), {kind: len(p) for kind, p in by_kind.items()}
+
+
+def raw_hires_followed(start, end, departments=None, company_kind=""):
+    """Hires of the period in these departments, and those of people followed today by at
+    least two organizations."""
+    from itou.followup.models import FollowUpMembership
+
+    hires = [
+        ja
+        for ja in JobApplication.objects.filter(state="accepted").select_related("to_company__commune")
+        if start <= paris_day(ja.logs.filter(to_state="accepted").latest("timestamp").timestamp) <= end
+        and (departments is None or department_of(ja.to_company) in departments)
+        and (not company_kind or ja.to_company.kind == company_kind)
+    ]
+    organizations = {}
+    for m in FollowUpMembership.objects.filter(is_active=True):
+        if m.company_id or m.prescriber_organization_id:
+            organizations.setdefault(m.job_seeker_id, set()).add((m.company_id, m.prescriber_organization_id))
+    return len(hires), sum(1 for ja in hires if len(organizations.get(ja.job_seeker_id, ())) >= 2)
+
+
+def assert_followup_figures_equal_raw(start, end):
+    from itou.geo.models import Department
+
+    region_84 = tuple(Department.objects.filter(region_id="84").values_list("code", flat=True))
+    assert len(region_84) == 2  # a region of two departments: its row in stats_followedcount
+    for departments, company_kind in [
+        (None, ""),
+        (None, "ACI"),
+        (("69",), ""),
+        (("69",), "ACI"),
+        (region_84, ""),
+        (("59", "69"), ""),  # not a region: counted from stats_followedperson
+        (("59",), ""),
+    ]:
+        scope = Scope("test", departments=departments)
+        data = figures.followup_figures(scope, Filters(start, end, company_kind=company_kind))
+        followed, by_kind = raw_followed(departments, company_kind)
+        assert (data["followed"], {r["kind"]: r["n"] for r in data["by_kind"]}) == (followed, by_kind), departments
+        assert (data["hires"], data["hires_followed"]) == raw_hires_followed(start, end, departments, company_kind)
+
+
+def test_followup_figures_equal_raw(world):
+    from itou.followup.models import FollowUpMembership
+    from itou.geo.models import Department
+
     with time_machine.travel(NOW, tick=False):
+        Department.objects.get_or_create(code="01", defaults={"name": "Ain", "region_id": "84"})
+        refresh.rebuild()
         hired = (
             JobApplication.objects.filter(state="accepted", to_company__commune=world.lyon, logs__timestamp__year=2026)
             .select_related("to_company")
             .distinct()[:3]
         )
         ft_member = world.ft.memberships.first().user
+        ml = world.prescribers[1]  # a mission locale of Lille
         for ja in hired:
             FollowUpMembership.objects.get_or_create(
                 job_seeker=ja.job_seeker, member=ft_member, is_active=True,
@@ -318,34 +408,36 @@ def test_followup_figures_equal_raw(world):
                 job_seeker=ja.job_seeker, member=ja.to_company.memberships.first().user, is_active=True,
                 defaults={"company": ja.to_company, "role": "employer"},
             )  # fmt: skip
+        FollowUpMembership.objects.create(
+            job_seeker=hired[0].job_seeker, member=ml.memberships.first().user, prescriber_organization=ml,
+            role="social",
+        )  # fmt: skip
+        assert DirtyPerson.objects.exists()
+        # The refresh job: the counts of the people logged, and their hires' days.
+        assert refresh.refresh_pending()["people"] == len(hired)
         start, end = datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)
+        assert_followup_figures_equal_raw(start, end)
         data = figures.followup_figures(Scope("69", departments=("69",)), Filters(start, end))
-        in_69 = FollowUpMembership.objects.filter(is_active=True).filter(
-            Q(company__commune__department_id="69") | Q(prescriber_organization__commune__department_id="69")
-        )
-        assert data["followed"] == in_69.order_by().values("job_seeker").distinct().count() >= len(hired) > 0
-        assert len(raw_delays("hire", start, end, "69")) == data["hires"] > 0
-        hired_ids = {
-            ja.pk
-            for ja in JobApplication.objects.filter(state="accepted", to_company__commune__department_id="69")
-            if start <= paris_day(ja.logs.filter(to_state="accepted").latest("timestamp").timestamp) <= end
-        }
-        hires = JobApplication.objects.filter(pk__in=hired_ids)
-        several = {
-            js
-            for js in FollowUpMembership.objects.filter(is_active=True).values_list("job_seeker", flat=True)
-            if len(
-                {
-                    (m.company_id, m.prescriber_organization_id)
-                    for m in FollowUpMembership.objects.filter(job_seeker=js, is_active=True)
-                }
-            )
-            >= 2
-        }
-        assert data["hires_followed"] == sum(1 for ja in hires if ja.job_seeker_id in several) > 0
+        assert data["followed"] >= len(hired) > 0 and data["hires"] > 0 and data["hires_followed"] > 0
         mine = figures.followup_figures(Scope("ft", prescriber_org_id=world.ft.pk), Filters(start, end))
         ft_followed = FollowUpMembership.objects.filter(is_active=True, prescriber_organization=world.ft)
         assert mine["followed"] == ft_followed.order_by().values("job_seeker").distinct().count() >= len(hired)
+
+        # A member leaves, an organization moves to another department, a company changes
+        # kind: the triggers log the people, the job moves the counts, as a rebuild would.
+        FollowUpMembership.objects.filter(job_seeker=hired[1].job_seeker, prescriber_organization=world.ft).update(
+            is_active=False
+        )
+        ml.commune = world.lyon
+        ml.save()
+        hired[2].to_company.kind = "EI"
+        hired[2].to_company.save()
+        refresh.refresh_pending()
+        assert not DirtyPerson.objects.exists()
+        assert_followup_figures_equal_raw(start, end)
+        incremental = snapshot()
+        refresh.rebuild()
+        assert snapshot() == incremental
 
 
 @pytest.mark.parametrize("department", [None, "69"])
@@ -374,3 +466,16 @@ def test_employer_tension_equals_raw(world, department):
         assert data["active"] == len(companies)
         assert data["tension"] == len(tension)
         assert 0 < len(tension) < JobDescription.objects.filter(company__in=companies).count()
+
+        # An application today to a job in difficulty (through the change log and the job),
+        # then its removal: the job description is in difficulty again.
+        job = tension[0]
+        new = JobApplicationFactory(to_company=job.company, selected_jobs=[job])
+        refresh.refresh_pending()
+        assert figures.employer_figures(scope, Filters(NOW.date(), NOW.date()))["tension"] == len(tension) - 1
+        new.delete()
+        refresh.refresh_pending()
+        assert figures.employer_figures(scope, Filters(NOW.date(), NOW.date()))["tension"] == len(tension)
+        incremental = snapshot()
+        refresh.rebuild()
+        assert snapshot() == incremental

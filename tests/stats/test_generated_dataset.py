@@ -63,6 +63,17 @@ def test_generated_world_figures_equal_raw_counts(reference_data, scale):  # noq
 
     # The exchanges step (bench/dataset_exchanges.py): groups, threads and support requests.
     ((followed,),) = rows("SELECT count(DISTINCT job_seeker_id) FROM followup_followupmembership WHERE is_active")
-    assert figures.followup_figures(Scope("fr"), Filters(start, end))["followed"] == followed > 0
+    followup = figures.followup_figures(Scope("fr"), Filters(start, end))
+    assert followup["followed"] == followed > 0  # stats_followedcount, filled after the groups
+    ((hires_followed,),) = rows(
+        """SELECT count(*) FROM job_applications_jobapplication ja
+           WHERE ja.state = 'accepted'
+             AND EXISTS (SELECT 1 FROM job_applications_jobapplicationtransitionlog l
+                         WHERE l.job_application_id = ja.id AND l.to_state = 'accepted')
+             AND (SELECT count(DISTINCT coalesce(m.company_id, -m.prescriber_organization_id))
+                  FROM followup_followupmembership m WHERE m.job_seeker_id = ja.job_seeker_id AND m.is_active) >= 2"""
+    )
+    assert followup["hires_followed"] == hires_followed > 0
+    assert not rows("SELECT 1 FROM stats_dirtyperson")
     assert rows("SELECT count(*) FROM exchanges_applicationmessage")[0][0] > 0
     assert rows("SELECT count(*) FROM support_supportrequest")[0][0] > 0

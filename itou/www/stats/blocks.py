@@ -247,7 +247,9 @@ def map_block(scope: Scope, filters: Filters, *, names, choice: str, query) -> B
 
 def delay_blocks(scope: Scope, filters: Filters, *, names) -> list[Block]:
     qs = figures.delays_qs_all(scope, filters)
-    overall = {r["metric"]: r for r in figures.percentiles(qs, "metric")}
+    # Overall and month by month: no other column (the narrowest table serves).
+    totals = figures.delays_qs_all(scope, filters, fields=())
+    overall = {r["metric"]: r for r in figures.percentiles(totals, "metric")}
     blocks = []
     for metric in DELAY_METRICS:
         row = overall.get(metric)
@@ -275,7 +277,7 @@ def delay_blocks(scope: Scope, filters: Filters, *, names) -> list[Block]:
                 else [],
             )
         )
-    monthly = figures.percentiles(figures.with_month(qs), "metric", "month")
+    monthly = figures.percentiles(figures.with_month(totals), "metric", "month")
     blocks.append(
         Block(
             "delay_monthly",

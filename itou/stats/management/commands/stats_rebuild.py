@@ -11,16 +11,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rollups",
             action="store_true",
-            help="seulement les tables nationales et par département, depuis les tables mensuelles",
+            help="seulement les tables nationales et par département (depuis les tables mensuelles), les groupes de suivi et la dernière candidature de chaque fiche de poste",
         )
 
     def handle(self, *args, rollups=False, **options):
         if rollups:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(f"SELECT pg_advisory_xact_lock({refresh.ADVISORY_LOCK})")
-                for statement in refresh.rollup_statements():
+                for statement in refresh.derived_statements():
                     cursor.execute(statement)
-            self.stdout.write("Tables nationales et par département recalculées.")
+            self.stdout.write("Tables nationales et par département, groupes de suivi et fiches de poste recalculés.")
             return
         refresh.rebuild()
         self.stdout.write("Statistiques recalculées.")
