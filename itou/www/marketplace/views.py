@@ -425,12 +425,14 @@ def buyer_need(request, pk):
     """A need of the buyer's organization: the employers told, their answers; the contact
     of an employer shows once it answered « intéressé »."""
     need = _buyer_need_or_404(request, pk)
-    recipients = list(
-        need.recipients.select_related("company__commune", "company__commercial_profile").order_by(
-            "answer", "-answered_at", "company__name"
-        )
+    # The counts in one aggregate, the rows of the interested ones only (a need can reach
+    # hundreds of employers: their rows are not loaded).
+    counts = need.recipients.aggregate(told=Count("pk"), declined=Count("pk", filter=Q(answer=AnswerStatus.DECLINED)))
+    interested = list(
+        need.recipients.filter(answer=AnswerStatus.INTERESTED)
+        .select_related("company__commercial_profile")
+        .order_by("-answered_at", "company__name", "pk")
     )
-    interested = [r for r in recipients if r.answer == AnswerStatus.INTERESTED]
     form = CloseForm(candidates=[r.company for r in interested])
     return render(
         request,
@@ -439,9 +441,9 @@ def buyer_need(request, pk):
             "need": need,
             "sectors": list(need.sectors.all()),
             "attachments": list(need.attachments.all()),
-            "recipients": recipients,
+            "told_count": counts["told"],
             "interested": interested,
-            "declined_count": sum(1 for r in recipients if r.answer == AnswerStatus.DECLINED),
+            "declined_count": counts["declined"],
             "close_form": form,
         },
     )
@@ -713,9 +715,19 @@ def staff_review(request):
         except services.NEED_MACHINE.not_allowed:
             messages.warning(request, "Ce besoin a déjà été traité.")
         return redirect("marketplace:staff_review")
-    pending = Need.objects.filter(status=NeedStatus.PENDING_REVIEW).select_related("buyer", "created_by", "commune")
-    buyers = BuyerOrganization.objects.annotate(needs_count=Count("needs")).order_by("-created_at")[:50]
-    return render(request, "marketplace/staff_review.html", {"pending": pending, "buyers": buyers})
+    # The oldest first, a bounded page (the queue stays short: only first needs wait).
+    held = Need.objects.filter(status=NeedStatus.PENDING_REVIEW)
+    pending = list(held.select_related("buyer", "created_by", "commune").order_by("created_at", "pk")[:REVIEW_PAGE])
+    pending_count = len(pending) if len(pending) < REVIEW_PAGE else held.count()
+    buyers = BuyerOrganization.objects.annotate(needs_count=Count("needs")).order_by("-created_at", "-pk")[:50]
+    return render(
+        request,
+        "marketplace/staff_review.html",
+        {"pending": pending, "pending_count": pending_count, "buyers": buyers},
+    )
+
+
+REVIEW_PAGE = 50
 
 
 # Steering ----------------------------------------------------------------------------
