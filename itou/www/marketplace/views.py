@@ -781,7 +781,7 @@ def steering(request):
                 )
                 for r in by_department
             ],
-            "sectors": [row(r["sectors__name"], r, answered_by_sector.get(r["sectors__name"])) for r in by_sector],
+            "sectors": [row(r["sectors__name"], r, answered_by_sector.get(r["sectors"])) for r in by_sector],
         },
     )
 
@@ -809,7 +809,7 @@ def steering_figures(departments) -> tuple:
         "amount": Sum("amount", filter=Q(outcome=NeedOutcome.WON)),
     }
     by_department = list(needs.values("department_id").annotate(**figures).order_by("department_id"))
-    by_sector = list(needs.values("sectors__name").annotate(**figures).order_by("sectors__name"))
+    by_sector = list(needs.values("sectors", "sectors__name").annotate(**figures).order_by("sectors__name"))
     names = dict(
         Department.objects.filter(code__in=[r["department_id"] for r in by_department]).values_list("code", "name")
     )
@@ -817,7 +817,7 @@ def steering_figures(departments) -> tuple:
         by_department,
         by_sector,
         _distinct_companies_by(interested, "need__department_id"),
-        _distinct_companies_by(interested, "need__sectors__name"),
+        _distinct_companies_by(interested, "need__sectors"),  # by sector id: integers hash faster
         names,
     )
 
