@@ -670,6 +670,7 @@ class Generation:
         self.progress = progress
         self.report = Report(scale=scale.name, seed=seed)
         self.password_hash = make_password(BENCH_PASSWORD, salt=PASSWORD_SALT)
+        self.freeze = True  # COPY … WITH (FREEZE): every filled table was truncated in the transaction
         self.professional_counters: dict[str, int] = {}
         # Filled by the steps.
         self.communes: Communes | None = None
@@ -728,7 +729,7 @@ class Generation:
         started = time.monotonic()
         # FREEZE: the tables were truncated in this transaction; rows are written frozen and
         # visible to all, so no VACUUM has to rewrite them later.
-        statement = sql.SQL("COPY {} ({}) FROM STDIN WITH (FREEZE)").format(
+        statement = sql.SQL("COPY {} ({}) FROM STDIN" + (" WITH (FREEZE)" if self.freeze else "")).format(
             sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
         )
         count = 0
@@ -745,15 +746,17 @@ class Generation:
         entry.copy_seconds += time.monotonic() - started
         return count
 
-    def add_professionals(self, role: str, joined: list[int], rng: random.Random) -> list[int]:
-        """Create professional users (role: "employeur", "prescripteur"…) with a verified
-        email `{role}{n}@bench.inclusion.test`; return their identifiers."""
+    def add_professionals(
+        self, role: str, joined: list[int], rng: random.Random, *, kind: str = UserKind.PROFESSIONAL.value
+    ) -> list[int]:
+        """Create professional users (role: "employeur", "prescripteur"…; `kind`: buyers of
+        the marketplace too) with a verified email `{role}{n}@bench.inclusion.test`; return
+        their identifiers."""
         count = len(joined)
         first_id = self.reserve_ids(T_USER, count)
         first_number = self.professional_counters.get(role, 0) + 1
         self.professional_counters[role] = first_number + count - 1
         password = self.password_hash
-        kind = UserKind.PROFESSIONAL.value
 
         def user_lines():
             for i, when in enumerate(joined):

@@ -462,7 +462,7 @@ def pages(actors: dict) -> tuple[list[Page], list[str]]:
     candidates += control_pages()
     candidates += api_token_pages(actors)
     candidates += stats_pages(actors)
-    candidates += marketplace_pages()
+    candidates += marketplace_pages(actors)
     kept = []
     for page in candidates:
         if any(url is None for url in page.urls):
@@ -921,8 +921,11 @@ def control_pages() -> list[Page]:
 # --- Marketplace (docs/marche.md) ---------------------------------------------------------
 
 
-def marketplace_pages() -> list[Page]:
-    """The catalogue around the search communes (10 k commercial profiles at France scale)."""
+def marketplace_pages(actors: dict) -> list[Page]:
+    """The catalogue around the search communes (10 k commercial profiles at France scale);
+    the buyer with the most needs (its list), the need told to the most employers (its
+    answers), the employer that received the most needs (its list and the last one), the
+    support's review queue, the steering figures of a DDETS and of the DGEFP."""
     row = _one("SELECT id FROM marketplace_sector WHERE code = %s", ["nettoyage-locaux"])
     sector = row[0] if row else None
     catalogue = [_url("marketplace:catalogue", commune_code=code, radius=50) for code in SEARCH_COMMUNES]
@@ -930,10 +933,97 @@ def marketplace_pages() -> list[Page]:
         _url("marketplace:catalogue", commune_code=code, radius=100, sectors=sector) if sector else None
         for code in SEARCH_COMMUNES
     ]
-    return [
+    pages = [
         Page("Catalogue du marché, commune + 50 km", "search", catalogue),
         Page("Catalogue du marché, nettoyage de locaux, 100 km", "search", by_sector),
     ]
+    if not _one("SELECT 1 FROM marketplace_need LIMIT 1"):
+        return pages + [Page("Marché : besoins de l'acheteur", "list", [None])]
+
+    def buyer_of(organization_id):
+        from itou.marketplace.models import BuyerMembership
+
+        membership = BuyerMembership.objects.filter(organization_id=organization_id, is_active=True)
+        return membership.order_by("-is_admin", "pk").select_related("user").first().user
+
+    buyer_id, needs = _one("SELECT buyer_id, count(*) FROM marketplace_need GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1")
+    need_id, need_buyer_id, told = _one(
+        "SELECT need_id, n.buyer_id, count(*) FROM marketplace_needrecipient r"
+        " JOIN marketplace_need n ON n.id = r.need_id GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 1"
+    )
+    company_id, received = _one(
+        "SELECT company_id, count(*) FROM marketplace_needrecipient GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1"
+    )
+    (last_need_id,) = _one(
+        "SELECT need_id FROM marketplace_needrecipient WHERE company_id = %s ORDER BY created_at DESC, id DESC LIMIT 1",
+        [company_id],
+    )
+    from itou.companies.models import CompanyMembership
+    from itou.users.models import User
+
+    employer = (
+        CompanyMembership.objects.filter(company_id=company_id, is_active=True)
+        .order_by("-is_admin", "pk")
+        .select_related("user")
+        .first()
+        .user
+    )
+    company_key = f"company:{company_id}"
+    # The support: a staff member of the bench database (created once, like the API tokens).
+    support, _created = User.objects.get_or_create(
+        email="support.marche@bench.inclusion.test",
+        defaults={"kind": "staff", "is_staff": True, "is_superuser": True, "first_name": "Support"},
+    )
+    from allauth.mfa.models import Authenticator
+
+    # The staff pages require a TOTP authenticator (StaffMFARequiredMiddleware checks it exists).
+    Authenticator.objects.get_or_create(user=support, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}})
+    (pending,) = _one("SELECT count(*) FROM marketplace_need WHERE status = 'pending_review'")
+    pages += [
+        Page(
+            "Marché : besoins de l'acheteur",
+            "list",
+            [_url("marketplace:buyer_home"), _url("marketplace:buyer_home", page=3)],
+            buyer_of(buyer_id),
+            note=f"{needs} besoins",
+        ),
+        Page(
+            "Marché : un besoin et ses réponses (acheteur)",
+            "list",
+            [_url("marketplace:buyer_need", need_id)],
+            buyer_of(need_buyer_id),
+            note=f"{told} employeurs destinataires",
+        ),
+        Page(
+            "Marché : besoins reçus (employeur)",
+            "list",
+            [_url("marketplace:employer_needs"), _url("marketplace:employer_needs", page=5)],
+            employer,
+            company_key,
+            f"{received} besoins reçus",
+        ),
+        Page(
+            "Marché : un besoin reçu (employeur)",
+            "list",
+            [_url("marketplace:employer_need", last_need_id)],
+            employer,
+            company_key,
+        ),
+        Page(
+            "Marché : file de vérification (support)",
+            "list",
+            [_url("marketplace:staff_review")],
+            support,
+            note=f"{pending} besoins à vérifier",
+        ),
+    ]
+    for key, label in (("ddets", "DDETS"), ("dgefp", "DGEFP")):
+        if key in actors:
+            user, organization_key, _name = actors[key]
+            pages.append(
+                Page(f"Marché : pilotage {label}", "dashboard", [_url("marketplace:steering")], user, organization_key)
+            )
+    return pages
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The marketplace of the demo world (docs/monde-de-demo.md, docs/marche.md): commercial
 profiles for the demo ACI and ETTI near Lyon (« Nettoyage de locaux »…), a demo buyer
-(the Métropole de Lyon's purchasing department) and one published need, through the
-services (the emails land in the dev mailbox).
+(the Métropole de Lyon's purchasing department) and its needs — one closed as won by the
+ACI, one abandoned, one open — with the employers' answers, through the services (the
+emails land in the dev mailbox), the older ones dated back.
 
 Called by itou.demo.world.load_demo. Idempotent: what exists is left alone.
 """
@@ -16,8 +17,17 @@ from itou.companies.models import Company
 from itou.geo.models import Commune
 from itou.invitations.services import NewAccount
 from itou.marketplace import services
-from itou.marketplace.enums import AreaKind, BudgetBand, BuyerKind, NeedKind, NotificationMode, TurnoverBand
-from itou.marketplace.models import BuyerOrganization, CommercialProfile, Sector
+from itou.marketplace.enums import (
+    AreaKind,
+    BudgetBand,
+    BuyerKind,
+    NeedKind,
+    NeedOutcome,
+    NeedStatus,
+    NotificationMode,
+    TurnoverBand,
+)
+from itou.marketplace.models import BuyerOrganization, CommercialProfile, Need, Sector
 from itou.marketplace.sectors import sectors_load
 from itou.users.models import User
 
@@ -111,21 +121,104 @@ def load_demo_marketplace() -> int:
     organization = BuyerOrganization.objects.filter(memberships__user=buyer).first()
     staff = User.objects.filter(email=STAFF.email).first()
     commune = Commune.objects.filter(code=LYON).first()
-    if organization and staff and commune and not organization.needs.exists():
+    if organization and staff and commune:
+        created += _showroom_needs(buyer, organization, staff, commune)
+    return created
+
+
+# The demo buyer's needs, oldest first: (title, sectors, days ago, budget, description,
+# answers of the demo ACI and ETTI (None: no answer), outcome). Sent through the services,
+# then dated back: the buyer's list shows needs in several states, with answers.
+SHOWROOM = [
+    (
+        "Nettoyage quotidien de l'hôtel de ville annexe",
+        ["nettoyage-locaux"],
+        75,
+        BudgetBand.UNDER_40K,
+        "Nettoyage quotidien de 1 200 m² de bureaux et des sanitaires, du lundi au vendredi, pour un an.",
+        {CompanyKind.ACI: True, CompanyKind.ETTI: False},
+        NeedOutcome.WON,
+    ),
+    (
+        "Renfort logistique pour l'inventaire des archives municipales",
+        ["logistique-entreposage"],
+        45,
+        BudgetBand.UNDER_5K,
+        "Trois personnes pendant une semaine pour déplacer et étiqueter 2 000 cartons d'archives.",
+        {CompanyKind.ETTI: True},
+        NeedOutcome.ABANDONED,
+    ),
+    (
+        "Entretien des espaces verts du parc de Gerland",
+        ["espaces-verts"],
+        0,
+        BudgetBand.UNDER_40K,
+        "Tonte, taille des haies et ramassage des feuilles, deux passages par mois d'avril à octobre. Merci "
+        "d'indiquer vos références et le nombre de personnes mobilisées.",
+        {CompanyKind.ACI: True},
+        None,
+    ),
+]
+
+
+def _showroom_needs(buyer, organization, staff, commune) -> int:
+    from itou.demo.world import COMPANIES
+
+    admins = {
+        demo.kind: (_demo_company(demo.kind, demo.admin.email), User.objects.filter(email=demo.admin.email).first())
+        for demo in COMPANIES
+        if demo.kind in PROFILES
+    }
+    created = 0
+    for title, codes, days_ago, budget, description, answers, outcome in SHOWROOM:
+        if organization.needs.filter(title=title).exists():
+            continue
         need = services.need_create(
             acting_user=buyer,
             organization=organization,
             fields={
-                "title": "Entretien des espaces verts du parc de Gerland",
+                "title": title,
                 "kind": NeedKind.QUOTE,
                 "deadline": timezone.localdate() + datetime.timedelta(days=30),
-                "description": "Tonte, taille des haies et ramassage des feuilles, deux passages par mois d'avril "
-                "à octobre. Merci d'indiquer vos références et le nombre de personnes mobilisées.",
-                "budget_band": BudgetBand.UNDER_40K,
+                "description": description,
+                "budget_band": budget,
             },
-            sectors=list(Sector.objects.filter(code="espaces-verts")),
+            sectors=list(Sector.objects.filter(code__in=codes)),
             commune=commune,
         )
-        services.need_review(acting_user=staff, need=need, approve=True)
+        if need.status == NeedStatus.PENDING_REVIEW:  # the buyer's first need
+            need = services.need_review(acting_user=staff, need=need, approve=True)
         created += 1
+        for kind, interested in answers.items():
+            company, admin = admins.get(kind, (None, None))
+            recipient = need.recipients.filter(company=company).first()
+            if recipient is None or admin is None:
+                continue
+            services.need_answer(
+                acting_user=admin,
+                recipient=recipient,
+                interested=interested,
+                message="Nous avons une équipe disponible et des références similaires : devis sous 48 heures."
+                if interested
+                else "",
+            )
+        if outcome is not None:
+            winner = admins[CompanyKind.ACI][0] if outcome == NeedOutcome.WON else None
+            services.need_close(
+                acting_user=buyer,
+                need=need,
+                outcome=outcome,
+                winner=winner,
+                amount=24_000 if outcome == NeedOutcome.WON else None,
+            )
+        if days_ago:  # dated back: posted then, answered within days, closed after the deadline
+            posted = timezone.now() - datetime.timedelta(days=days_ago)
+            Need.objects.filter(pk=need.pk).update(
+                created_at=posted,
+                published_at=posted,
+                deadline=posted.date() + datetime.timedelta(days=21),
+                closed_at=posted + datetime.timedelta(days=28) if outcome else None,
+            )
+            need.recipients.update(created_at=posted)
+            need.recipients.exclude(answered_at=None).update(answered_at=posted + datetime.timedelta(days=3))
     return created

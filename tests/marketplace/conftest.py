@@ -146,3 +146,37 @@ def commit(django_capture_on_commit_callbacks):
         return result
 
     return call
+
+
+def demo_marketplace():
+    """The demo ACI and ETTI with their admins, the support, then itou.marketplace.demo."""
+    from itou.demo.world import COMPANIES, DEMO_PASSWORD, STAFF
+    from itou.marketplace.demo import load_demo_marketplace
+
+    sectors_load(Sector)
+    lyon = make_commune("69123", "Lyon", department="69", postal_codes=["69007"], latitude=45.758, longitude=4.835)
+    venissieux = make_commune(
+        "69259", "Vénissieux", department="69", postal_codes=["69200"], latitude=45.6975, longitude=4.8867
+    )
+    communes = {"69123": lyon, "69259": venissieux}
+    for demo in COMPANIES:
+        if demo.kind not in (CompanyKind.ACI, CompanyKind.ETTI):
+            continue
+        admin = ProfessionalFactory(
+            email=demo.admin.email,
+            first_name=demo.admin.first_name,
+            last_name=demo.admin.last_name,
+            password=DEMO_PASSWORD,
+        )
+        commune = communes[demo.commune_code]
+        CompanyFactory(
+            kind=demo.kind,
+            name=demo.name,
+            brand=demo.brand,
+            commune=commune,
+            latitude=commune.latitude,
+            longitude=commune.longitude,
+            with_member=admin,
+        )
+    StaffFactory(email=STAFF.email)
+    load_demo_marketplace()

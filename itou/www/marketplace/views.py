@@ -12,9 +12,12 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
@@ -125,9 +128,11 @@ def profile_image(request, company_pk):
 
 
 def employer_figures(company) -> dict:
-    """The employer's own figures on the marketplace (one query)."""
+    """The employer's own figures on the marketplace (one query), with `listed`: the needs
+    of its list (not those of suspended buyers)."""
     figures = NeedRecipient.objects.filter(company=company).aggregate(
         received=Count("pk"),
+        listed=Count("pk", filter=Q(need__buyer__suspended_at__isnull=True)),
         interested=Count("pk", filter=Q(answer=AnswerStatus.INTERESTED)),
         won=Count("pk", filter=Q(need__winner=company)),
         amount=Sum("need__amount", filter=Q(need__winner=company)),
@@ -146,12 +151,15 @@ def employer_needs(request):
         .select_related("need__commune", "need__buyer")
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(recipients, PAGE_SIZE).get_page(request.GET.get("page"))
+    figures = employer_figures(company)
+    paginator = Paginator(recipients, PAGE_SIZE)
+    paginator.count = figures["listed"]  # counted with the figures: no COUNT query of its own
+    page = paginator.get_page(request.GET.get("page"))
     profile = CommercialProfile.objects.filter(company=company).only("is_published", "notification_mode").first()
     return render(
         request,
         "marketplace/employer_needs.html",
-        {"page": page, "company": company, "profile": profile, "figures": employer_figures(company)},
+        {"page": page, "company": company, "profile": profile, "figures": figures},
     )
 
 
@@ -426,12 +434,14 @@ def buyer_need(request, pk):
     """A need of the buyer's organization: the employers told, their answers; the contact
     of an employer shows once it answered « intéressé »."""
     need = _buyer_need_or_404(request, pk)
-    recipients = list(
-        need.recipients.select_related("company__commune", "company__commercial_profile").order_by(
-            "answer", "-answered_at", "company__name"
-        )
+    # The counts in one aggregate, the rows of the interested ones only (a need can reach
+    # hundreds of employers: their rows are not loaded).
+    counts = need.recipients.aggregate(told=Count("pk"), declined=Count("pk", filter=Q(answer=AnswerStatus.DECLINED)))
+    interested = list(
+        need.recipients.filter(answer=AnswerStatus.INTERESTED)
+        .select_related("company__commercial_profile")
+        .order_by("-answered_at", "company__name", "pk")
     )
-    interested = [r for r in recipients if r.answer == AnswerStatus.INTERESTED]
     form = CloseForm(candidates=[r.company for r in interested])
     return render(
         request,
@@ -440,9 +450,9 @@ def buyer_need(request, pk):
             "need": need,
             "sectors": list(need.sectors.all()),
             "attachments": list(need.attachments.all()),
-            "recipients": recipients,
+            "told_count": counts["told"],
             "interested": interested,
-            "declined_count": sum(1 for r in recipients if r.answer == AnswerStatus.DECLINED),
+            "declined_count": counts["declined"],
             "close_form": form,
         },
     )
@@ -709,9 +719,23 @@ def staff_review(request):
         except services.NEED_MACHINE.not_allowed:
             messages.warning(request, "Ce besoin a déjà été traité.")
         return redirect("marketplace:staff_review")
-    pending = Need.objects.filter(status=NeedStatus.PENDING_REVIEW).select_related("buyer", "created_by", "commune")
-    buyers = BuyerOrganization.objects.annotate(needs_count=Count("needs")).order_by("-created_at")[:50]
-    return render(request, "marketplace/staff_review.html", {"pending": pending, "buyers": buyers})
+    # The oldest first, a bounded page (the queue stays short: only first needs wait).
+    held = Need.objects.filter(status=NeedStatus.PENDING_REVIEW)
+    pending = list(held.select_related("buyer", "created_by", "commune").order_by("created_at", "pk")[:REVIEW_PAGE])
+    pending_count = len(pending) if len(pending) < REVIEW_PAGE else held.count()
+    # The 50 latest organizations, then their needs counted (not every organization's).
+    needs_count = Need.objects.filter(buyer=OuterRef("pk")).values("buyer").annotate(n=Count("pk")).values("n")
+    buyers = BuyerOrganization.objects.order_by("-created_at", "-pk").annotate(
+        needs_count=Coalesce(Subquery(needs_count), 0)
+    )[:50]
+    return render(
+        request,
+        "marketplace/staff_review.html",
+        {"pending": pending, "pending_count": pending_count, "buyers": buyers},
+    )
+
+
+REVIEW_PAGE = 50
 
 
 # Steering ----------------------------------------------------------------------------
@@ -724,34 +748,20 @@ def steering(request):
     scope = scopes.scope_for_request(request)
     if not scope.is_territory:
         raise PermissionDenied("Ces chiffres sont réservés aux services de l'État.")
-    needs = Need.objects.exclude(status__in=[NeedStatus.PENDING_REVIEW, NeedStatus.REJECTED])
-    if scope.departments is not None:
-        needs = needs.filter(department_id__in=scope.departments)
-    figures = {
-        "posted": Count("pk", distinct=True),
-        "answered": Count("recipients__company", filter=Q(recipients__answer=AnswerStatus.INTERESTED), distinct=True),
-        "won": Count("pk", filter=Q(outcome=NeedOutcome.WON), distinct=True),
-    }
-    amounts = Sum("amount", filter=Q(outcome=NeedOutcome.WON))
-    by_department = list(needs.values("department_id").annotate(**figures).order_by("department_id"))
-    amount_by_department = dict(
-        needs.values("department_id").annotate(amount=amounts).values_list("department_id", "amount")
-    )
-    by_sector = list(needs.values("sectors__name").annotate(**figures).order_by("sectors__name"))
-    amount_by_sector = dict(
-        needs.values("sectors__name").annotate(amount=amounts).values_list("sectors__name", "amount")
-    )
-    names = dict(
-        Department.objects.filter(code__in=[r["department_id"] for r in by_department]).values_list("code", "name")
-    )
+    key = "marketplace-steering:" + ("france" if scope.departments is None else ",".join(sorted(scope.departments)))
+    figures = caches["pages"].get(key)
+    if figures is None:
+        figures = steering_figures(scope.departments)
+        caches["pages"].set(key, figures, STEERING_CACHE_SECONDS)
+    by_department, by_sector, answered_by_department, answered_by_sector, names = figures
 
-    def row(label, values, amount):
+    def row(label, values, answered):
         return {
             "label": label,
             "posted": small_count(values["posted"], scope),
-            "answered": small_count(values["answered"], scope),
+            "answered": small_count(answered or 0, scope),
             "won": small_count(values["won"], scope),
-            "amount": (amount or 0) if values["won"] >= 5 or not scope.suppress_small else "secret",
+            "amount": (values["amount"] or 0) if values["won"] >= 5 or not scope.suppress_small else "secret",
         }
 
     return render(
@@ -763,10 +773,56 @@ def steering(request):
                 row(
                     f"{names.get(r['department_id'], '')} ({r['department_id']})",
                     r,
-                    amount_by_department.get(r["department_id"]),
+                    answered_by_department.get(r["department_id"]),
                 )
                 for r in by_department
             ],
-            "sectors": [row(r["sectors__name"], r, amount_by_sector.get(r["sectors__name"])) for r in by_sector],
+            "sectors": [row(r["sectors__name"], r, answered_by_sector.get(r["sectors"])) for r in by_sector],
         },
     )
+
+
+# The figures of a territory are kept this long (per process without Redis): at France
+# scale the national ones cost a few hundred milliseconds (docs/marche.md, « Chiffres »).
+STEERING_CACHE_SECONDS = 600
+
+
+def steering_figures(departments) -> tuple:
+    """(by department, by sector, interested employers by department, by sector, department
+    names) of the needs of these departments (None: all France), in 5 queries."""
+    needs = Need.objects.exclude(status__in=[NeedStatus.PENDING_REVIEW, NeedStatus.REJECTED])
+    interested = NeedRecipient.objects.filter(
+        answer=AnswerStatus.INTERESTED, need__status__in=[NeedStatus.PUBLISHED, NeedStatus.CLOSED]
+    )
+    if departments is not None:
+        needs = needs.filter(department_id__in=departments)
+        interested = interested.filter(need__department_id__in=departments)
+    # The needs' figures without the recipients (a need has each sector once: no DISTINCT),
+    # then the distinct interested employers from the interested rows only (partial index).
+    figures = {
+        "posted": Count("pk"),
+        "won": Count("pk", filter=Q(outcome=NeedOutcome.WON)),
+        "amount": Sum("amount", filter=Q(outcome=NeedOutcome.WON)),
+    }
+    by_department = list(needs.values("department_id").annotate(**figures).order_by("department_id"))
+    by_sector = list(needs.values("sectors", "sectors__name").annotate(**figures).order_by("sectors__name"))
+    names = dict(
+        Department.objects.filter(code__in=[r["department_id"] for r in by_department]).values_list("code", "name")
+    )
+    return (
+        by_department,
+        by_sector,
+        _distinct_companies_by(interested, "need__department_id"),
+        _distinct_companies_by(interested, "need__sectors"),  # by sector id: integers hash faster
+        names,
+    )
+
+
+def _distinct_companies_by(recipients, field: str) -> dict:
+    """{value of `field`: distinct employers}: the distinct (value, employer) pairs hashed
+    first, then counted (3 times faster than COUNT(DISTINCT …) and its sort at France scale)."""
+    pairs = recipients.annotate(key=F(field)).values("key", "company_id").distinct()
+    sql, params = pairs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT key, count(*) FROM ({sql}) AS pairs GROUP BY key", params)
+        return dict(cursor.fetchall())

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -179,8 +180,8 @@ def test_employer_needs_list_in_constant_queries(
     client.force_login(member)
     client.get(reverse("marketplace:employer_needs"))  # the first visit stores the current organization
     # Session, user, the user's organizations (3: employers, prescribers, institutions),
-    # count, profile, figures, the page of needs with their buyer and commune.
-    with django_assert_num_queries(9):
+    # figures (with the count of the list), profile, the page of needs with their buyer and commune.
+    with django_assert_num_queries(8):
         response = client.get(reverse("marketplace:employer_needs"))
     assert len(response.context["page"].object_list) == 4
 
@@ -586,3 +587,80 @@ def test_lists_are_the_buyers_own(client, buyer, other_buyer, employer):
     # Saving to a list creates it in the buyer's own organization.
     client.post(reverse("marketplace:list_add", args=[company.pk]), {"list_name": "A"})
     assert BuyerList.objects.filter(name="A").count() == 2
+
+
+# Constant numbers of queries ----------------------------------------------------------------
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_buyer_pages_in_constant_queries(
+    client, buyer, employer, sectors, lyon, venissieux, staff, django_assert_num_queries
+):
+    """The needs of the buyer, a need with its answers, the support's queue and the steering
+    figures: as many queries with one row as with several."""
+    from tests.marketplace.conftest import post_need
+
+    user, organization = buyer
+    company, member = employer
+    other_company, other_member = make_employer(venissieux, [sectors["nettoyage-locaux"]], name="Propreté Est")
+    first = services.need_review(
+        acting_user=staff, need=post_need(user, organization, [sectors["nettoyage-locaux"]], lyon), approve=True
+    )
+    # A new buyer's first need waits for the support.
+    newcomer, newcomer_organization = make_buyer(3, name="Commune nouvelle")
+    post_need(newcomer, newcomer_organization, [sectors["espaces-verts"]], lyon)
+    services.need_answer(
+        acting_user=member, recipient=first.recipients.get(company=company), interested=True, message="Oui."
+    )
+    institution = InstitutionFactory(department=Department.objects.get(code="69"), with_member=True)
+    urls = {
+        user: [reverse("marketplace:buyer_home"), reverse("marketplace:buyer_need", args=[first.pk])],
+        staff: [reverse("marketplace:staff_review")],
+        institution.memberships.get().user: [reverse("marketplace:steering")],
+    }
+
+    def counts():
+        result = []
+        for person, person_urls in urls.items():
+            if person.is_staff:
+                login_as_staff(client)
+            else:
+                client.force_login(person)
+            client.get(person_urls[0])  # the first visit stores the current organization
+            caches["pages"].clear()  # the steering figures are kept 10 minutes
+            result += [_queries(client, url) for url in person_urls]
+        return result
+
+    small = counts()
+    # The needs list, a need with its answers, the queue, the steering figures (session, user
+    # and current organization included): whatever the number of rows.
+    assert small == [6, 8, 5, 10]
+    # More of everything: needs in other sectors, answers, needs held for review.
+    services.need_answer(
+        acting_user=other_member,
+        recipient=first.recipients.get(company=other_company),
+        interested=True,
+        message="Nous aussi.",
+    )
+    for index in range(3):
+        post_need(user, organization, [sectors["nettoyage-locaux"], sectors["espaces-verts"]], lyon, title=f"B{index}")
+        newcomer, newcomer_organization = make_buyer(10 + index, name=f"Nouvel acheteur {index}")
+        post_need(newcomer, newcomer_organization, [sectors["espaces-verts"]], venissieux)
+    assert Need.objects.filter(status=NeedStatus.PENDING_REVIEW).count() == 4
+    assert first.recipients.filter(answer=AnswerStatus.INTERESTED).count() == 2
+    assert counts() == small
+    # The institution's user is logged in last: its figures now come from the cache.
+    assert _queries(client, reverse("marketplace:steering")) == small[3] - 5
+    client.force_login(user)
+    with django_assert_num_queries(small[0]):
+        response = client.get(urls[user][0])
+    assert len(response.context["page"].object_list) == 4
