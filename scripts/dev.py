@@ -169,6 +169,10 @@ def run() -> int:
     except subprocess.CalledProcessError as error:
         return error.returncode
     finally:
+        # A second signal (a second Ctrl-C, `make` passing on its own SIGTERM) must not cut
+        # the cleanup short: the children and the local PostgreSQL would be left running.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         for child in children:
             _signal_group(child, signal.SIGTERM)
         for child in children:
