@@ -356,7 +356,10 @@ def delays_qs_all(scope: Scope, filters: Filters, *, fields=None):
         qs = _delay_model(scope, filters, fields).objects.filter(_territory_q(scope, filters))
     else:
         qs = DelayOrg.objects.filter(_org_q(scope, filters, sender=False))
-    return qs.filter(event_day__gte=filters.start, event_day__lte=filters.end)
+    # Every metric, named: the (metric, event_day) index then serves the period (a bitmap
+    # scan of the period's rows instead of reading the whole table; 2/3 fewer rows read
+    # for the DGEFP's breakdown by department).
+    return qs.filter(metric__in=list(DELAY_METRICS), event_day__gte=filters.start, event_day__lte=filters.end)
 
 
 def with_month(qs):
@@ -386,30 +389,59 @@ def percentiles(qs, *group) -> list[dict]:
     """Median and 90th centile of the histogram rows of `qs` (days, count), per `group`:
     percentile_disc semantics (the smallest number of days reached by at least half,
     nine tenths, of the cases), exact, in one query."""
-    sql, params = qs.values(*group, "days").annotate(c=Sum("count")).order_by().query.sql_with_params()
-    inner = ", ".join(f'h."{g}"' for g in group)
-    outer = ", ".join(f'w."{g}"' for g in group)
-    partition = f"PARTITION BY {inner}" if group else ""
+    return percentiles_sets(qs, group)[0]
+
+
+def percentiles_sets(qs, *groupings) -> list[list[dict]]:
+    """`[percentiles(qs, *g) for g in groupings]`, equal row for row, in one query: the
+    histogram rows are read once and summed per grouping (GROUPING SETS) before the
+    windows, partitioned by grouping. The counts are summed as integers (a bigint sum would
+    make the windows sum numerics, a fifth slower). Each grouping's rows are ordered by its
+    fields in the order they first appear in `groupings`."""
+    groupings = [tuple(g) for g in groupings]
+    unique = list(dict.fromkeys(groupings))  # a grouping set twice would count its rows twice
+    fields = list(dict.fromkeys(f for g in unique for f in g))
+    sql, params = qs.values(*fields, "days", "count").order_by().query.sql_with_params()
+    columns = [f'r."{f}"' for f in fields]
+    if len(unique) == 1:
+        keys = ["0", *columns]
+        group_by = ", ".join([*columns, "r.days"])
+    else:
+        # GROUPING(...): one bit per field, set when the field is not in the grouping.
+        keys = [f"GROUPING({', '.join(columns)})", *columns]
+        sets = ", ".join("(" + ", ".join([*(f'r."{f}"' for f in grouping), "r.days"]) + ")" for grouping in unique)
+        group_by = f"GROUPING SETS ({sets})"
+    names = ["g", *(f'"{f}"' for f in fields)]
+    inner = ", ".join(f"{key} AS {name}" for key, name in zip(keys, names, strict=True))
+    partition = ", ".join(f"h.{name}" for name in names)
+    outer = ", ".join(f"w.{name}" for name in names)
     query = f"""
-        SELECT {outer + ", " if group else ""}max(w.total), min(w.days) FILTER (WHERE w.cum * 2 >= w.total),
+        SELECT {outer}, max(w.total), min(w.days) FILTER (WHERE w.cum * 2 >= w.total),
             min(w.days) FILTER (WHERE w.cum * 10 >= w.total * 9)
         FROM (
-            SELECT h.*, sum(h.c) OVER ({partition} ORDER BY h.days) AS cum, sum(h.c) OVER ({partition}) AS total
-            FROM ({sql}) h
+            SELECT h.*, sum(h.c) OVER (PARTITION BY {partition} ORDER BY h.days) AS cum,
+                sum(h.c) OVER (PARTITION BY {partition}) AS total
+            FROM (SELECT {inner}, r.days, SUM(r."count")::integer AS c FROM ({sql}) r GROUP BY {group_by}) h
         ) w
-        {f"GROUP BY {outer} ORDER BY {outer}" if group else ""}
+        GROUP BY {outer} ORDER BY {outer}
     """
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         rows = cursor.fetchall()
-    result = []
+    index = {}
+    for position, grouping in enumerate(groupings):
+        mask = sum(1 << (len(fields) - 1 - i) for i, f in enumerate(fields) if f not in grouping)
+        index.setdefault(mask if len(unique) > 1 else 0, []).append(position)
+    results = [[] for _ in groupings]
     for row in rows:
-        values = dict(zip(group, row[: len(group)], strict=True))
-        total_count, median, p90 = row[len(group) :]
+        total_count, median, p90 = row[len(fields) + 1 :]
         if not total_count:
             continue
-        result.append({**values, "n": int(total_count), "median": median, "p90": p90})
-    return result
+        values = dict(zip(fields, row[1 : len(fields) + 1], strict=True))
+        for position in index[row[0]]:
+            result = {f: values[f] for f in groupings[position]}
+            results[position].append({**result, "n": int(total_count), "median": median, "p90": p90})
+    return results
 
 
 # --- The figures ---------------------------------------------------------------------------
@@ -447,14 +479,10 @@ def application_figures(scope: Scope, filters: Filters) -> dict:
 
 
 def delay_figures(scope: Scope, filters: Filters, metric: str, *breakdowns: str) -> dict:
-    qs = delays_qs(scope, filters, metric)
-    overall = percentiles(qs)
-    result = {
-        "overall": overall[0] if overall else None,
-        "monthly": percentiles(qs.annotate(month=TruncMonth("event_day")), "month"),
-    }
-    for breakdown in breakdowns:
-        result[breakdown] = percentiles(qs, breakdown)
+    qs = delays_qs(scope, filters, metric).annotate(month=TruncMonth("event_day"))
+    overall, monthly, *by_breakdown = percentiles_sets(qs, (), ("month",), *((b,) for b in breakdowns))
+    result = {"overall": overall[0] if overall else None, "monthly": monthly}
+    result.update(zip(breakdowns, by_breakdown, strict=True))
     return result
 
 

@@ -224,6 +224,32 @@ def test_delay_percentiles_equal_raw(world, metric, department, end):
             assert employer_kind["overall"]["median"] == percentile_disc(raw_aci, 0.5)
 
 
+@pytest.mark.parametrize("end", [datetime.date(2026, 6, 15), datetime.date(2026, 6, 30)])  # per day, per month
+def test_percentiles_sets_equal_separate_queries(world, end):
+    """One query for several breakdowns (GROUPING SETS) gives, row for row, what one
+    query per breakdown gives; a grouping asked twice is not counted twice."""
+    with time_machine.travel(NOW, tick=False):
+        refresh.rebuild()
+        filters = Filters(datetime.date(2026, 2, 1), end)
+        qs = figures.with_month(figures.delays_qs_all(Scope("test"), filters))
+        groupings = [
+            (),
+            ("metric",),
+            ("metric", "month"),
+            ("metric", "company_kind"),
+            ("metric", "sender_category"),
+            ("metric",),
+        ]
+        separate = [figures.percentiles(qs, *grouping) for grouping in groupings]
+        assert figures.percentiles_sets(qs, *groupings) == separate
+        assert sum(row["n"] for row in separate[0]) == sum(row["n"] for row in separate[3]) > 0
+        by_department = figures.delays_qs_all(Scope("test"), filters, fields=("department",))
+        assert figures.percentiles_sets(by_department, ("metric", "department"), ("department",)) == [
+            figures.percentiles(by_department, "metric", "department"),
+            figures.percentiles(by_department, "department"),
+        ]
+
+
 def test_org_scope_equals_raw(world):
     with time_machine.travel(NOW, tick=False):
         refresh.rebuild()

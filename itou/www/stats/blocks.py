@@ -249,7 +249,9 @@ def delay_blocks(scope: Scope, filters: Filters, *, names) -> list[Block]:
     qs = figures.delays_qs_all(scope, filters)
     # Overall and month by month: no other column (the narrowest table serves).
     totals = figures.delays_qs_all(scope, filters, fields=())
-    overall = {r["metric"]: r for r in figures.percentiles(totals, "metric")}
+    # The overall delays and their monthly trend in one query (one read of the rows).
+    overall_rows, monthly = figures.percentiles_sets(figures.with_month(totals), ("metric",), ("metric", "month"))
+    overall = {r["metric"]: r for r in overall_rows}
     blocks = []
     for metric in DELAY_METRICS:
         row = overall.get(metric)
@@ -277,7 +279,6 @@ def delay_blocks(scope: Scope, filters: Filters, *, names) -> list[Block]:
                 else [],
             )
         )
-    monthly = figures.percentiles(figures.with_month(totals), "metric", "month")
     blocks.append(
         Block(
             "delay_monthly",
@@ -300,9 +301,14 @@ def delay_blocks(scope: Scope, filters: Filters, *, names) -> list[Block]:
             if scope.company_ids
             else [("company_id", "Employeur destinataire", None)]
         )
+    # The breakdowns read from the same table (employer kind, sender…) in one query.
+    same_table = [("metric", field) for field, _label, _formatter in breakdowns if field != "department"]
+    by_field = dict(zip([g[1] for g in same_table], figures.percentiles_sets(qs, *same_table), strict=True))
     for field, label, formatter in breakdowns:
-        by_field = figures.delays_qs_all(scope, filters, fields=(field,)) if field == "department" else qs
-        rows = figures.percentiles(by_field, "metric", field)
+        if field == "department":
+            rows = figures.percentiles(figures.delays_qs_all(scope, filters, fields=(field,)), "metric", field)
+        else:
+            rows = by_field[field]
         if formatter is None:
             from itou.companies.models import Company
 
