@@ -579,6 +579,8 @@ def rebuild_statements() -> list[str]:
         f"TRUNCATE {', '.join(AGGREGATE_TABLES + LOG_TABLES)}",
         # The delays of every application, computed once for the three tables that need them.
         f"CREATE TEMPORARY TABLE stats_events ON COMMIT DROP AS {EVENTS_BULK.format(applications=applications)}",
+        # Autovacuum never analyzes a temporary table: without statistics the planner guesses.
+        "ANALYZE stats_events",
     ]
     for table, (_day_column, template) in STATEMENTS.items():
         if table == "stats_hirefollowedday":
@@ -626,6 +628,10 @@ def followup_statements(events: str | None = None) -> list[str]:
         events = EVENTS_BULK.format(applications=APPLICATIONS.format(where="ja.state = 'accepted'"))
     return [
         "TRUNCATE stats_dirtyperson, stats_followedperson, stats_followedcount, stats_hirefollowedday",
+        # Statistics of the groups first: just written in bulk (the dataset generator, in the
+        # same transaction and before any autovacuum), the planner would take them for a few
+        # rows and nest the loop over every hire for each group: hours at France scale.
+        "ANALYZE followup_followupmembership",
         FOLLOWED_PEOPLE.format(where="TRUE") + " ORDER BY 2, 1",
         "ANALYZE stats_followedperson",
         FOLLOWED_COUNTS.format(sign="", where="TRUE"),
