@@ -301,7 +301,8 @@ def job_descriptions_near_page(
                 GROUP BY 1, 2
             ) p
         ), ranked AS (
-            SELECT distance, n, SUM(n) OVER (ORDER BY distance) - n AS before, SUM(n) OVER () AS total
+            SELECT distance, n, (SUM(n) OVER (ORDER BY distance) - n)::bigint AS before,
+                (SUM(n) OVER ())::bigint AS total
             FROM (SELECT distance, SUM(n)::bigint AS n FROM points WHERE distance <= %s GROUP BY distance) circle
         ), page AS (
             SELECT COALESCE(MAX(total), 0)::bigint AS total,
