@@ -26,9 +26,16 @@ CREATE FUNCTION companies_jobdescription_copy_company() RETURNS trigger AS $$
 DECLARE
     company companies_company%ROWTYPE;
 BEGIN
-    -- FOR SHARE: an employer being changed by another transaction is waited for (its own
-    -- trigger could not see this uncommitted row), and cannot change before this commits.
-    SELECT * INTO company FROM companies_company WHERE id = NEW.company_id FOR SHARE;
+    IF TG_OP = 'INSERT' OR NEW.company_id IS DISTINCT FROM OLD.company_id THEN
+        -- A row the employer's own trigger cannot see before this commits: FOR SHARE waits
+        -- for an employer being changed by another transaction, and keeps it from changing
+        -- until this commits.
+        SELECT * INTO company FROM companies_company WHERE id = NEW.company_id FOR SHARE;
+    ELSE
+        -- The same employer: no lock (this row's own lock already makes the employer's
+        -- trigger wait for this transaction, then copy again; a lock here could deadlock).
+        SELECT * INTO company FROM companies_company WHERE id = NEW.company_id;
+    END IF;
     IF FOUND THEN
         NEW.company_kind := company.kind;
         NEW.company_searchable := companies_searchable(company.is_active, company.kind);
