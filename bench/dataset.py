@@ -1097,7 +1097,10 @@ def generate_companies(g: Generation) -> None:
 @register_step("job_descriptions", T_JOB_DESCRIPTION)
 def generate_job_descriptions(g: Generation) -> None:
     """Job descriptions: at least one per employer, more for the bigger ones; 30 % away
-    from the employer's commune (another commune of its department)."""
+    from the employer's commune (another commune of its department). The employer's
+    columns copied on each row (company_kind, company_searchable,
+    company_convention_end_date) are filled by the database's trigger during the COPY
+    (companies migration 0004), and follow any later change of the employers."""
     rng = g.rng("job_descriptions")
     communes = g.communes
     companies = g.companies

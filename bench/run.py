@@ -653,7 +653,8 @@ def plans(results: list[Result]) -> list[tuple[str, float, str, str]]:
     chosen = list({id(r): r for r in chosen}.values())
     out = []
     for r in chosen:
-        if r.slowest_sql and r.slowest_sql.lstrip().upper().startswith("SELECT"):
+        # A read query: SELECT, or WITH … SELECT (the job description search's ranked page).
+        if r.slowest_sql and r.slowest_sql.lstrip().upper().startswith(("SELECT", "WITH")):
             out.append((r.page.name, r.slowest_sql_ms, r.slowest_sql, explain(r.slowest_sql)))
     return out
 

@@ -253,8 +253,13 @@ class JobDescriptionSearchView(PublicView):
             if contracts:
                 queryset = queryset.filter(contract_type__in=contracts)
             queryset = queryset.order_by("-updated_at", "pk")
+        # The serializer shows both long texts: deferred, each would cost one query per row.
         queryset = queryset.select_related(*company_queries.JOB_DESCRIPTION_CARD_RELATED).defer(
-            *(field for field in company_queries.JOB_DESCRIPTION_CARD_DEFERRED if field != "description")
+            *(
+                field
+                for field in company_queries.JOB_DESCRIPTION_CARD_DEFERRED
+                if field not in ("description", "profile_sought")
+            )
         )
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -17,6 +17,10 @@ class CompanyKind(models.TextChoices):
 # employee records.
 SIAE_KINDS = frozenset({CompanyKind.EI, CompanyKind.AI, CompanyKind.ACI, CompanyKind.ETTI, CompanyKind.EITI})
 
+# Kinds a visitor can look for: an OPCS brings social clauses to buyers, it does not hire.
+# Also frozen in the triggers that copy it on job descriptions (companies migration 0004).
+SEARCHABLE_COMPANY_KINDS = tuple(kind for kind in CompanyKind if kind != CompanyKind.OPCS)
+
 
 class CompanySource(models.TextChoices):
     ASP = "ASP", "Export de l'ASP"

@@ -16,13 +16,14 @@ Errors:
 
 import dataclasses
 import datetime
+import logging
 import re
 from typing import Literal
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -42,6 +43,8 @@ from itou.jobs.models import Appellation
 from itou.notifications.emails import Button, send_email
 
 ALREADY_DONE = "Cette action a déjà été effectuée."
+
+logger = logging.getLogger(__name__)
 
 
 class ActionAlreadyDone(Exception):
@@ -592,6 +595,43 @@ class StaleClosing:
     company: Company
     job_descriptions: list[JobDescription]
     spontaneous_applications_open_since: datetime.datetime | None  # set when they were closed
+
+
+# The employer's columns copied on each job description (JobDescription.company_*), as
+# the triggers of companies migration 0004 compute them.
+_COMPANY_COPY_DIFFERS = """(
+    jd.company_kind IS DISTINCT FROM c.kind
+    OR jd.company_searchable IS DISTINCT FROM companies_searchable(c.is_active, c.kind)
+    OR jd.company_convention_end_date IS DISTINCT FROM c.convention_end_date
+)"""
+
+
+def job_descriptions_with_stale_company_copy() -> list[int]:
+    """The ids of the job descriptions whose copy of their employer's columns differs from
+    the employer (none while the triggers work): the consistency check of that copy."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT jd.id FROM companies_jobdescription AS jd JOIN companies_company AS c ON c.id = jd.company_id"
+            f" WHERE {_COMPANY_COPY_DIFFERS} ORDER BY jd.id"
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def job_descriptions_repair_company_copy() -> int:
+    """Copy again their employer's columns on the job descriptions where they differ, in one
+    statement; how many were wrong (0 expected: the daily task logs any other count)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE companies_jobdescription AS jd SET company_kind = c.kind,"
+            " company_searchable = companies_searchable(c.is_active, c.kind),"
+            " company_convention_end_date = c.convention_end_date FROM companies_company AS c"
+            f" WHERE c.id = jd.company_id AND {_COMPANY_COPY_DIFFERS}"
+        )
+        repaired = cursor.rowcount
+    if repaired:
+        logger.error("%d fiche(s) de poste avaient une copie périmée de leur employeur : corrigée(s).", repaired)
+        search_pages_changed()
+    return repaired
 
 
 @transaction.atomic

@@ -5,7 +5,14 @@ from django.db import models
 from django.utils import timezone
 from stdnum.fr import siret as stdnum_siret
 
-from itou.companies.enums import CONTRACT_TYPES_BY_COMPANY_KIND, SIAE_KINDS, CompanyKind, CompanySource, ContractType
+from itou.companies.enums import (
+    CONTRACT_TYPES_BY_COMPANY_KIND,
+    SEARCHABLE_COMPANY_KINDS,
+    SIAE_KINDS,
+    CompanyKind,
+    CompanySource,
+    ContractType,
+)
 from itou.companies.validators import validate_siret
 from itou.utils.models import BaseMembership, OrganizationQuerySet
 
@@ -197,6 +204,16 @@ class JobDescriptionQuerySet(models.QuerySet):
     def open(self):
         return self.filter(is_open=True)
 
+    def searchable(self, *, today: datetime.date | None = None):
+        """Open job descriptions of employers shown to the public (itou.companies.queries.
+        searchable_companies), read from the employer's columns copied on the row: the
+        conditions of jd_searchable_coords_idx, then the convention's grace period."""
+        today = today or timezone.localdate()
+        return self.filter(is_open=True, company_searchable=True).filter(
+            models.Q(company_convention_end_date__isnull=True)
+            | models.Q(company_convention_end_date__gte=today - SIAE_CONVENTION_GRACE_PERIOD)
+        )
+
 
 class JobDescription(models.Model):
     """A job offered by an employer ("fiche de poste")."""
@@ -239,6 +256,17 @@ class JobDescription(models.Model):
         editable=False,
         related_name="+",
     )
+    # Copied from the employer by the database itself (triggers of migration 0004), whatever
+    # writes either row (services, admin, imports, queryset updates, COPY): the public search
+    # filters and counts the open job descriptions of searchable employers on one covering
+    # index, without joining the employers (docs/recherche.md). `company_searchable`: active
+    # and of a kind shown to the public (SEARCHABLE_COMPANY_KINDS); the
+    # convention's grace period depends on the day, so its end date is copied as it is.
+    company_kind = models.CharField("type de l'employeur", max_length=6, blank=True, editable=False)
+    company_searchable = models.BooleanField("employeur visible dans la recherche", default=False, editable=False)
+    company_convention_end_date = models.DateField(
+        "fin de la convention de l'employeur", null=True, blank=True, editable=False
+    )
     is_cv_required = models.BooleanField("CV nécessaire pour postuler", default=False)
     is_open = models.BooleanField("recrutement ouvert", default=True)
     ui_rank = models.PositiveIntegerField("ordre d'affichage", default=0)
@@ -271,10 +299,22 @@ class JobDescription(models.Model):
         ]
         indexes = [
             models.Index(fields=["company", "ui_rank"], name="jd_company_rank_idx"),
+            # The public search reads only this index (index-only scan): the open job
+            # descriptions of searchable employers by coordinates, with what its filters,
+            # count and order need (docs/recherche.md).
             models.Index(
                 fields=["latitude", "longitude"],
-                name="jd_open_coords_idx",
-                condition=models.Q(is_open=True),
+                include=[
+                    "updated_at",
+                    "id",
+                    "company_convention_end_date",
+                    "company_kind",
+                    "contract_type",
+                    "rome_domain",
+                    "appellation",
+                ],
+                name="jd_searchable_coords_idx",
+                condition=models.Q(is_open=True, company_searchable=True),
             ),
             models.Index(fields=["updated_at"], name="jd_open_updated_idx", condition=models.Q(is_open=True)),
             models.Index(
@@ -287,6 +327,7 @@ class JobDescription(models.Model):
         return self.display_name
 
     def save(self, *args, update_fields=None, **kwargs):
+        self.copy_company_fields()
         if update_fields is None or "appellation" in update_fields or "appellation_id" in update_fields:
             self.set_rome_domain()
             if update_fields is not None:
@@ -299,6 +340,17 @@ class JobDescription(models.Model):
         instance = super().from_db(db, field_names, values)
         instance._loaded_appellation_id = instance.__dict__.get("appellation_id")
         return instance
+
+    def copy_company_fields(self) -> None:
+        """Copy the employer's columns kept on the row when the employer is already loaded (no
+        query): the database writes the same values anyway (trigger), this keeps the instance
+        in step with its row."""
+        company = self._state.fields_cache.get("company")
+        if company is None or company.pk != self.company_id:
+            return
+        self.company_kind = company.kind
+        self.company_searchable = bool(company.is_active) and company.kind in SEARCHABLE_COMPANY_KINDS
+        self.company_convention_end_date = company.convention_end_date
 
     def set_rome_domain(self) -> None:
         """Copy the appellation's ROME domain (no query when the appellation comes with its ROME code)."""

@@ -18,19 +18,17 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from itou.companies.enums import CompanyKind
-from itou.companies.models import Company, JobDescription
-from itou.geo.distance import Point, within_radius
+from itou.companies.enums import SEARCHABLE_COMPANY_KINDS
+from itou.companies.models import SIAE_CONVENTION_GRACE_PERIOD, Company, JobDescription
+from itou.geo.distance import Point, bounding_box, distance_sql, within_radius
 from itou.geo.models import Commune, Department
 from itou.jobs.models import Appellation
 
 # Columns that a results page never shows, left out of its query: descriptions are long
 # texts, and PostgreSQL would carry them through the sort by distance of every row of the circle.
 COMMUNE_UNUSED_FIELDS = ("search_vector", "search_text", "postal_codes")
-
-# Kinds a visitor can look for: an OPCS brings social clauses to buyers, it does not hire.
-SEARCHABLE_COMPANY_KINDS = tuple(kind for kind in CompanyKind if kind != CompanyKind.OPCS)
 
 
 def searchable_companies() -> QuerySet:
@@ -157,9 +155,7 @@ def companies_results(
     ).order_by(*(("distance", "pk") if by_distance else ("-hiring_now", "distance", "pk")))
 
 
-def job_descriptions_near(
-    point: Point,
-    radius_km: float,
+def _matching_job_descriptions(
     *,
     kinds: Collection[str] = (),
     rome_domains: Collection[str] = (),
@@ -167,24 +163,19 @@ def job_descriptions_near(
     appellation_tsquery: str | None = None,
     appellation_codes: Collection[str] | None = None,
 ) -> QuerySet:
-    """Open job descriptions of searchable employers within `radius_km` of `point`, annotated with `distance`.
+    """Open job descriptions of searchable employers matching the filters, wherever they are.
 
-    The distance is the job description's own (its location, else its employer's), copied
-    in its row so that the partial index on open job descriptions serves the bounding box.
-    `appellation_codes` keeps the job descriptions of these ROME appellations (from
-    `appellation_codes_matching`: what the search page uses). `appellation_tsquery` is a
-    prefix tsquery (itou.www.autocomplete.search.parse_query) matched against the ROME
-    appellation's normalized words, resolved here in a subquery.
+    Every condition reads a column of the job description itself (the employer's kind and
+    visibility are copied on it: JobDescription.company_*): all of them are in
+    jd_searchable_coords_idx, no join to the employers.
     """
-    queryset = within_radius(
-        JobDescription.objects.filter(is_open=True, company__in=searchable_companies()), point, radius_km
-    )
+    queryset = JobDescription.objects.searchable()
     if kinds:
-        queryset = queryset.filter(company__kind__in=kinds)
+        queryset = queryset.filter(company_kind__in=list(kinds))
     if rome_domains:
-        queryset = queryset.filter(rome_domain_id__in=rome_domains)
+        queryset = queryset.filter(rome_domain_id__in=list(rome_domains))
     if contract_types:
-        queryset = queryset.filter(contract_type__in=contract_types)
+        queryset = queryset.filter(contract_type__in=list(contract_types))
     if appellation_codes is not None:
         queryset = queryset.filter(appellation_id__in=list(appellation_codes))
     if appellation_tsquery:
@@ -194,6 +185,164 @@ def job_descriptions_near(
             ).values("code")
         )
     return queryset
+
+
+def job_descriptions_near(point: Point, radius_km: float, **filters) -> QuerySet:
+    """Open job descriptions of searchable employers within `radius_km` of `point`, annotated with `distance`.
+
+    The distance is the job description's own (its location, else its employer's), copied
+    in its row so that the partial index on open job descriptions serves the bounding box.
+    Filters (`_matching_job_descriptions`): `kinds`, `rome_domains`, `contract_types`;
+    `appellation_codes` keeps the job descriptions of these ROME appellations (from
+    `appellation_codes_matching`: what the search page uses); `appellation_tsquery` is a
+    prefix tsquery (itou.www.autocomplete.search.parse_query) matched against the ROME
+    appellation's normalized words, resolved here in a subquery.
+    A results page is read by `job_descriptions_near_page` instead (per point, same order).
+    """
+    return within_radius(_matching_job_descriptions(**filters), point, radius_km)
+
+
+@dataclass(frozen=True)
+class RankedPage:
+    """A page of ranked rows: (pk, distance) in order, the total count and the page number."""
+
+    rows: list[tuple[int, float]]
+    total: int
+    number: int
+
+
+# Beyond, a page number is out of range whatever the search (and too big for an SQL OFFSET).
+MAX_PAGE_NUMBER = 10_000
+
+
+_JD = f'"{JobDescription._meta.db_table}"'
+
+
+def _searchable_job_descriptions_where(
+    *,
+    kinds: Collection[str] = (),
+    rome_domains: Collection[str] = (),
+    contract_types: Collection[str] = (),
+    appellation_codes: Collection[str] | None = None,
+) -> tuple[list[str], list]:
+    """`_matching_job_descriptions` as SQL conditions on _JD, and their parameters (no ORM
+    compilation for each search: JobDescription.objects.searchable, same conditions)."""
+    conditions = [
+        f"{_JD}.is_open",
+        f"{_JD}.company_searchable",
+        f"({_JD}.company_convention_end_date IS NULL OR {_JD}.company_convention_end_date >= %s)",
+    ]
+    params: list = [timezone.localdate() - SIAE_CONVENTION_GRACE_PERIOD]
+    for column, values in (
+        ("company_kind", kinds),
+        ("rome_domain_id", rome_domains),
+        ("contract_type", contract_types),
+        ("appellation_id", appellation_codes),
+    ):
+        if values or (column == "appellation_id" and values is not None):
+            conditions.append(f"{_JD}.{column} = ANY(%s)")
+            params.append(list(values))
+    return conditions, params
+
+
+def job_descriptions_near_page(
+    point: Point,
+    radius_km: float,
+    *,
+    page_number,
+    per_page: int,
+    kinds: Collection[str] = (),
+    rome_domains: Collection[str] = (),
+    contract_types: Collection[str] = (),
+    appellation_codes: Collection[str] | None = None,
+    using: str = "default",
+) -> RankedPage:
+    """A page of `job_descriptions_near(point, radius_km, …)` in JOB_DESCRIPTION_RESULTS_ORDER
+    and the exact total, in one query that reads only jd_searchable_coords_idx (index-only
+    scans; docs/recherche.md).
+
+    The job descriptions of the circle stand on far fewer points than rows (a job without a
+    workplace of its own takes its employer's point: around Paris at 100 km, ~14,000 rows
+    on ~1,300 points). So the query counts the rows of the bounding box by point, computes
+    the distance of each point once, keeps the circle's points and sums their counts in
+    the order of the distances (the total, and how many rows come before each distance);
+    then it reads the rows of the points whose distance falls on the page only, sorts them
+    by distance, then the most recently updated, then the id, and skips those before the
+    page. Points at the very same distance form one group, so a tie that spans several
+    points or pages is ordered exactly like the row by row query.
+    Like Paginator.get_page, a page number that is not a number gives the first page, one
+    out of range (below 1 included) the last page: in the same query.
+    """
+    try:
+        number = int(page_number)
+    except (TypeError, ValueError):
+        number = 1
+    if not 1 <= number <= MAX_PAGE_NUMBER:
+        number = MAX_PAGE_NUMBER + 1  # out of range: the query gives the last page
+    conditions, params = _searchable_job_descriptions_where(
+        kinds=kinds, rome_domains=rome_domains, contract_types=contract_types, appellation_codes=appellation_codes
+    )
+    where = " AND ".join(conditions)
+    box = bounding_box(point, radius_km)
+    box_conditions = [f"{_JD}.latitude >= %s", f"{_JD}.latitude <= %s"]
+    box_params = [box.min_latitude, box.max_latitude]
+    if box.min_longitude is not None:
+        box_conditions += [f"{_JD}.longitude >= %s", f"{_JD}.longitude <= %s"]
+        box_params += [box.min_longitude, box.max_longitude]
+    else:
+        box_conditions.append(f"{_JD}.longitude IS NOT NULL")
+    distance, distance_params = distance_sql(point, "p.latitude", "p.longitude")
+    statement = f"""
+        WITH points AS MATERIALIZED (
+            SELECT p.latitude, p.longitude, p.n, {distance} AS distance
+            FROM (
+                SELECT {_JD}.latitude, {_JD}.longitude, COUNT(*) AS n FROM {_JD}
+                WHERE {where} AND {" AND ".join(box_conditions)}
+                GROUP BY 1, 2
+            ) p
+        ), ranked AS (
+            SELECT distance, n, (SUM(n) OVER (ORDER BY distance) - n)::bigint AS before,
+                (SUM(n) OVER ())::bigint AS total
+            FROM (SELECT distance, SUM(n)::bigint AS n FROM points WHERE distance <= %s GROUP BY distance) circle
+        ), page AS (
+            SELECT COALESCE(MAX(total), 0)::bigint AS total,
+                LEAST(%s::bigint, (GREATEST(MAX(total), 1)::bigint - 1) / %s * %s) AS start
+            FROM ranked
+        ), page_distances AS (
+            SELECT ranked.distance, ranked.before FROM ranked, page
+            WHERE ranked.before < page.start + %s AND ranked.before + ranked.n > page.start
+        )
+        SELECT {_JD}.id, page.total, pd.distance, page.start
+        FROM page_distances pd
+        JOIN points pt ON pt.distance = pd.distance
+        JOIN {_JD} ON {_JD}.latitude = pt.latitude AND {_JD}.longitude = pt.longitude
+        CROSS JOIN page
+        WHERE {where}
+        ORDER BY pd.distance, {_JD}.updated_at DESC, {_JD}.id
+        OFFSET (SELECT MAX(page.start) - MIN(page_distances.before) FROM page_distances, page)
+        LIMIT %s
+    """
+    statement_params = [
+        *distance_params,
+        *params,
+        *box_params,
+        radius_km,
+        (number - 1) * per_page,
+        per_page,
+        per_page,
+        per_page,
+        *params,
+        per_page,
+    ]
+    with connections[using].cursor() as cursor:
+        cursor.execute(statement, statement_params)
+        fetched = cursor.fetchall()
+    if not fetched:
+        return RankedPage([], 0, 1)
+    _pk, total, _distance, start = fetched[0]
+    return RankedPage(
+        [(pk, row_distance) for pk, _total, row_distance, _start in fetched], total, start // per_page + 1
+    )
 
 
 # Nearest first, then the most recently updated.

@@ -73,6 +73,48 @@ def distance_expression(point: Point, *, latitude_field: str = "latitude", longi
     return Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(Least(Value(1.0), half_chord)))
 
 
+def distance_sql(point: Point, latitude_sql: str, longitude_sql: str) -> tuple[str, list]:
+    """The SQL text and parameters of distance_expression for columns of a hand-written query
+    (`latitude_sql`, `longitude_sql`: SQL column references). The same operations in the
+    same order with the same parameters: the same float for the same row (a test compares)."""
+    sql = (
+        f"(%s * ASIN(SQRT(LEAST(%s, (POWER(SIN(((RADIANS({latitude_sql}) - %s) / %s)), %s)"
+        f" + ((%s * COS(RADIANS({latitude_sql}))) * POWER(SIN(((RADIANS({longitude_sql}) - %s) / %s)), %s)))))))"
+    )
+    params = [
+        2 * EARTH_RADIUS_KM,
+        1.0,
+        math.radians(point.latitude),
+        2.0,
+        2,
+        math.cos(math.radians(point.latitude)),
+        math.radians(point.longitude),
+        2.0,
+        2,
+    ]
+    return sql, params
+
+
+def within_bounding_box(
+    queryset: QuerySet,
+    point: Point,
+    radius_km: float,
+    *,
+    latitude_field: str = "latitude",
+    longitude_field: str = "longitude",
+) -> QuerySet:
+    """The rows of `queryset` inside the bounding box of the circle (rows without coordinates left out)."""
+    box = bounding_box(point, radius_km)
+    queryset = queryset.filter(
+        **{f"{latitude_field}__gte": box.min_latitude, f"{latitude_field}__lte": box.max_latitude}
+    )
+    if box.min_longitude is not None:
+        return queryset.filter(
+            **{f"{longitude_field}__gte": box.min_longitude, f"{longitude_field}__lte": box.max_longitude}
+        )
+    return queryset.filter(**{f"{longitude_field}__isnull": False})
+
+
 def within_radius(
     queryset: QuerySet,
     point: Point,
@@ -88,16 +130,9 @@ def within_radius(
     use the (latitude, longitude) index; the exact distance is only computed for the rows
     inside the box. Ordering is left to the caller (`.order_by(annotation)`).
     """
-    box = bounding_box(point, radius_km)
-    queryset = queryset.filter(
-        **{f"{latitude_field}__gte": box.min_latitude, f"{latitude_field}__lte": box.max_latitude}
+    queryset = within_bounding_box(
+        queryset, point, radius_km, latitude_field=latitude_field, longitude_field=longitude_field
     )
-    if box.min_longitude is not None:
-        queryset = queryset.filter(
-            **{f"{longitude_field}__gte": box.min_longitude, f"{longitude_field}__lte": box.max_longitude}
-        )
-    else:
-        queryset = queryset.filter(**{f"{longitude_field}__isnull": False})
     expression = distance_expression(point, latitude_field=latitude_field, longitude_field=longitude_field)
     return queryset.annotate(**{annotation: expression}).filter(**{f"{annotation}__lte": radius_km})
 

@@ -126,6 +126,19 @@ def test_job_descriptions_search_and_detail(api_client, saint_etienne):
     assert api_client.get(f"/api/v1/fiches-de-poste/{job['id']}/").status_code == 404
 
 
+def test_job_descriptions_search_costs_the_same_queries_whatever_the_count(api_client, saint_etienne):
+    """The long texts the serializer shows are read with the rows (not one query per row)."""
+    _near(saint_etienne, 1)
+    with CaptureQueriesContext(connection) as one:
+        assert api_client.get("/api/v1/fiches-de-poste/", {"code_insee": "42218", "rayon": 5}).json()["count"] == 1
+    _near(saint_etienne, 4)
+    with CaptureQueriesContext(connection) as five:
+        body = api_client.get("/api/v1/fiches-de-poste/", {"code_insee": "42218", "rayon": 5}).json()
+    assert body["count"] == 5
+    assert all(row["profil_recherche"] is not None for row in body["results"])
+    assert len(five) == len(one)
+
+
 def test_authorized_prescribers_near(api_client, saint_etienne):
     authorized = PrescriberOrganizationFactory(
         authorized=True, commune=saint_etienne, latitude=45.43, longitude=4.39, post_code="42000"

@@ -4,7 +4,9 @@ GET forms: the URL carries the whole search (shareable, the back button works). 
 request (the form changed, a pagination link) gets the results fragment only. Each search
 costs 4 SQL queries whatever the page and the number of results: the ROME domains (form
 choices), the commune, the count, the page of results (one more for a page number out of
-range); a job title adds one, the matching ROME appellations (so 6 at most).
+range); a job title adds one, the matching ROME appellations (so 6 at most). The job
+description search reads its count and its page's ids in one query (an out-of-range page
+included), then the page's rows: 4, 5 with a job title.
 
 The employer and job description searches of anonymous visitors are cached whole for a
 minute, until an employer or a job description changes (itou.utils.pagecache).
@@ -20,18 +22,18 @@ from django.views.decorators.http import require_GET
 
 from itou.companies.apps import SEARCH_PAGES
 from itou.companies.queries import (
-    JOB_DESCRIPTION_RESULTS_ORDER,
+    RankedPage,
     appellation_codes_matching,
     companies_near,
     companies_results,
     company_department_counts,
     job_description_details,
-    job_descriptions_near,
+    job_descriptions_near_page,
 )
 from itou.prescribers.queries import authorized_organizations_near
 from itou.utils.pagecache import anonymous_page_cache
 from itou.www.search.forms import EmployerSearchForm, JobDescriptionSearchForm, PrescriberSearchForm
-from itou.www.search.pagination import CountedPaginator, paginate_ranked
+from itou.www.search.pagination import CountedPaginator, ranked_page
 
 RESULTS_PER_PAGE = 20
 
@@ -114,28 +116,27 @@ def job_descriptions(request):
     page = None
     if form.is_valid() and form.point:
         data = form.cleaned_data
-        # A job title: the matching appellations first (one query on their GIN index), so
-        # that PostgreSQL combines an index on their appellation with the coordinates index
-        # (BitmapAnd) instead of reading every open job description of the circle. No match:
-        # no query for rows.
+        # A job title: the matching appellations first (one query on their GIN index); their
+        # codes filter the covering index of the search. No match: no query for rows.
         tsquery = form.appellation_tsquery
         codes = appellation_codes_matching(tsquery) if tsquery else None
-        job_descriptions = job_descriptions_near(
-            form.point,
-            data["radius"],
-            kinds=data["kinds"],
-            rome_domains=data["domains"],
-            contract_types=data["contract_types"],
-            appellation_codes=codes,
-        )
         if codes == []:
-            job_descriptions = job_descriptions.none()
-        # Around a big city the circle holds thousands of open job descriptions: read them once.
-        page = paginate_ranked(
-            job_descriptions.order_by(*JOB_DESCRIPTION_RESULTS_ORDER),
-            request.GET.get("page"),
-            per_page=RESULTS_PER_PAGE,
-            details=job_description_details(),
+            ranked = RankedPage([], 0, 1)
+        else:
+            # One query reads the count and the page's ids on the covering index of the
+            # searchable open job descriptions, by point (docs/recherche.md).
+            ranked = job_descriptions_near_page(
+                form.point,
+                data["radius"],
+                page_number=request.GET.get("page"),
+                per_page=RESULTS_PER_PAGE,
+                kinds=data["kinds"],
+                rome_domains=data["domains"],
+                contract_types=data["contract_types"],
+                appellation_codes=codes,
+            )
+        page = ranked_page(
+            ranked.rows, ranked.number, ranked.total, per_page=RESULTS_PER_PAGE, details=job_description_details()
         )
         _with_detail_urls(page, "companies:job_description_detail")
     return _render(request, "search/job_descriptions.html", _search_context(form, page))

@@ -2,6 +2,7 @@
 
 import datetime
 import html
+import math
 import re
 
 import pytest
@@ -10,8 +11,9 @@ from django.utils import timezone
 
 from itou.companies.enums import CompanyKind, ContractType
 from itou.companies.job_descriptions import job_description_update
-from itou.companies.queries import job_descriptions_near, job_descriptions_results
-from tests.companies.factories import CompanyMembershipFactory
+from itou.companies.queries import job_descriptions_near, job_descriptions_near_page, job_descriptions_results
+from itou.geo.distance import Point
+from tests.companies.factories import CompanyFactory, CompanyMembershipFactory
 from tests.www.search.conftest import LILLE, LYON, appellation, cold, commune_point, company_near, job_description
 
 URL = reverse("search:job_descriptions")
@@ -222,15 +224,16 @@ def test_pagination_and_query_count(client, django_assert_num_queries, django_as
     assert [len(titles) for titles in pages.values()] == [20, 20, 11]
     assert pages["1"] + pages["2"] + pages["3"] == expected
 
-    # Out of range or garbage: the last or the first page, in 6 queries at most, job title included.
+    # Out of range or garbage: the last or the first page, in the same queries (the ranked
+    # query clamps the page itself), job title included.
     for page, expected_page in [("99", "3"), ("-1", "3"), ("0", "3"), ("9" * 30, "3"), ("abc", "1"), ("", "1")]:
         cold()  # reference data memoized by an earlier request: read again
-        with django_assert_max_num_queries(6):
+        with django_assert_num_queries(SEARCH_QUERIES):
             response = search(client, page=page)
         assert titles(response) == pages[expected_page], page
         assert f"Page {expected_page} sur 3" in response.content.decode()
         cold()  # reference data memoized by an earlier request: read again
-        with django_assert_max_num_queries(6):
+        with django_assert_num_queries(JOB_TITLE_SEARCH_QUERIES):
             response = search(client, page=page, job="boulanger")
         assert titles(response) == pages[expected_page], page
 
@@ -241,7 +244,7 @@ def test_no_result_costs_no_page_query(client, django_assert_num_queries):
         response = search(client)
     assert "Aucune fiche de poste trouvée" in response.content.decode()
     cold()  # reference data memoized by an earlier request: read again
-    with django_assert_num_queries(4):  # the last page of nothing is the first
+    with django_assert_num_queries(3):  # the last page of nothing is the first: same query
         search(client, page="7")
 
 
@@ -281,3 +284,65 @@ def test_cards_escape_what_employers_wrote(client):
     assert "<script>alert" not in content and "<i>Atelier" not in content
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Cuisinier" in content
     assert "&lt;i&gt;Atelier&lt;/i&gt;" in content
+
+
+def test_page_by_point_is_the_row_by_row_order():
+    """job_descriptions_near_page (counted and cut by point on the covering index) gives the
+    rows, distances and totals of the row by row query (job_descriptions_results), page by
+    page: ties at one point with equal timestamps, two points at the very same distance
+    (east and west of a centre on the prime meridian), filters, pages out of range."""
+    centre = Point(45.0, 0.0)
+    now = timezone.now()
+    boulanger, maraicher = appellation("boulanger boulangere"), appellation("maraicher maraichere")
+    companies = [
+        CompanyFactory(kind=CompanyKind.ACI, latitude=45.0, longitude=0.0),
+        CompanyFactory(kind=CompanyKind.EI, latitude=45.0, longitude=0.0),
+        CompanyFactory(kind=CompanyKind.ACI, latitude=45.0, longitude=0.05),
+        CompanyFactory(kind=CompanyKind.GEIQ, latitude=45.0, longitude=-0.05),
+        CompanyFactory(kind=CompanyKind.EI, latitude=45.1, longitude=0.02),
+        CompanyFactory(kind=CompanyKind.EA, latitude=44.9, longitude=-0.3),
+    ]
+    hidden = CompanyFactory(kind=CompanyKind.ACI, latitude=45.0, longitude=0.0, is_active=False)
+    job_description(hidden, custom_title="Employeur inactif")
+    for index in range(60):
+        company = companies[index % len(companies)]
+        job_description(
+            company,
+            boulanger if index % 3 else maraicher,
+            updated_at=now - datetime.timedelta(hours=index // 5),  # five rows per timestamp
+            is_open=index % 11 != 0,
+        )
+    east_west = dict(
+        job_descriptions_near(centre, 25)
+        .filter(company__in=companies[2:4])
+        .values_list("company__longitude", "distance")
+        .distinct()
+    )
+    assert east_west[0.05] == east_west[-0.05]  # one rank group over two points
+
+    searches = [
+        (25, {}),
+        (5, {}),
+        (100, {"kinds": [CompanyKind.EI, CompanyKind.GEIQ]}),
+        (25, {"contract_types": [ContractType.FIXED_TERM_I]}),
+        (25, {"rome_domains": ["A"]}),
+        (25, {"appellation_codes": [boulanger.code]}),
+        (25, {"appellation_codes": []}),
+    ]
+    for radius, filters in searches:
+        expected = list(
+            job_descriptions_results(job_descriptions_near(centre, radius, **filters)).values_list("pk", "distance")
+        )
+        pages = max(1, math.ceil(len(expected) / 7))
+        found = []
+        for number in range(1, pages + 1):
+            page = job_descriptions_near_page(centre, radius, page_number=number, per_page=7, **filters)
+            assert (page.total, page.number) == (len(expected), number), (radius, filters)
+            found += page.rows
+        assert found == expected, (radius, filters)
+        for page_number in ("99", "0", "-3", "9" * 30):
+            last = job_descriptions_near_page(centre, radius, page_number=page_number, per_page=7, **filters)
+            assert (last.number, last.rows) == (pages, expected[(pages - 1) * 7 :])
+        assert job_descriptions_near_page(centre, radius, page_number="abc", per_page=7, **filters).rows == expected[:7]
+    assert len(expected) == 0
+    assert len(list(job_descriptions_near(centre, 25))) > 40

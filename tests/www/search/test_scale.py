@@ -16,12 +16,19 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory
 from django.test.client import ClientHandler
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from itou.companies.enums import CONTRACT_TYPES_BY_COMPANY_KIND, CompanyKind
 from itou.companies.models import SIAE_CONVENTION_GRACE_PERIOD, Company, JobDescription
-from itou.companies.queries import companies_near, companies_results, job_descriptions_near, job_descriptions_results
+from itou.companies.queries import (
+    companies_near,
+    companies_results,
+    job_descriptions_near,
+    job_descriptions_near_page,
+    job_descriptions_results,
+)
 from itou.demo.world import make_siret
 from itou.geo.distance import Point, distance_km
 from itou.geo.models import Commune
@@ -220,7 +227,15 @@ def test_searches_at_france_scale(client, django_assert_num_queries):
     plan = explain(companies_results(companies_near(point, 25))[:20])
     assert "company_coords_idx" in plan, plan
     plan = explain(job_descriptions_results(job_descriptions_near(point, 25))[:20])
-    assert "jd_open_coords_idx" in plan, plan
+    assert "jd_searchable_coords_idx" in plan, plan
+    # The search page's query: the covering index only, for the points and for the page's rows.
+    with CaptureQueriesContext(connection) as captured:
+        job_descriptions_near_page(point, 25, page_number=1, per_page=20)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {captured.captured_queries[-1]['sql']}")
+        plan = "\n".join(row for (row,) in cursor.fetchall())
+    assert plan.count("jd_searchable_coords_idx") == 2, plan
+    assert "companies_company" not in plan, plan
     plan = explain(authorized_organizations_near(point, 5)[:20])
     assert "prescriber_auth_coords_idx" in plan, plan
 
