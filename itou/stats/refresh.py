@@ -510,7 +510,8 @@ def refresh_days(days) -> None:
 
 def refresh_months(**months) -> None:
     """Sum the per-day tables again for these months (table name → first days of months),
-    then the national and per-department tables of the same months."""
+    then the national and per-department tables of the same months, then the centiles of
+    the quarters and years of the delay months (stats_delaypercentile)."""
     with connection.cursor() as cursor:
         for table, (day_column, template) in MONTH_STATEMENTS.items():
             for month in sorted(months.get(table, ())):
