@@ -54,5 +54,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['period_start', 'period_end', 'breakdown'], name='stats_delaypct_period_idx')],
             },
         ),
-        migrations.RunSQL(FILLS, migrations.RunSQL.noop),
+        migrations.RunSQL([*FILLS, "ANALYZE stats_delaypercentile"], migrations.RunSQL.noop),
     ]
