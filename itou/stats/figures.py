@@ -36,6 +36,7 @@ from itou.stats.models import (
     DelayNationAllMonth,
     DelayNationMonth,
     DelayOrg,
+    DelayPercentile,
     FollowedCount,
     FollowedPerson,
     HireDomainDay,
@@ -442,6 +443,55 @@ def percentiles_sets(qs, *groupings) -> list[list[dict]]:
             result = {f: values[f] for f in groupings[position]}
             results[position].append({**result, "n": int(total_count), "median": median, "p90": p90})
     return results
+
+
+def calendar_period(filters: Filters) -> bool:
+    """The period is a calendar quarter or year: its centiles are stored (DelayPercentile)."""
+    start, end = filters.start, filters.end
+    if start.day != 1 or (start.month - 1) % 3 or (end + datetime.timedelta(days=1)).day != 1:
+        return False
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    return months == 3 or (months == 12 and start.month == 1)
+
+
+def _stored_breakdown(scope: Scope, filters: Filters, field: str) -> bool:
+    """The centiles per metric and `field` of this scope are in DelayPercentile: a calendar
+    quarter or year, no employer kind nor sender filter (the stored histograms are summed
+    over them); per department for any territory, per employer kind or sender for France."""
+    if not scope.is_territory or filters.company_kind or filters.sender_category or not calendar_period(filters):
+        return False
+    return field == "department" or (field in ("company_kind", "sender_category") and _national(scope, filters))
+
+
+def delay_breakdowns(scope: Scope, filters: Filters, *fields: str, metrics=tuple(DELAY_METRICS)) -> list[list[dict]]:
+    """`[percentiles(qs.filter(metric__in=metrics), "metric", field) for field in fields]`
+    over the scope's delay histograms, equal row for row: from DelayPercentile when stored
+    (one query for them all), else the breakdowns of one table in one query
+    (`percentiles_sets`)."""
+    results = {}
+    stored = [f for f in fields if _stored_breakdown(scope, filters, f)]
+    if stored:
+        qs = DelayPercentile.objects.filter(
+            period_start=filters.start, period_end=filters.end, breakdown__in=stored, metric__in=list(metrics)
+        )
+        departments = (filters.department,) if filters.department else scope.departments
+        if departments is not None:
+            qs = qs.exclude(Q(breakdown="department") & ~Q(value__in=departments))
+        for field in stored:
+            results[field] = []
+        for row in qs.order_by("breakdown", "metric", "value").values_list(
+            "breakdown", "metric", "value", "count", "median", "p90"
+        ):
+            breakdown, metric, value, n, median, p90 = row
+            results[breakdown].append({"metric": metric, breakdown: value, "n": n, "median": median, "p90": p90})
+    # The others: those of one table together (department apart: its own table).
+    rest = [f for f in fields if f not in results]
+    for group in ([f for f in rest if f != "department"], [f for f in rest if f == "department"]):
+        if group:
+            qs = delays_qs_all(scope, filters, fields=tuple(group))
+            qs = qs.filter(metric__in=list(metrics)) if set(metrics) != set(DELAY_METRICS) else qs
+            results.update(zip(group, percentiles_sets(qs, *(("metric", f) for f in group)), strict=True))
+    return [results[f] for f in fields]
 
 
 # --- The figures ---------------------------------------------------------------------------

@@ -380,6 +380,28 @@ class DelayNationAllMonth(Row):
         indexes = [models.Index(fields=["metric", "event_day"], name="stats_delaynatall_event_idx")]
 
 
+class DelayPercentile(Row):
+    """The median and 90th centile of the delays over a calendar quarter or year, per
+    metric and per department (`breakdown` "department", from `DelayDepartmentAllMonth`),
+    employer kind or sender category (France, from `DelayNationMonth`): what
+    `figures.percentiles` computes from those histograms, computed by the refresh job when
+    one of their months changes instead of at each display (docs/statistiques.md). A
+    period is `period_start`–`period_end` (inclusive): a quarter and the year that start on
+    January 1st differ by their end."""
+
+    period_start = models.DateField()
+    period_end = models.DateField()
+    metric = models.CharField(max_length=10)
+    breakdown = models.CharField(max_length=20)
+    value = models.CharField(max_length=20, blank=True)
+    count = models.IntegerField()
+    median = models.IntegerField()
+    p90 = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["period_start", "period_end", "breakdown"], name="stats_delaypct_period_idx")]
+
+
 class JobDescriptionActivity(Row):
     """The moment of the last application that chose each job description (none: never
     chosen). « Fiches de poste en difficulté » compares it with 30 days ago instead of

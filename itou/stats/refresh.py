@@ -320,6 +320,59 @@ ROLLUP_TABLES = [
     *DAY_ROLLUP_STATEMENTS,
 ]
 
+# The median and 90th centile of the delays per calendar quarter and year, per metric and
+# breakdown (stats_delaypercentile), from the per-month histograms: what
+# `figures.percentiles` computes (percentile_disc: the smallest number of days reached by
+# at least half, nine tenths, of the cases), once per change instead of at each display.
+# `{unit}`: "quarter" or "year"; `{where}` restricts to some periods or is TRUE.
+PERCENTILE_UNITS = {"quarter": "3 months", "year": "1 year"}
+PERCENTILE_BREAKDOWNS = {
+    # breakdown: (histogram table, its column)
+    "department": ("stats_delaydepartmentallmonth", "department"),
+    "company_kind": ("stats_delaynationmonth", "company_kind"),
+    "sender_category": ("stats_delaynationmonth", "sender_category"),
+}
+PERCENTILES = """
+INSERT INTO stats_delaypercentile (period_start, period_end, metric, breakdown, value, count, median, p90)
+SELECT w.period_start, (w.period_start + interval '{length}')::date - 1, w.metric, '{breakdown}', w.value,
+    max(w.total), min(w.days) FILTER (WHERE w.cum * 2 >= w.total), min(w.days) FILTER (WHERE w.cum * 10 >= w.total * 9)
+FROM (
+    SELECT h.*, sum(h.c) OVER (PARTITION BY h.period_start, h.metric, h.value ORDER BY h.days) AS cum,
+        sum(h.c) OVER (PARTITION BY h.period_start, h.metric, h.value) AS total
+    FROM (
+        SELECT date_trunc('{unit}', event_day)::date AS period_start, metric, {column} AS value, days,
+            sum(count)::integer AS c
+        FROM {table}
+        WHERE {where}
+        GROUP BY 1, 2, 3, 4
+    ) h
+) w
+GROUP BY w.period_start, w.metric, w.value
+"""
+
+
+def percentile_statements(where: str = "TRUE", units=tuple(PERCENTILE_UNITS)) -> list[str]:
+    """The INSERTs of stats_delaypercentile: every breakdown of these units (`where`: see PERCENTILES)."""
+    return [
+        PERCENTILES.format(
+            unit=unit, length=PERCENTILE_UNITS[unit], breakdown=breakdown, table=table, column=column, where=where
+        )
+        for unit in units
+        for breakdown, (table, column) in PERCENTILE_BREAKDOWNS.items()
+    ]
+
+
+def percentile_periods(months) -> set:
+    """The quarters and years (start, end inclusive) of these months."""
+    periods = set()
+    for month in months:
+        quarter = month.replace(month=month.month - (month.month - 1) % 3)
+        quarter_end = (quarter + datetime.timedelta(days=93)).replace(day=1) - datetime.timedelta(days=1)
+        periods.add((quarter, quarter_end))
+        periods.add((month.replace(month=1), month.replace(month=12, day=31)))
+    return periods
+
+
 APPROVALS = f"""
 INSERT INTO stats_approvalaggregate (department, company_kind, issued_day, start_at, end_at, prolonged, count)
 SELECT coalesce(com.department_id, ''), coalesce(c.kind, ''), {PARIS_DAY.format(ts="a.created_at")},
@@ -457,7 +510,8 @@ def refresh_days(days) -> None:
 
 def refresh_months(**months) -> None:
     """Sum the per-day tables again for these months (table name → first days of months),
-    then the national and per-department tables of the same months."""
+    then the national and per-department tables of the same months, then the centiles of
+    the quarters and years of the delay months (stats_delaypercentile)."""
     with connection.cursor() as cursor:
         for table, (day_column, template) in MONTH_STATEMENTS.items():
             for month in sorted(months.get(table, ())):
@@ -471,6 +525,17 @@ def refresh_months(**months) -> None:
                 for rollup, rollup_template in ROLLUP_STATEMENTS[table]:
                     cursor.execute(f"DELETE FROM {rollup} WHERE {day_column} = %(month)s", params)
                     cursor.execute(rollup_template.format(where=f"{day_column} = %(month)s"), params)
+        # Then the centiles of the quarters and years of the delay months (their histograms
+        # are summed above): each period recomputed whole, from the per-month tables.
+        for start, end in sorted(percentile_periods(months.get("stats_delaymonth", ()))):
+            params = {"start": start, "end": end}
+            cursor.execute(
+                "DELETE FROM stats_delaypercentile WHERE period_start = %(start)s AND period_end = %(end)s", params
+            )
+            unit = "year" if start.month == 1 and end.month == 12 else "quarter"
+            where = "metric IN ('answer', 'hire', 'journey') AND event_day >= %(start)s AND event_day <= %(end)s"
+            for statement in percentile_statements(where, units=(unit,)):
+                cursor.execute(statement, params)
 
 
 def refresh_hires_followed(days) -> None:
@@ -549,6 +614,7 @@ AGGREGATE_TABLES = [
     *STATEMENTS,
     *MONTH_STATEMENTS,
     *ROLLUP_TABLES,
+    "stats_delaypercentile",
     "stats_approvalaggregate",
     "stats_jobdescriptionactivity",
     *FOLLOWUP_TABLES,
@@ -616,6 +682,8 @@ def rollup_statements() -> list[str]:
     for template in DAY_ROLLUP_STATEMENTS.values():
         statements.append(template.format(where="TRUE") + " ORDER BY 1")
     statements += [f"ANALYZE {table}" for table in ROLLUP_TABLES]
+    # The centiles last: they read stats_delaydepartmentallmonth and stats_delaynationmonth.
+    statements += ["TRUNCATE stats_delaypercentile", *percentile_statements(), "ANALYZE stats_delaypercentile"]
     return statements
 
 

@@ -19,6 +19,7 @@ from itou.prescribers.enums import PrescriberAuthorizationStatus
 from itou.stats import figures, refresh
 from itou.stats.figures import Filters, Scope
 from itou.stats.models import (
+    DELAY_METRICS,
     ApplicationDay,
     ApplicationDepartmentMonth,
     ApplicationNationMonth,
@@ -29,6 +30,7 @@ from itou.stats.models import (
     DelayDepartmentMonth,
     DelayNationAllMonth,
     DelayNationMonth,
+    DelayPercentile,
     DirtyDay,
     DirtyFlag,
     DirtyPerson,
@@ -54,6 +56,7 @@ AGGREGATE_TABLES = [
     "stats_delaydepartmentmonth",
     "stats_delaydepartmentallmonth",
     "stats_delaynationallmonth",
+    "stats_delaypercentile",
     "stats_approvalaggregate",
     "stats_hirefollowedday",
     "stats_jobdescriptionactivity",
@@ -109,6 +112,11 @@ def percentile_disc(values, p):
 
 def raw_delays(metric, start, end, department=None, company_kind=None):
     """Delays in whole days computed straight from the transition log."""
+    return [days for _ja, days in raw_delay_rows(metric, start, end, department, company_kind)]
+
+
+def raw_delay_rows(metric, start, end, department=None, company_kind=None):
+    """(application, delay in whole days) straight from the transition log."""
     first_application = dict(
         JobApplication.objects.values("job_seeker_id").annotate(m=Min("created_at")).values_list("job_seeker_id", "m")
     )
@@ -126,7 +134,7 @@ def raw_delays(metric, start, end, department=None, company_kind=None):
             continue
         if company_kind is not None and ja.to_company.kind != company_kind:
             continue
-        result.append(max(0, math.floor((end_at - start_at).total_seconds() / 86400)))
+        result.append((ja, max(0, math.floor((end_at - start_at).total_seconds() / 86400))))
     return result
 
 
@@ -248,6 +256,84 @@ def test_percentiles_sets_equal_separate_queries(world, end):
             figures.percentiles(by_department, "metric", "department"),
             figures.percentiles(by_department, "department"),
         ]
+
+
+def raw_percentiles(start, end):
+    """{field: {(metric, value of the field): (n, median, 90th centile)}} straight from the
+    raw tables, per department, employer kind and sender category."""
+    keys = {
+        "department": lambda ja: department_of(ja.to_company),
+        "company_kind": lambda ja: ja.to_company.kind,
+        "sender_category": sender_category,
+    }
+    groups = {field: {} for field in keys}
+    for metric in DELAY_METRICS:
+        for ja, days in raw_delay_rows(metric, start, end):
+            for field, key in keys.items():
+                groups[field].setdefault((metric, key(ja)), []).append(days)
+    return {
+        field: {key: (len(v), percentile_disc(v, 0.5), percentile_disc(v, 0.9)) for key, v in rows.items()}
+        for field, rows in groups.items()
+    }
+
+
+def stored_rows(rows, field):
+    return {(r["metric"], r[field]): (r["n"], r["median"], r["p90"]) for r in rows}
+
+
+@pytest.mark.parametrize(
+    "start,end",
+    [(datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)), (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))],
+)
+def test_stored_percentiles_equal_raw(world, start, end, django_assert_num_queries):
+    """The centiles of a quarter or a year (stats_delaypercentile) equal those computed on
+    the raw rows, after a rebuild and after changes refreshed by the job; the same rows as
+    the histograms give (percentiles_sets), so the pages show the same figures either way."""
+    fields = ("department", "company_kind", "sender_category")
+    with time_machine.travel(NOW, tick=False):
+        refresh.rebuild()
+        filters = Filters(start, end)
+        assert figures.calendar_period(filters)
+        assert not figures.calendar_period(Filters(datetime.date(2026, 2, 1), datetime.date(2026, 4, 30)))
+        assert not figures.calendar_period(Filters(datetime.date(2026, 4, 1), datetime.date(2026, 6, 29)))
+        for step in ("rebuild", "refresh"):
+            if step == "refresh":  # answers and a hire today, a new application: the job refreshes them
+                pending = JobApplication.objects.filter(state__in=["new", "processing"], to_company__commune=world.lyon)
+                for ja in pending[:3]:
+                    services.job_application_refuse(
+                        acting_user=employer_of(ja),
+                        job_application=ja,
+                        refusal_reason="lacking_skills",
+                        share_reason_with_job_seeker=True,
+                        answer="Désolé.",
+                    )
+                JobApplicationTransitionLog.objects.filter(
+                    job_application__state="accepted", job_application__to_company=world.aci
+                ).update(timestamp=NOW)
+                JobApplicationFactory(to_company=world.companies[3], sent_by_prescriber=True)
+                assert refresh.refresh_pending()["days"] > 0
+            with django_assert_num_queries(1):
+                stored = figures.delay_breakdowns(Scope("fr"), filters, *fields)
+            raw = raw_percentiles(start, end)
+            for field, rows in zip(fields, stored, strict=True):
+                assert stored_rows(rows, field) == raw[field], (step, field)
+                assert rows == figures.percentiles(
+                    figures.delays_qs_all(Scope("fr"), filters, fields=(field,)), "metric", field
+                )
+            assert {r["department"] for r in stored[0]} >= {"69", "59"}
+            # A region: its departments only; the other breakdowns from the histograms.
+            region = Scope("ara", departments=("69",))
+            by_department, by_kind = figures.delay_breakdowns(region, filters, "department", "company_kind")
+            assert by_department == [r for r in stored[0] if r["department"] == "69"]
+            kind_qs = figures.delays_qs_all(region, filters, fields=("company_kind",))
+            assert by_kind == figures.percentiles(kind_qs, "metric", "company_kind")
+            # With an employer kind filter, or a period that is not a quarter nor a year: the histograms.
+            aci = Filters(start, end, company_kind="ACI")
+            (with_kind,) = figures.delay_breakdowns(Scope("fr"), aci, "department")
+            assert with_kind == figures.percentiles(
+                figures.delays_qs_all(Scope("fr"), aci, fields=("department",)), "metric", "department"
+            )
+        assert DelayPercentile.objects.filter(period_start=start, period_end=end).exists()
 
 
 def test_org_scope_equals_raw(world):

@@ -199,9 +199,7 @@ def map_block(scope: Scope, filters: Filters, *, names, choice: str, query) -> B
     filters = dataclasses.replace(filters, department="")
     unit = ""
     if choice == "delay_answer":
-        rows = figures.percentiles(
-            figures.delays_qs_all(scope, filters, fields=("department",)).filter(metric="answer"), "department"
-        )
+        (rows,) = figures.delay_breakdowns(scope, filters, "department", metrics=("answer",))
         values = {
             r["department"]: SECRET if scope.suppress_small and r["n"] < SMALL_COUNT else r["median"] for r in rows
         }
@@ -246,7 +244,6 @@ def map_block(scope: Scope, filters: Filters, *, names, choice: str, query) -> B
 
 
 def delay_blocks(scope: Scope, filters: Filters, *, names) -> list[Block]:
-    qs = figures.delays_qs_all(scope, filters)
     # Overall and month by month: no other column (the narrowest table serves).
     totals = figures.delays_qs_all(scope, filters, fields=())
     # The overall delays and their monthly trend in one query (one read of the rows).
@@ -301,14 +298,12 @@ def delay_blocks(scope: Scope, filters: Filters, *, names) -> list[Block]:
             if scope.company_ids
             else [("company_id", "Employeur destinataire", None)]
         )
-    # The breakdowns read from the same table (employer kind, sender…) in one query.
-    same_table = [("metric", field) for field, _label, _formatter in breakdowns if field != "department"]
-    by_field = dict(zip([g[1] for g in same_table], figures.percentiles_sets(qs, *same_table), strict=True))
+    # The stored centiles of a quarter or a year, or those read from the same table
+    # (employer kind, sender…) in one query.
+    fields = [field for field, _label, _formatter in breakdowns]
+    by_field = dict(zip(fields, figures.delay_breakdowns(scope, filters, *fields), strict=True))
     for field, label, formatter in breakdowns:
-        if field == "department":
-            rows = figures.percentiles(figures.delays_qs_all(scope, filters, fields=(field,)), "metric", field)
-        else:
-            rows = by_field[field]
+        rows = by_field[field]
         if formatter is None:
             from itou.companies.models import Company
 
