@@ -48,6 +48,8 @@ def main(argv=None) -> int:
     parser.add_argument("page", choices=["employers", "job_descriptions", "inbox", "trivial"])
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="cProfile's order (cumulative, tottime…)")
+    parser.add_argument("--dump", type=Path, help="with --profile: write cProfile's statistics to this file")
     args = parser.parse_args(argv)
 
     run.setup_django()
@@ -97,7 +99,9 @@ def main(argv=None) -> int:
     if profiler:
         stats = pstats.Stats(profiler)
         print(f"appels de fonctions Python par requête : {stats.total_calls / args.requests:.0f}")
-        stats.sort_stats("cumulative").print_stats(40)
+        if args.dump:
+            stats.dump_stats(args.dump)
+        stats.sort_stats(args.sort).print_stats(40)
     return 0
 
 

@@ -21,10 +21,8 @@ from django.views.decorators.http import require_GET
 from itou.companies.apps import SEARCH_PAGES
 from itou.companies.queries import (
     JOB_DESCRIPTION_RESULTS_ORDER,
+    EmployerSearch,
     appellation_codes_matching,
-    companies_near,
-    companies_results,
-    company_department_counts,
     job_description_details,
     job_descriptions_near,
 )
@@ -73,14 +71,14 @@ def employers(request):
     page, department_choices = None, []
     if form.is_valid() and form.point:
         data = form.cleaned_data
-        companies = companies_near(
+        search = EmployerSearch(
             form.point,
             data["radius"],
             kinds=data["kinds"],
             rome_domains=data["domains"],
             hiring_only=data["hiring"],
         )
-        departments, without_department = company_department_counts(companies)
+        departments, without_department = search.department_counts()
         selected = data["departments"]
         if selected:
             count = sum(department.count for department in departments if department.code in selected)
@@ -97,7 +95,7 @@ def employers(request):
             if code not in found
         ]
         paginator = CountedPaginator(
-            companies_results(companies, departments=selected, by_distance=form.by_distance, commune_columns=True),
+            search.results(departments=selected, by_distance=form.by_distance),
             RESULTS_PER_PAGE,
             count=count,
         )
