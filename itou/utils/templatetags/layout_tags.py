@@ -19,31 +19,23 @@ parts must not read anything else of the request: no CSRF token, no messages, no
 switch (the site is in French only), no nonce (the CSP forbids inline scripts).
 """
 
-import threading
-
 from django import template
 from django.conf import settings
-from django.core.signals import setting_changed
 from django.template.defaultfilters import urlencode
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from itou.utils.memo import ProcessMemo
 
 register = template.Library()
 
 # Put in place of the current URL while a part is memoized; never in a page.
 SUPPORT_FROM_MARKER = "itou-support-from-5f0c2a9e"
-MAX_PARTS = 500
-
-_parts: dict[tuple, str] = {}
-_lock = threading.Lock()
+_parts = ProcessMemo(max_entries=500)
 
 
-def forget_parts(**kwargs) -> None:
-    with _lock:
-        _parts.clear()
-
-
-setting_changed.connect(forget_parts)
+def forget_parts() -> None:
+    _parts.clear()
 
 
 def _render(context, template_name: str, support_from: str) -> str:
@@ -56,10 +48,7 @@ def _memoized(context, key: tuple, template_name: str) -> str:
     html = _parts.get(key)
     if html is None:
         html = str(_render(context, template_name, SUPPORT_FROM_MARKER))
-        with _lock:
-            if len(_parts) >= MAX_PARTS:
-                _parts.clear()
-            _parts[key] = html
+        _parts.set(key, html)
     return html
 
 

@@ -1,12 +1,11 @@
-import hashlib
+import html
 
 from django import template
-from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from itou.utils.memo import ProcessMemo
 from itou.www.search.forms import KIND_DESCRIPTIONS, PRESCRIBER_KIND_DESCRIPTIONS
 
 register = template.Library()
@@ -36,13 +35,13 @@ def prescriber_kind_description(kind: str) -> str:
 
 
 # Rendered form fields, by what they depend on (see field_group): a few hundred combinations.
-FIELD_CACHE_SECONDS = 600
+_fields = ProcessMemo(max_entries=2000)
 
 
 @register.simple_tag
 def field_group(field, template: str = "") -> str:
     """`field.as_field_group` (or `template` rendered with `field`), memoized in the
-    process's `pages` cache: the markup of a search field is a pure function of its form,
+    process (itou.utils.memo): the markup of a search field is a pure function of its form,
     name, value, errors and choices, and rendering its widget templates costs more than
     the rest of a results page (docs/performance.md)."""
     choices = getattr(field.field, "choices", None)
@@ -56,53 +55,52 @@ def field_group(field, template: str = "") -> str:
         list(field.errors),
         choices,
     )
-    key = "field:" + hashlib.sha256(repr(signature).encode()).hexdigest()
-    cache = caches["pages"]
-    html = cache.get(key)
-    if html is None:
-        html = str(field.as_field_group()) if not template else render_to_string(template, {"field": field})
-        cache.set(key, html, FIELD_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 (Django's own rendering, escaped by its templates)
+    key = repr(signature)
+    markup = _fields.get(key)
+    if markup is None:
+        markup = str(field.as_field_group()) if not template else render_to_string(template, {"field": field})
+        _fields.set(key, markup)
+    return mark_safe(markup)  # noqa: S308 (Django's own rendering, escaped by its templates)
 
 
 # --- Result cards ----------------------------------------------------------------------
 # A results page shows 20 cards. Rendered by the template language, a card cost about
 # 0.35 ms (some thirty variable lookups and filters each): a third of the Python time of
 # an uncached search. The same markup is built here in one pass (docs/performance.md,
-# "Débit : le rendu en Python des cartes"). Every value goes through format_html's escaping.
+# "Débit : le rendu en Python des cartes"), every value through `_e` (html.escape, what
+# Django's escape does: the same text as format_html, without its per-call overhead).
+
+
+def _e(value) -> str:
+    return html.escape(str(value))
 
 
 def _plural(count) -> str:
     return "" if count == 1 else "s"
 
 
-def _card(detail_url, title, body) -> str:
-    enlarge = " fr-enlarge-link" if detail_url else ""
-    heading = format_html('<a href="{}">{}</a>', detail_url, title) if detail_url else conditional_escape(title)
-    return format_html(
-        '<li class="fr-mb-3w"><div class="fr-card fr-card--sm{}"><div class="fr-card__body">'
-        '<div class="fr-card__content"><h3 class="fr-card__title">{}</h3>{}</div></div></div></li>',
-        enlarge,
-        heading,
-        body,
+def _card(detail_url, title, body: str) -> str:
+    if detail_url:
+        enlarge, heading = " fr-enlarge-link", f'<a href="{_e(detail_url)}">{_e(title)}</a>'
+    else:
+        enlarge, heading = "", _e(title)
+    return (
+        f'<li class="fr-mb-3w"><div class="fr-card fr-card--sm{enlarge}"><div class="fr-card__body">'
+        f'<div class="fr-card__content"><h3 class="fr-card__title">{heading}</h3>{body}</div></div></div></li>'
     )
+
+
+_HIRING_BADGE = '<li><p class="fr-badge fr-badge--sm fr-badge--success fr-badge--no-icon">Recrute en ce moment</p></li>'
+_KIND_DESCRIPTIONS_HTML = {kind: _e(text) for kind, text in KIND_DESCRIPTIONS.items()}
 
 
 @register.simple_tag
 def employer_cards(companies) -> str:
-    """The cards of a page of employer search results (`companies_results(…, commune_columns=True)` rows)."""
+    """The cards of a page of employer search results (EmployerRow, or `companies_results(…,
+    commune_columns=True)` rows)."""
     cards = []
     for company in companies:
-        badge = (
-            mark_safe(
-                '<li><p class="fr-badge fr-badge--sm fr-badge--success fr-badge--no-icon">Recrute en ce moment</p></li>'
-            )
-            if company.hiring_now
-            else ""
-        )
-        place = (
-            format_html("{} ({}), ", company.commune_name, company.commune_department) if company.commune_name else ""
-        )
+        place = f"{_e(company.commune_name)} ({_e(company.commune_department)}), " if company.commune_name else ""
         count = company.open_job_descriptions_count
         if count:
             jobs = f"{count} fiche{_plural(count)} de poste ouverte{_plural(count)}"
@@ -110,20 +108,31 @@ def employer_cards(companies) -> str:
             jobs = "Aucune fiche de poste ouverte"
         if company.spontaneous_applications_open_since:
             jobs += " · candidatures spontanées acceptées"
-        body = format_html(
-            '<p class="fr-card__desc"><strong>{}</strong> : {}</p>'
-            '<div class="fr-card__start"><ul class="fr-badges-group">{}</ul></div>'
-            '<div class="fr-card__end"><p class="fr-card__detail fr-icon-map-pin-2-line">{}{}</p>'
-            '<p class="fr-card__detail">{}</p></div>',
-            company.get_kind_display(),
-            KIND_DESCRIPTIONS.get(company.kind, ""),
-            badge,
-            place,
-            distance_label(company.distance),
-            jobs,
+        body = (
+            f'<p class="fr-card__desc"><strong>{_e(company.get_kind_display())}</strong> : '
+            f"{_KIND_DESCRIPTIONS_HTML.get(company.kind, '')}</p>"
+            f'<div class="fr-card__start"><ul class="fr-badges-group">{_HIRING_BADGE if company.hiring_now else ""}'
+            "</ul></div>"
+            f'<div class="fr-card__end"><p class="fr-card__detail fr-icon-map-pin-2-line">{place}'
+            f"{_e(distance_label(company.distance))}</p>"
+            f'<p class="fr-card__detail">{_e(jobs)}</p></div>'
         )
         cards.append(_card(getattr(company, "detail_url", ""), company.display_name, body))
-    return mark_safe("".join(cards))  # noqa: S308 (each card built by format_html)
+    return mark_safe("".join(cards))  # noqa: S308 (every value escaped by _e)
+
+
+def _updated_on(moment) -> str:
+    """'7 décembre 2026' (local date), memoized by date: 20 dates formatted per page."""
+    day = timezone.localtime(moment).date()
+    text = _UPDATED_ON.get(day)
+    if text is None:
+        text = _UPDATED_ON[day] = dateformat.format(day, "j F Y")
+        if len(_UPDATED_ON) > 5000:
+            _UPDATED_ON.clear()
+    return text
+
+
+_UPDATED_ON: dict = {}
 
 
 @register.simple_tag
@@ -133,36 +142,26 @@ def job_description_cards(jobs) -> str:
     for job in jobs:
         company = job.company
         hours = (
-            format_html(
-                '<li><p class="fr-badge fr-badge--sm fr-badge--no-icon">{} h par semaine</p></li>', job.hours_per_week
-            )
+            f'<li><p class="fr-badge fr-badge--sm fr-badge--no-icon">{_e(job.hours_per_week)} h par semaine</p></li>'
             if job.hours_per_week
             else ""
         )
         if job.location:
-            place = format_html("{} ({}), ", job.location.name, job.location.department_id)
+            place = f"{_e(job.location.name)} ({_e(job.location.department_id)}), "
         elif company.commune:
-            place = format_html("{} ({}), ", company.commune.name, company.commune.department_id)
+            place = f"{_e(company.commune.name)} ({_e(company.commune.department_id)}), "
         else:
             place = ""
         positions = job.open_positions
-        updated = dateformat.format(timezone.localtime(job.updated_at), "j F Y")
-        body = format_html(
-            '<p class="fr-card__desc">{} — {}</p>'
+        body = (
+            f'<p class="fr-card__desc">{_e(company.display_name)} — {_e(company.get_kind_display())}</p>'
             '<div class="fr-card__start"><ul class="fr-badges-group">'
-            '<li><p class="fr-badge fr-badge--sm fr-badge--info fr-badge--no-icon">{}</p></li>{}</ul></div>'
-            '<div class="fr-card__end"><p class="fr-card__detail fr-icon-map-pin-2-line">{}{}</p>'
-            '<p class="fr-card__detail">{} poste{} ouvert{} · mise à jour le {}</p></div>',
-            company.display_name,
-            company.get_kind_display(),
-            job.get_contract_type_display(),
-            hours,
-            place,
-            distance_label(job.distance),
-            positions,
-            _plural(positions),
-            _plural(positions),
-            updated,
+            '<li><p class="fr-badge fr-badge--sm fr-badge--info fr-badge--no-icon">'
+            f"{_e(job.get_contract_type_display())}</p></li>{hours}</ul></div>"
+            f'<div class="fr-card__end"><p class="fr-card__detail fr-icon-map-pin-2-line">{place}'
+            f"{_e(distance_label(job.distance))}</p>"
+            f'<p class="fr-card__detail">{_e(positions)} poste{_plural(positions)} ouvert{_plural(positions)}'
+            f" · mise à jour le {_e(_updated_on(job.updated_at))}</p></div>"
         )
         cards.append(_card(getattr(job, "detail_url", ""), job.display_name, body))
-    return mark_safe("".join(cards))  # noqa: S308 (each card built by format_html)
+    return mark_safe("".join(cards))  # noqa: S308 (every value escaped by _e)
