@@ -165,3 +165,88 @@ def job_description_cards(jobs) -> str:
         )
         cards.append(_card(getattr(job, "detail_url", ""), job.display_name, body))
     return mark_safe("".join(cards))  # noqa: S308 (every value escaped by _e)
+
+
+# --- Pagination and department filter ------------------------------------------------------
+# Built in Python like the cards: as templates, their loops (a dozen links, a dozen
+# departments, each with several conditions and localized numbers) cost more than the cards.
+
+_DISABLED_LINKS = {
+    "first": '<a class="fr-pagination__link fr-pagination__link--first" aria-disabled="true" role="link">Première page</a>',
+    "prev": '<a class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label" aria-disabled="true"'
+    ' role="link">Page précédente</a>',
+    "next": '<a class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label" aria-disabled="true"'
+    ' role="link">Page suivante</a>',
+    "last": '<a class="fr-pagination__link fr-pagination__link--last" aria-disabled="true" role="link">Dernière page</a>',
+}
+
+
+@register.simple_tag
+def search_pagination(page, page_range, query: str, path: str) -> str:
+    """DSFR pagination of a search: `page_range` elided, `query` the canonical GET parameters
+    without `page`. With htmx the links load the results fragment only."""
+    paginator = page.paginator
+    if paginator.num_pages <= 1:
+        return ""
+    base = _e(f"{path}?{query}")
+
+    def href(number: int) -> str:
+        return base if number == 1 else f"{base}&amp;page={number}"
+
+    if page.has_previous():
+        first = f'<a class="fr-pagination__link fr-pagination__link--first" href="{base}">Première page</a>'
+        previous = (
+            '<a class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label"'
+            f' href="{href(page.number - 1)}">Page précédente</a>'
+        )
+    else:
+        first, previous = _DISABLED_LINKS["first"], _DISABLED_LINKS["prev"]
+    items = [first, previous]
+    for number in page_range:
+        if number == paginator.ELLIPSIS:
+            items.append(f'<span class="fr-pagination__link fr-hidden fr-unhidden-lg">{_e(number)}</span>')
+        elif number == page.number:
+            items.append(f'<a class="fr-pagination__link" aria-current="page" title="Page {number}">{number}</a>')
+        else:
+            items.append(f'<a class="fr-pagination__link" href="{href(number)}" title="Page {number}">{number}</a>')
+    if page.has_next():
+        items.append(
+            '<a class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label"'
+            f' href="{base}&amp;page={page.number + 1}">Page suivante</a>'
+        )
+        items.append(
+            '<a class="fr-pagination__link fr-pagination__link--last"'
+            f' href="{base}&amp;page={paginator.num_pages}">Dernière page</a>'
+        )
+    else:
+        items += [_DISABLED_LINKS["next"], _DISABLED_LINKS["last"]]
+    links = "".join(f"<li>{item}</li>" for item in items)
+    return mark_safe(  # noqa: S308 (every value escaped by _e or an integer)
+        '<nav role="navigation" class="fr-pagination fr-mt-4w" aria-label="Pagination des résultats"'
+        ' hx-boost="true" hx-target="#search-results" hx-swap="outerHTML" data-search-focus-results>'
+        f'<ul class="fr-pagination__list">{links}</ul></nav>'
+    )
+
+
+@register.simple_tag
+def department_filter(department_choices, oob: bool = False) -> str:
+    """The department filter: only the departments that the radius reaches, with their number
+    of results. Re-rendered out of band (oob) with the results of an htmx search."""
+    boxes = "".join(
+        '<div class="fr-fieldset__element"><div class="fr-checkbox-group">'
+        f'<input type="checkbox" name="departments" value="{_e(d["code"])}" id="id_departments_{_e(d["code"])}"'
+        f"{' checked' if d['checked'] else ''}>"
+        f'<label class="fr-label" for="id_departments_{_e(d["code"])}">{_e(d["label"])} · {_e(d["count"])}</label>'
+        "</div></div>"
+        for d in department_choices
+    )
+    fieldset = (
+        '<fieldset class="fr-fieldset" id="search-departments-fieldset">'
+        '<legend class="fr-fieldset__legend fr-text--regular">Département'
+        ' <span class="fr-hint-text">Les départements dans le rayon choisi, avec leur nombre d\'employeurs.</span>'
+        f"</legend>{boxes}</fieldset>"
+        if department_choices
+        else ""
+    )
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return mark_safe(f'<div id="search-departments"{swap}>{fieldset}</div>')  # noqa: S308 (escaped by _e)
