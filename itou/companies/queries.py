@@ -366,6 +366,77 @@ class EmployerSearch:
     def results(self, *, departments: Collection[str] = (), by_distance: bool = False) -> "EmployerResults":
         return EmployerResults(self, departments=departments, by_distance=by_distance)
 
+    def counts_and_page(
+        self, *, departments: Collection[str] = (), by_distance: bool = False, offset: int = 0, limit: int = 20
+    ) -> tuple[list[DepartmentCount], int, list[EmployerRow]]:
+        """department_counts() and results(…)[offset:offset + limit] in ONE query: the circle is
+        read once (its rows, their distance and `hiring_now`, materialized), then counted by
+        commune and department and sorted for the page. Two queries read it twice."""
+        table = f'"{_COMPANY_TABLE}"'
+        page_filter, page_params = "", []
+        if departments:
+            sql, page_params = _in('pc."department_id"', departments)
+            page_filter = f'INNER JOIN per_commune pc ON pc."commune_id" = circle."commune_id" WHERE {sql}'
+        order = "distance ASC, id ASC" if by_distance else "hiring_now DESC, distance ASC, id ASC"
+        statement = (
+            "WITH circle AS MATERIALIZED ("
+            f'SELECT {table}."id" AS id, {table}."commune_id" AS commune_id, {table}."kind" AS kind,'
+            f' {table}."name" AS name, {table}."brand" AS brand,'
+            f' {table}."spontaneous_applications_open_since" AS since,'
+            f" {_COMPANY_DISTANCE_SQL} AS distance, {_HIRING_NOW_SQL} AS hiring_now"
+            f" FROM {table} WHERE {self.where}"
+            "), per_commune AS MATERIALIZED ("
+            'SELECT p.commune_id, cm."department_id" AS department_id, cm."name" AS name, p.count'
+            " FROM (SELECT commune_id, COUNT(*) AS count FROM circle GROUP BY 1) p"
+            f' LEFT JOIN "{_COMMUNE_TABLE}" cm ON cm."code" = p.commune_id'
+            "), page AS ("
+            f"SELECT circle.* FROM circle {page_filter} ORDER BY {order} LIMIT %s OFFSET %s"
+            ")"
+            # The counts by department (row kind 0, by department code as department_counts),
+            # then the page (row kind 1, in its order).
+            " SELECT 0 AS row_kind, row_number() OVER (ORDER BY pc.department_id) AS position,"
+            ' pc.department_id, d."name", SUM(pc.count)::bigint,'
+            " NULL::integer, NULL::varchar, NULL::varchar, NULL::varchar, NULL::timestamptz, NULL::varchar,"
+            " NULL::double precision, NULL::boolean, NULL::bigint"
+            f' FROM per_commune pc LEFT JOIN "{_DEPARTMENT_TABLE}" d ON d."code" = pc.department_id GROUP BY 3, 4'
+            " UNION ALL"
+            f" SELECT 1, row_number() OVER (ORDER BY {order}), pc.department_id, NULL, NULL,"
+            " page.id, page.kind, page.name, page.brand, page.since, pc.name, page.distance, page.hiring_now,"
+            f' COALESCE((SELECT COUNT(jd."id") FROM "{_JOB_DESCRIPTION_TABLE}" jd'
+            ' WHERE jd."company_id" = page.id AND jd."is_open" GROUP BY jd."company_id" LIMIT 1), 0)'
+            " FROM page LEFT JOIN per_commune pc ON pc.commune_id = page.commune_id"
+            " ORDER BY 1, 2"
+        )
+        params = [*self.origin, *self.params, *page_params, limit, offset]
+        counts, without_department, rows = [], 0, []
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(statement, params)
+            for row in cursor.fetchall():
+                if row[0] == 0:
+                    code, name, count = row[2], row[3], int(row[4])
+                    if code is None:
+                        without_department += count
+                    else:
+                        counts.append(DepartmentCount(code, name, count))
+                else:
+                    _kind, _position, department, _name, _count, pk, kind, name, brand, since, commune_name, *rest = row
+                    distance, hiring_now, open_count = rest
+                    rows.append(
+                        EmployerRow(
+                            pk=pk,
+                            kind=kind,
+                            name=name,
+                            brand=brand,
+                            spontaneous_applications_open_since=since,
+                            commune_name=commune_name,
+                            commune_department=department,
+                            distance=distance,
+                            hiring_now=hiring_now,
+                            open_job_descriptions_count=open_count,
+                        )
+                    )
+        return counts, without_department, rows
+
 
 class EmployerResults:
     """The ordered results of an EmployerSearch (see companies_results): sliced by a

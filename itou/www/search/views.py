@@ -12,7 +12,7 @@ minute, until an employer or a job description changes (itou.utils.pagecache).
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -29,7 +29,7 @@ from itou.companies.queries import (
 from itou.prescribers.queries import authorized_organizations_near
 from itou.utils.pagecache import anonymous_page_cache
 from itou.www.search.forms import EmployerSearchForm, JobDescriptionSearchForm, PrescriberSearchForm
-from itou.www.search.pagination import CountedPaginator, paginate_ranked
+from itou.www.search.pagination import MAX_PAGE_NUMBER, CountedPaginator, paginate_ranked
 
 RESULTS_PER_PAGE = 20
 
@@ -56,6 +56,16 @@ def _render(request, template: str, context: dict):
     return response
 
 
+def _page_number(value) -> int | None:
+    """The page asked for, as Paginator.get_page reads it: not a number → 1; None when out
+    of range whatever the count (below 1, or beyond MAX_PAGE_NUMBER)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= MAX_PAGE_NUMBER else None
+
+
 def _search_context(form, page) -> dict:
     context = {"form": form, "page": page, "query": "", "page_range": []}
     if page is not None:
@@ -78,8 +88,16 @@ def employers(request):
             rome_domains=data["domains"],
             hiring_only=data["hiring"],
         )
-        departments, without_department = search.department_counts()
         selected = data["departments"]
+        number = _page_number(request.GET.get("page"))
+        # The counts and the asked page in one query (the page of a valid number; a number out
+        # of range gives no rows: the last page is read then, once the count is known).
+        departments, without_department, rows = search.counts_and_page(
+            departments=selected,
+            by_distance=form.by_distance,
+            offset=(number - 1) * RESULTS_PER_PAGE if number else 0,
+            limit=RESULTS_PER_PAGE if number else 0,
+        )
         if selected:
             count = sum(department.count for department in departments if department.code in selected)
         else:
@@ -95,11 +113,12 @@ def employers(request):
             if code not in found
         ]
         paginator = CountedPaginator(
-            search.results(departments=selected, by_distance=form.by_distance),
-            RESULTS_PER_PAGE,
-            count=count,
+            search.results(departments=selected, by_distance=form.by_distance), RESULTS_PER_PAGE, count=count
         )
-        page = paginator.get_page(request.GET.get("page"))
+        if number and (rows or number == 1):
+            page = Page(rows, number, paginator)
+        else:
+            page = paginator.get_page(paginator.num_pages)  # out of range: the last page, one more query
         _with_detail_urls(page, "companies:detail")
     context = _search_context(form, page) | {"department_choices": department_choices}
     return _render(request, "search/employers.html", context)

@@ -83,9 +83,12 @@ def orm_rows(point, radius, departments, by_distance, **filters):
     return [tuple(getattr(company, field) for field in FIELDS) for company in queryset]
 
 
-def sql_rows(search, departments, by_distance, start=0, stop=1000):
-    rows = search.results(departments=departments, by_distance=by_distance)[start:stop]
+def as_tuples(rows):
     return [tuple(getattr(row, field) for field in FIELDS) for row in rows]
+
+
+def sql_rows(search, departments, by_distance, start=0, stop=1000):
+    return as_tuples(search.results(departments=departments, by_distance=by_distance)[start:stop])
 
 
 FILTERS = [
@@ -103,12 +106,20 @@ def test_same_rows_counts_and_order_as_the_orm(employers, filters):
     point = commune_point(LYON)
     for radius in (2, 25):
         search = EmployerSearch(point, radius, **filters)
-        assert search.department_counts() == company_department_counts(companies_near(point, radius, **filters))
+        counts = company_department_counts(companies_near(point, radius, **filters))
+        assert search.department_counts() == counts
         for departments, by_distance in itertools.product([[], ["69"], ["69", "01"], ["59"]], [False, True]):
             expected = orm_rows(point, radius, departments, by_distance, **filters)
             assert sql_rows(search, departments, by_distance) == expected
             # A page is the same slice of the same order.
             assert sql_rows(search, departments, by_distance, 3, 8) == expected[3:8]
+            # The counts and a page in one query: the same.
+            for offset, limit in [(0, 1000), (3, 5), (0, 0), (1000, 20)]:
+                one_query = search.counts_and_page(
+                    departments=departments, by_distance=by_distance, offset=offset, limit=limit
+                )
+                assert (one_query[0], one_query[1]) == counts
+                assert as_tuples(one_query[2]) == expected[offset : offset + limit]
     # Something was found, and the filters did filter (the comparison above is not vacuous).
     assert orm_rows(point, 25, [], False, **filters)
     assert len(orm_rows(point, 25, [], False, **filters)) < len(orm_rows(point, 25, [], False)) or not filters
