@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 
+from itou.companies.enums import CompanyKind, ContractType
 from itou.utils.memo import ProcessMemo
 from itou.www.search.forms import KIND_DESCRIPTIONS, PRESCRIBER_KIND_DESCRIPTIONS
 
@@ -133,6 +134,10 @@ def _updated_on(moment) -> str:
 
 
 _UPDATED_ON: dict = {}
+# What get_kind_display / get_contract_type_display give (the value itself when unknown),
+# without their per-call normalization of the choices.
+_KIND_LABELS = dict(CompanyKind.choices)
+_CONTRACT_LABELS = dict(ContractType.choices)
 
 
 @register.simple_tag
@@ -154,10 +159,10 @@ def job_description_cards(jobs) -> str:
             place = ""
         positions = job.open_positions
         body = (
-            f'<p class="fr-card__desc">{_e(company.display_name)} — {_e(company.get_kind_display())}</p>'
+            f'<p class="fr-card__desc">{_e(company.display_name)} — {_e(_KIND_LABELS.get(company.kind, company.kind))}</p>'
             '<div class="fr-card__start"><ul class="fr-badges-group">'
             '<li><p class="fr-badge fr-badge--sm fr-badge--info fr-badge--no-icon">'
-            f"{_e(job.get_contract_type_display())}</p></li>{hours}</ul></div>"
+            f"{_e(_CONTRACT_LABELS.get(job.contract_type, job.contract_type))}</p></li>{hours}</ul></div>"
             f'<div class="fr-card__end"><p class="fr-card__detail fr-icon-map-pin-2-line">{place}'
             f"{_e(distance_label(job.distance))}</p>"
             f'<p class="fr-card__detail">{_e(positions)} poste{_plural(positions)} ouvert{_plural(positions)}'
