@@ -9,7 +9,10 @@ Django's test client, the real settings with DEBUG off (bench/settings.py, as be
 Prints the median of `time.process_time` (this process's CPU: middleware, view, ORM,
 templates, gzip), of the wall time and of the SQL time seen by Django, and with
 `--profile` the number of Python function calls per request (independent of the machine's
-load) and cProfile's 40 most expensive functions. See docs/performance.md.
+load) and cProfile's 40 most expensive functions (`--sort tottime` to order them
+otherwise, `--dump FILE` to keep the statistics). `--commune 69123` searches around that
+commune only (a department database has results around its own communes only).
+See docs/performance.md.
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ GET forms: the URL carries the whole search (shareable, the back button works). 
 request (the form changed, a pagination link) gets the results fragment only. Each search
 costs 4 SQL queries whatever the page and the number of results: the ROME domains (form
 choices), the commune, the count, the page of results (one more for a page number out of
-range); a job title adds one, the matching ROME appellations (so 6 at most).
+range); a job title adds one, the matching ROME appellations (so 6 at most). The employer
+search reads the count by department and the page in one precompiled query (3 in all,
+itou.companies.queries.EmployerSearch); the ROME domains and the commune are memoized.
 
 The employer and job description searches of anonymous visitors are cached whole for a
 minute, until an employer or a job description changes (itou.utils.pagecache).
