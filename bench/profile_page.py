@@ -9,7 +9,10 @@ Django's test client, the real settings with DEBUG off (bench/settings.py, as be
 Prints the median of `time.process_time` (this process's CPU: middleware, view, ORM,
 templates, gzip), of the wall time and of the SQL time seen by Django, and with
 `--profile` the number of Python function calls per request (independent of the machine's
-load) and cProfile's 40 most expensive functions. See docs/performance.md.
+load) and cProfile's 40 most expensive functions (`--sort tottime` to order them
+otherwise, `--dump FILE` to keep the statistics). `--commune 69123` searches around that
+commune only (a department database has results around its own communes only).
+See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -33,8 +36,8 @@ COMMUNES = ["69123", "75056", "59350", "13055", "33063", "87085", "23096"]
 WARM_UP = 10
 
 
-def url(page: str, number: int) -> str:
-    code = COMMUNES[number % len(COMMUNES)]
+def url(page: str, number: int, communes=COMMUNES) -> str:
+    code = communes[number % len(communes)]
     return {
         "employers": f"/rechercher/employeurs/?commune_code={code}&radius=25&_={number}",
         "job_descriptions": f"/rechercher/fiches-de-poste/?commune_code={code}&radius=25&_={number}",
@@ -48,6 +51,11 @@ def main(argv=None) -> int:
     parser.add_argument("page", choices=["employers", "job_descriptions", "inbox", "trivial"])
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--commune", action="append", help="search around this INSEE code only (repeatable; a department database)"
+    )
+    parser.add_argument("--sort", default="cumulative", help="cProfile's order (cumulative, tottime…)")
+    parser.add_argument("--dump", type=Path, help="with --profile: write cProfile's statistics to this file")
     args = parser.parse_args(argv)
 
     run.setup_django()
@@ -56,6 +64,7 @@ def main(argv=None) -> int:
 
     from itou.organizations.current import SESSION_KEY as ORGANIZATION_KEY
 
+    communes = args.commune or COMMUNES
     client = Client(HTTP_ACCEPT_ENCODING="gzip")
     if args.page == "inbox":
         actors = run.bench_actors()
@@ -64,7 +73,7 @@ def main(argv=None) -> int:
         session[ORGANIZATION_KEY] = f"company:{actors['company_id']}"
         session.save()
     for number in range(WARM_UP):
-        assert client.get(url(args.page, number)).status_code == 200
+        assert client.get(url(args.page, number, communes)).status_code == 200
     sql = [0.0]
 
     def timed(execute, statement, params, many, context):
@@ -82,7 +91,7 @@ def main(argv=None) -> int:
             cpu_start, wall_start = time.process_time(), time.perf_counter()
             if profiler:
                 profiler.enable()
-            response = client.get(url(args.page, number))
+            response = client.get(url(args.page, number, communes))
             if profiler:
                 profiler.disable()
             cpu.append(time.process_time() - cpu_start)
@@ -97,7 +106,9 @@ def main(argv=None) -> int:
     if profiler:
         stats = pstats.Stats(profiler)
         print(f"appels de fonctions Python par requête : {stats.total_calls / args.requests:.0f}")
-        stats.sort_stats("cumulative").print_stats(40)
+        if args.dump:
+            stats.dump_stats(args.dump)
+        stats.sort_stats(args.sort).print_stats(40)
     return 0
 
 

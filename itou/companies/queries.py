@@ -1,5 +1,6 @@
 """Named reads of employers and job descriptions shared by several screens (see docs/recherche.md)."""
 
+import math
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -20,9 +21,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from itou.companies.enums import SEARCHABLE_COMPANY_KINDS
+from itou.companies.enums import SEARCHABLE_COMPANY_KINDS, CompanyKind
 from itou.companies.models import SIAE_CONVENTION_GRACE_PERIOD, Company, JobDescription
-from itou.geo.distance import Point, bounding_box, distance_sql, within_radius
+from itou.geo.distance import EARTH_RADIUS_KM, Point, bounding_box, distance_sql, within_radius
 from itou.geo.models import Commune, Department
 from itou.jobs.models import Appellation
 
@@ -378,3 +379,260 @@ def job_descriptions_results(queryset: QuerySet) -> QuerySet:
         .defer(*JOB_DESCRIPTION_CARD_DEFERRED)
         .order_by(*JOB_DESCRIPTION_RESULTS_ORDER)
     )
+
+
+# --- The employer search page, in precompiled SQL --------------------------------------
+# The search page runs the same two queries as companies_near + company_department_counts
+# + companies_results(…, commune_columns=True), but from SQL text assembled out of fixed
+# pieces: building and compiling those ORM expressions (a distance formula, three
+# correlated subqueries, the grace period…) cost about 5 ms of processor per search, more
+# than PostgreSQL spent answering (docs/performance.md, « 7 décembre 2026, 5e session »).
+# The text is the ORM's (same conditions, same formula, same order), and
+# tests/www/search/test_employer_sql.py checks that both give the same rows.
+
+_COMPANY_TABLE = Company._meta.db_table
+_JOB_DESCRIPTION_TABLE = JobDescription._meta.db_table
+_COMMUNE_TABLE = Commune._meta.db_table
+_DEPARTMENT_TABLE = Department._meta.db_table
+_COMPANY_KIND_LABELS = dict(CompanyKind.choices)
+
+
+def _distance_sql(table: str) -> str:
+    """geo.distance.distance_expression as SQL text, its point as 3 parameters (radians of
+    the latitude and the longitude, cosine of the latitude)."""
+    latitude, longitude = f'RADIANS("{table}"."latitude")', f'RADIANS("{table}"."longitude")'
+    return (
+        f"({2 * EARTH_RADIUS_KM!r} * ASIN(SQRT(LEAST(1.0, (POWER(SIN((({latitude} - %s) / 2.0)), 2)"
+        f" + ((%s * COS({latitude})) * POWER(SIN((({longitude} - %s) / 2.0)), 2)))))))"
+    )
+
+
+_COMPANY_DISTANCE_SQL = _distance_sql(_COMPANY_TABLE)
+_OPEN_JOB_DESCRIPTION_SQL = (
+    f'SELECT 1 FROM "{_JOB_DESCRIPTION_TABLE}" jd WHERE jd."company_id" = "{_COMPANY_TABLE}"."id" AND jd."is_open"'
+)
+_HIRING_NOW_SQL = (
+    f'("{_COMPANY_TABLE}"."spontaneous_applications_open_since" IS NOT NULL'
+    f" OR EXISTS({_OPEN_JOB_DESCRIPTION_SQL} LIMIT 1))"
+)
+
+
+def _in(column: str, values: Collection) -> tuple[str, list]:
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+@dataclass(slots=True)
+class EmployerRow:
+    """An employer of a results page: what its card shows, nothing else."""
+
+    pk: int
+    kind: str
+    name: str
+    brand: str
+    spontaneous_applications_open_since: object
+    distance: float
+    hiring_now: bool
+    commune_name: str | None
+    commune_department: str | None
+    open_job_descriptions_count: int
+    detail_url: str = ""
+
+    @property
+    def display_name(self) -> str:
+        return self.brand or self.name
+
+    def get_kind_display(self) -> str:
+        return _COMPANY_KIND_LABELS.get(self.kind, self.kind)
+
+
+class EmployerSearch:
+    """The employers of the search page within `radius_km` of `point` (see companies_near):
+    `department_counts()` then `results(…)[start:stop]`, one SQL query each."""
+
+    def __init__(
+        self,
+        point: Point,
+        radius_km: float,
+        *,
+        kinds: Collection[str] = (),
+        rome_domains: Collection[str] = (),
+        hiring_only: bool = False,
+        using: str = "default",
+    ):
+        table = f'"{_COMPANY_TABLE}"'
+        box = bounding_box(point, radius_km)
+        origin = [math.radians(point.latitude), math.cos(math.radians(point.latitude)), math.radians(point.longitude)]
+        searchable, searchable_params = _in(f'{table}."kind"', [kind.value for kind in SEARCHABLE_COMPANY_KINDS])
+        conditions = [
+            f'{table}."is_active"',
+            f'({table}."convention_end_date" IS NULL OR {table}."convention_end_date" >= %s)',
+            searchable,
+            f'{table}."latitude" >= %s',
+            f'{table}."latitude" <= %s',
+        ]
+        params = [timezone.localdate() - SIAE_CONVENTION_GRACE_PERIOD, *searchable_params]
+        params += [box.min_latitude, box.max_latitude]
+        if box.min_longitude is not None:
+            conditions += [f'{table}."longitude" >= %s', f'{table}."longitude" <= %s']
+            params += [box.min_longitude, box.max_longitude]
+        else:
+            conditions.append(f'{table}."longitude" IS NOT NULL')
+        conditions.append(f"{_COMPANY_DISTANCE_SQL} <= %s")
+        params += [*origin, float(radius_km)]
+        if kinds:
+            sql, values = _in(f'{table}."kind"', kinds)
+            conditions.append(sql)
+            params += values
+        if rome_domains:
+            sql, values = _in('jd."rome_domain_id"', rome_domains)
+            conditions.append(f"EXISTS({_OPEN_JOB_DESCRIPTION_SQL} AND {sql} LIMIT 1)")
+            params += values
+        if hiring_only:
+            conditions.append(_HIRING_NOW_SQL)
+        self.where, self.params, self.origin, self.using = " AND ".join(conditions), params, origin, using
+
+    def department_counts(self) -> tuple[list[DepartmentCount], int]:
+        """As company_department_counts: by department (code order), and how many have no commune."""
+        statement = (
+            f'SELECT c."department_id", d."name", SUM(p."count") FROM ('
+            f'SELECT "{_COMPANY_TABLE}"."commune_id" AS "commune_id", COUNT("{_COMPANY_TABLE}"."id") AS "count"'
+            f' FROM "{_COMPANY_TABLE}" WHERE {self.where} GROUP BY 1) p'
+            f' LEFT JOIN "{_COMMUNE_TABLE}" c ON c."code" = p."commune_id"'
+            f' LEFT JOIN "{_DEPARTMENT_TABLE}" d ON d."code" = c."department_id"'
+            " GROUP BY 1, 2 ORDER BY 1"
+        )
+        departments, without_department = [], 0
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(statement, self.params)
+            for code, name, count in cursor.fetchall():
+                if code is None:
+                    without_department += int(count)
+                else:
+                    departments.append(DepartmentCount(code, name, int(count)))
+        return departments, without_department
+
+    def results(self, *, departments: Collection[str] = (), by_distance: bool = False) -> "EmployerResults":
+        return EmployerResults(self, departments=departments, by_distance=by_distance)
+
+    def counts_and_page(
+        self, *, departments: Collection[str] = (), by_distance: bool = False, offset: int = 0, limit: int = 20
+    ) -> tuple[list[DepartmentCount], int, list[EmployerRow]]:
+        """department_counts() and results(…)[offset:offset + limit] in ONE query: the circle is
+        read once (its rows, their distance and `hiring_now`, materialized), then counted by
+        commune and department and sorted for the page. Two queries read it twice."""
+        table = f'"{_COMPANY_TABLE}"'
+        page_filter, page_params = "", []
+        if departments:
+            sql, page_params = _in('pc."department_id"', departments)
+            page_filter = f'INNER JOIN per_commune pc ON pc."commune_id" = circle."commune_id" WHERE {sql}'
+        order = "distance ASC, id ASC" if by_distance else "hiring_now DESC, distance ASC, id ASC"
+        statement = (
+            "WITH circle AS MATERIALIZED ("
+            f'SELECT {table}."id" AS id, {table}."commune_id" AS commune_id, {table}."kind" AS kind,'
+            f' {table}."name" AS name, {table}."brand" AS brand,'
+            f' {table}."spontaneous_applications_open_since" AS since,'
+            f" {_COMPANY_DISTANCE_SQL} AS distance, {_HIRING_NOW_SQL} AS hiring_now"
+            f" FROM {table} WHERE {self.where}"
+            "), per_commune AS MATERIALIZED ("
+            'SELECT p.commune_id, cm."department_id" AS department_id, cm."name" AS name, p.count'
+            " FROM (SELECT commune_id, COUNT(*) AS count FROM circle GROUP BY 1) p"
+            f' LEFT JOIN "{_COMMUNE_TABLE}" cm ON cm."code" = p.commune_id'
+            "), page AS ("
+            f"SELECT circle.* FROM circle {page_filter} ORDER BY {order} LIMIT %s OFFSET %s"
+            ")"
+            # The counts by department (row kind 0, by department code as department_counts),
+            # then the page (row kind 1, in its order).
+            " SELECT 0 AS row_kind, row_number() OVER (ORDER BY pc.department_id) AS position,"
+            ' pc.department_id, d."name", SUM(pc.count)::bigint,'
+            " NULL::integer, NULL::varchar, NULL::varchar, NULL::varchar, NULL::timestamptz, NULL::varchar,"
+            " NULL::double precision, NULL::boolean, NULL::bigint"
+            f' FROM per_commune pc LEFT JOIN "{_DEPARTMENT_TABLE}" d ON d."code" = pc.department_id GROUP BY 3, 4'
+            " UNION ALL"
+            f" SELECT 1, row_number() OVER (ORDER BY {order}), pc.department_id, NULL, NULL,"
+            " page.id, page.kind, page.name, page.brand, page.since, pc.name, page.distance, page.hiring_now,"
+            f' COALESCE((SELECT COUNT(jd."id") FROM "{_JOB_DESCRIPTION_TABLE}" jd'
+            ' WHERE jd."company_id" = page.id AND jd."is_open" GROUP BY jd."company_id" LIMIT 1), 0)'
+            " FROM page LEFT JOIN per_commune pc ON pc.commune_id = page.commune_id"
+            " ORDER BY 1, 2"
+        )
+        params = [*self.origin, *self.params, *page_params, limit, offset]
+        counts, without_department, rows = [], 0, []
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(statement, params)
+            for row in cursor.fetchall():
+                if row[0] == 0:
+                    code, name, count = row[2], row[3], int(row[4])
+                    if code is None:
+                        without_department += count
+                    else:
+                        counts.append(DepartmentCount(code, name, count))
+                else:
+                    _kind, _position, department, _name, _count, pk, kind, name, brand, since, commune_name, *rest = row
+                    distance, hiring_now, open_count = rest
+                    rows.append(
+                        EmployerRow(
+                            pk=pk,
+                            kind=kind,
+                            name=name,
+                            brand=brand,
+                            spontaneous_applications_open_since=since,
+                            commune_name=commune_name,
+                            commune_department=department,
+                            distance=distance,
+                            hiring_now=hiring_now,
+                            open_job_descriptions_count=open_count,
+                        )
+                    )
+        return counts, without_department, rows
+
+
+class EmployerResults:
+    """The ordered results of an EmployerSearch (see companies_results): sliced by a
+    paginator, each slice is one query with LIMIT/OFFSET, giving EmployerRow objects."""
+
+    def __init__(self, search: EmployerSearch, *, departments: Collection[str], by_distance: bool):
+        table = f'"{_COMPANY_TABLE}"'
+        join, where, params = "", search.where, list(search.params)
+        if departments:
+            join = f' INNER JOIN "{_COMMUNE_TABLE}" ON ({table}."commune_id" = "{_COMMUNE_TABLE}"."code")'
+            sql, values = _in(f'"{_COMMUNE_TABLE}"."department_id"', departments)
+            where = f"{where} AND {sql}"
+            params += values
+        commune = f'FROM "{_COMMUNE_TABLE}" cm WHERE cm."code" = {table}."commune_id" LIMIT 1'
+        open_count = (
+            f'SELECT COUNT(jd."id") FROM "{_JOB_DESCRIPTION_TABLE}" jd'
+            f' WHERE jd."company_id" = {table}."id" AND jd."is_open" GROUP BY jd."company_id" LIMIT 1'
+        )
+        order = "8 ASC, 1 ASC" if by_distance else "9 DESC, 8 ASC, 1 ASC"
+        self.statement = (
+            f'SELECT {table}."id", {table}."kind", {table}."name", {table}."brand",'
+            f' {table}."spontaneous_applications_open_since", (SELECT cm."name" {commune}),'
+            f' (SELECT cm."department_id" {commune}),'
+            f" {_COMPANY_DISTANCE_SQL}, {_HIRING_NOW_SQL}, COALESCE(({open_count}), 0)"
+            f" FROM {table}{join} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        self.params = [*search.origin, *params]
+        self.using = search.using
+
+    def __getitem__(self, index: slice) -> list[EmployerRow]:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("EmployerResults only gives slices of rows")
+        start, stop = index.start or 0, index.stop
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(self.statement, [*self.params, max(stop - start, 0), start])
+            rows = cursor.fetchall()
+        return [
+            EmployerRow(
+                pk=pk,
+                kind=kind,
+                name=name,
+                brand=brand,
+                spontaneous_applications_open_since=since,
+                commune_name=commune_name,
+                commune_department=commune_department,
+                distance=distance,
+                hiring_now=hiring_now,
+                open_job_descriptions_count=count,
+            )
+            for pk, kind, name, brand, since, commune_name, commune_department, distance, hiring_now, count in rows
+        ]

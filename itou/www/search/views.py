@@ -4,9 +4,11 @@ GET forms: the URL carries the whole search (shareable, the back button works). 
 request (the form changed, a pagination link) gets the results fragment only. Each search
 costs 4 SQL queries whatever the page and the number of results: the ROME domains (form
 choices), the commune, the count, the page of results (one more for a page number out of
-range); a job title adds one, the matching ROME appellations (so 6 at most). The job
-description search reads its count and its page's ids in one query (an out-of-range page
-included), then the page's rows: 4, 5 with a job title.
+range); a job title adds one, the matching ROME appellations (so 6 at most). The employer
+search reads the count by department and the page in one precompiled query (3 in all,
+itou.companies.queries.EmployerSearch); the job description search reads its count and its
+page's ids in one query (an out-of-range page included), then the page's rows: 4, 5 with a
+job title. The ROME domains and the commune are memoized.
 
 The employer and job description searches of anonymous visitors are cached whole for a
 minute, until an employer or a job description changes (itou.utils.pagecache).
@@ -14,7 +16,7 @@ minute, until an employer or a job description changes (itou.utils.pagecache).
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -22,18 +24,16 @@ from django.views.decorators.http import require_GET
 
 from itou.companies.apps import SEARCH_PAGES
 from itou.companies.queries import (
+    EmployerSearch,
     RankedPage,
     appellation_codes_matching,
-    companies_near,
-    companies_results,
-    company_department_counts,
     job_description_details,
     job_descriptions_near_page,
 )
 from itou.prescribers.queries import authorized_organizations_near
 from itou.utils.pagecache import anonymous_page_cache
 from itou.www.search.forms import EmployerSearchForm, JobDescriptionSearchForm, PrescriberSearchForm
-from itou.www.search.pagination import CountedPaginator, ranked_page
+from itou.www.search.pagination import MAX_PAGE_NUMBER, CountedPaginator, ranked_page
 
 RESULTS_PER_PAGE = 20
 
@@ -60,6 +60,16 @@ def _render(request, template: str, context: dict):
     return response
 
 
+def _page_number(value) -> int | None:
+    """The page asked for, as Paginator.get_page reads it: not a number → 1; None when out
+    of range whatever the count (below 1, or beyond MAX_PAGE_NUMBER)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= MAX_PAGE_NUMBER else None
+
+
 def _search_context(form, page) -> dict:
     context = {"form": form, "page": page, "query": "", "page_range": []}
     if page is not None:
@@ -75,15 +85,23 @@ def employers(request):
     page, department_choices = None, []
     if form.is_valid() and form.point:
         data = form.cleaned_data
-        companies = companies_near(
+        search = EmployerSearch(
             form.point,
             data["radius"],
             kinds=data["kinds"],
             rome_domains=data["domains"],
             hiring_only=data["hiring"],
         )
-        departments, without_department = company_department_counts(companies)
         selected = data["departments"]
+        number = _page_number(request.GET.get("page"))
+        # The counts and the asked page in one query (the page of a valid number; a number out
+        # of range gives no rows: the last page is read then, once the count is known).
+        departments, without_department, rows = search.counts_and_page(
+            departments=selected,
+            by_distance=form.by_distance,
+            offset=(number - 1) * RESULTS_PER_PAGE if number else 0,
+            limit=RESULTS_PER_PAGE if number else 0,
+        )
         if selected:
             count = sum(department.count for department in departments if department.code in selected)
         else:
@@ -99,11 +117,12 @@ def employers(request):
             if code not in found
         ]
         paginator = CountedPaginator(
-            companies_results(companies, departments=selected, by_distance=form.by_distance, commune_columns=True),
-            RESULTS_PER_PAGE,
-            count=count,
+            search.results(departments=selected, by_distance=form.by_distance), RESULTS_PER_PAGE, count=count
         )
-        page = paginator.get_page(request.GET.get("page"))
+        if number and (rows or number == 1):
+            page = Page(rows, number, paginator)
+        else:
+            page = paginator.get_page(paginator.num_pages)  # out of range: the last page, one more query
         _with_detail_urls(page, "companies:detail")
     context = _search_context(form, page) | {"department_choices": department_choices}
     return _render(request, "search/employers.html", context)
