@@ -76,7 +76,10 @@ def company_list(request, archived: bool = False):
     """Applications received by the current employer: filters, counters per state, batch actions."""
     company = get_current_company_or_404(request)
     job_descriptions = list(
-        JobDescription.objects.filter(company=company).select_related("appellation").order_by("ui_rank", "pk")
+        JobDescription.objects.filter(company=company)
+        .select_related("appellation")
+        .only("custom_title", "appellation__name")
+        .order_by("ui_rank", "pk")
     )
     form = forms.CompanyListFilterForm(request.GET or None, job_descriptions=job_descriptions)
     inbox = queries.company_inbox(company, archived=archived)
@@ -95,7 +98,9 @@ def company_list(request, archived: bool = False):
     _with_counts(form, counts)
     # The page's total comes from the per-state counts: the filtered set is read once less.
     total = sum(counts.get(state, 0) for state in states) if states else sum(counts.values())
-    page, querystring = _page(request, with_unread(form.order(listed), request.user, ViewerRole.EMPLOYER), count=total)
+    rows = queries.inbox_rows(with_unread(form.order(listed), request.user, ViewerRole.EMPLOYER))
+    page, querystring = _page(request, rows, count=total)
+    page.object_list = [display.InboxRow(values) for values in page.object_list]
     return render(
         request,
         "applications/company_list.html",
