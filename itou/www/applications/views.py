@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -75,11 +77,11 @@ def _with_counts(form, counts: dict) -> None:
 def company_list(request, archived: bool = False):
     """Applications received by the current employer: filters, counters per state, batch actions."""
     company = get_current_company_or_404(request)
+    # (id, display name) pairs: the filter's choices need nothing else.
     job_descriptions = list(
         JobDescription.objects.filter(company=company)
-        .select_related("appellation")
-        .only("custom_title", "appellation__name")
         .order_by("ui_rank", "pk")
+        .values_list("pk", Coalesce(NullIf("custom_title", Value("")), "appellation__name"))
     )
     form = forms.CompanyListFilterForm(request.GET or None, job_descriptions=job_descriptions)
     inbox = queries.company_inbox(company, archived=archived)
