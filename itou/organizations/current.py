@@ -8,6 +8,8 @@ set lazily by `CurrentOrganizationMiddleware`, and load what they show through i
 
 from dataclasses import dataclass
 
+from django.db.models import IntegerField
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
 
@@ -57,30 +59,91 @@ class CurrentOrganization:
         return self.organization if self.role == Role.LABOR_INSPECTOR else None
 
 
-def organization_choices(user) -> list[CurrentOrganization]:
-    """Every organization where `user` has an active membership (three queries)."""
+def _organization_models():
+    """(key prefix, role, model) of the three kinds of organizations, in the list's order."""
     from itou.companies.models import Company
     from itou.institutions.models import Institution
     from itou.prescribers.models import PrescriberOrganization
 
+    return [
+        ("company", Role.EMPLOYER, Company),
+        ("prescriber", Role.PRESCRIBER, PrescriberOrganization),
+        ("institution", Role.LABOR_INSPECTOR, Institution),
+    ]
+
+
+def organization_choices(user) -> list[CurrentOrganization]:
+    """Every organization where `user` has an active membership (three queries)."""
     if not (user.is_authenticated and user.is_professional):
         return []
-    choices = [
-        CurrentOrganization(f"company:{c.pk}", Role.EMPLOYER, c, c.membership_is_admin)
-        for c in Company.objects.for_member(user)
+    return [
+        CurrentOrganization(f"{prefix}:{organization.pk}", role, organization, organization.membership_is_admin)
+        for prefix, role, model in _organization_models()
+        for organization in model.objects.for_member(user)
     ]
-    choices += [
-        CurrentOrganization(f"prescriber:{o.pk}", Role.PRESCRIBER, o, o.membership_is_admin)
-        for o in PrescriberOrganization.objects.for_member(user)
-    ]
-    choices += [
-        CurrentOrganization(f"institution:{i.pk}", Role.LABOR_INSPECTOR, i, i.membership_is_admin)
-        for i in Institution.objects.for_member(user)
-    ]
-    return choices
+
+
+def _organization_count_sql(user) -> RawSQL:
+    """How many organizations `user` is an active member of: their active memberships of the
+    three kinds (the rows `for_member` joins: a membership's organization always exists),
+    as plain SQL (the same three subqueries built by the ORM cost more to build and compile
+    than the whole query takes to run)."""
+    from itou.companies.models import CompanyMembership
+    from itou.institutions.models import InstitutionMembership
+    from itou.prescribers.models import PrescriberMembership
+
+    tables = [model._meta.db_table for model in (CompanyMembership, PrescriberMembership, InstitutionMembership)]
+    sql = " + ".join(f'(SELECT COUNT(*) FROM "{table}" WHERE "user_id" = %s AND "is_active")' for table in tables)
+    return RawSQL(sql, [user.pk] * len(tables), output_field=IntegerField())
+
+
+def chosen_organization(user, key) -> tuple[CurrentOrganization, int] | None:
+    """The organization `key` ("company:12"…) if `user` has an active membership there,
+    with the number of organizations they belong to (the header's switcher): one query,
+    under the same `for_member` conditions as `organization_choices`. None otherwise."""
+    if not (isinstance(key, str) and user.is_authenticated and user.is_professional):
+        return None
+    prefix, _sep, pk = key.partition(":")
+    wanted = next(((r, m) for name, r, m in _organization_models() if name == prefix), None)
+    if wanted is None or not pk.isdigit():
+        return None
+    role, model = wanted
+    queryset = (
+        model.objects.for_member(user)
+        .filter(pk=int(pk))
+        .order_by()
+        .annotate(organization_count=_organization_count_sql(user))
+    )
+    organization = next(iter(queryset[:1]), None)
+    if organization is None:
+        return None
+    current = CurrentOrganization(key, role, organization, organization.membership_is_admin)
+    return current, organization.organization_count
+
+
+def _resolve_current(request):
+    """The current organization: the session's one, in one query, while the user is still
+    an active member there; otherwise the first of the full list (`_resolve`)."""
+    if hasattr(request, "_current_organization"):
+        return request._current_organization
+    wanted = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    found = chosen_organization(request.user, wanted) if wanted else None
+    if found is None:
+        return _resolve(request)[1]
+    request._current_organization, request._organization_count = found
+    return request._current_organization
+
+
+def _organization_count(request) -> int:
+    """How many organizations the user acts for (the header offers to switch above one)."""
+    current = _resolve_current(request)
+    if hasattr(request, "_organization_choices"):
+        return len(request._organization_choices)
+    return request._organization_count if current is not None else 0
 
 
 def _resolve(request):
+    """Every organization of the user (three queries) and the current one."""
     if hasattr(request, "_organization_choices"):
         return request._organization_choices, request._current_organization
     choices = organization_choices(request.user)
@@ -90,6 +153,10 @@ def _resolve(request):
         # The chosen one is gone (membership deactivated…) or none was chosen: the first.
         current = choices[0]
         request.session[SESSION_KEY] = current.key
+    # Already resolved in one query by `_resolve_current`: keep that very object.
+    previous = getattr(request, "_current_organization", None)
+    if previous is not None and current is not None and previous.key == current.key:
+        current = previous
     request._organization_choices, request._current_organization = choices, current
     return choices, current
 
@@ -108,7 +175,7 @@ def remember_current_organization(request, key: str) -> None:
     """Act for the organization `key` from the next request on (one the user just joined:
     this request's cached list of organizations predates the membership)."""
     request.session[SESSION_KEY] = key
-    for attribute in ("_organization_choices", "_current_organization"):
+    for attribute in ("_organization_choices", "_current_organization", "_organization_count"):
         request.__dict__.pop(attribute, None)
 
 
@@ -132,6 +199,7 @@ class CurrentOrganizationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.current_organization = SimpleLazyObject(lambda: _resolve(request)[1])
+        request.current_organization = SimpleLazyObject(lambda: _resolve_current(request))
         request.organization_choices = SimpleLazyObject(lambda: _resolve(request)[0])
+        request.organization_count = SimpleLazyObject(lambda: _organization_count(request))
         return self.get_response(request)

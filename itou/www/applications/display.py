@@ -3,14 +3,17 @@ the timeline. Pure functions of already-loaded objects (no query)."""
 
 import dataclasses
 import datetime
+from functools import partialmethod
 
 from django.utils import formats, timezone
 
+from itou.companies.models import Company
 from itou.job_applications.enums import JobApplicationState as State
 from itou.job_applications.enums import PriorActionKind, RefusalReason
-from itou.job_applications.models import AUTO_REFUSE_AFTER
+from itou.job_applications.models import AUTO_REFUSE_AFTER, JobApplication
 from itou.job_applications.perms import ViewerRole
 from itou.job_applications.workflow import ARCHIVE, CREATION, LOG_LABELS, UNARCHIVE, UPDATE_HIRING_START
+from itou.users.models import User
 
 STATE_BADGE_CLASSES = {
     State.NEW: "fr-badge--new",
@@ -222,3 +225,86 @@ def de(name: str) -> str:
 
     first = unicodedata.normalize("NFD", name.strip()[:1])[:1].upper()
     return f"d'{name}" if first and first in "AEIOUY" else f"de {name}"
+
+
+# --- A card of the employer's inbox, from values -------------------------------------------
+
+
+class _Person:
+    __slots__ = ("first_name", "last_name")
+    get_full_name = User.get_full_name
+
+    def __init__(self, first_name, last_name):
+        self.first_name, self.last_name = first_name, last_name
+
+    def __str__(self):
+        return self.get_full_name()
+
+
+class _Organization:
+    __slots__ = ("pk", "name", "brand")
+    display_name = Company.display_name
+
+    def __init__(self, pk, name, brand=""):
+        self.pk, self.name, self.brand = pk, name, brand
+
+
+def _choice_display(name):
+    return partialmethod(JobApplication._get_FIELD_display, field=JobApplication._meta.get_field(name))
+
+
+class InboxRow:
+    """What a card of the employer's inbox shows, built from a row of
+    `queries.COMPANY_INBOX_ROW_FIELDS` (no model instance): the attributes and methods the
+    functions above read, under the model's names, with the model's own code for names and
+    labels (`User.get_full_name`, `Company.display_name`, `get_…_display`)."""
+
+    __slots__ = (
+        "pk",
+        "state",
+        "created_at",
+        "refusal_reason",
+        "hiring_start_at",
+        "hiring_end_at",
+        "prior_action_kind",
+        "sender_kind",
+        "job_seeker",
+        "sender",
+        "sender_prescriber_organization",
+        "sender_company",
+        "selected_job_names",
+        "unread_messages",
+    )
+    get_state_display = _choice_display("state")
+    get_refusal_reason_display = _choice_display("refusal_reason")
+    get_prior_action_kind_display = _choice_display("prior_action_kind")
+
+    def __init__(self, values):
+        (
+            self.pk,
+            self.state,
+            self.created_at,
+            self.refusal_reason,
+            self.hiring_start_at,
+            self.hiring_end_at,
+            self.prior_action_kind,
+            self.sender_kind,
+            job_seeker_first_name,
+            job_seeker_last_name,
+            sender_id,
+            sender_first_name,
+            sender_last_name,
+            organization_id,
+            organization_name,
+            company_id,
+            company_name,
+            company_brand,
+            self.selected_job_names,
+            self.unread_messages,
+        ) = values
+        self.job_seeker = _Person(job_seeker_first_name, job_seeker_last_name)
+        self.sender = _Person(sender_first_name, sender_last_name) if sender_id is not None else None
+        self.sender_prescriber_organization = (
+            _Organization(organization_id, organization_name) if organization_id is not None else None
+        )
+        self.sender_company = _Organization(company_id, company_name, company_brand) if company_id is not None else None

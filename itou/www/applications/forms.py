@@ -280,11 +280,12 @@ class CompanyListFilterForm(ListFilterForm):
     ]
 
     def __init__(self, *args, job_descriptions, **kwargs):
+        """`job_descriptions`: the employer's (id, display name) pairs, in display order."""
         super().__init__(*args, **kwargs)
         self.fields["job_description"].choices = [
             ("", "Toutes"),
             (SPONTANEOUS, "Candidatures spontanées"),
-            *((str(job.pk), job.display_name) for job in job_descriptions),
+            *((str(pk), name) for pk, name in job_descriptions),
         ]
 
     def filter(self, queryset, *, skip_states: bool = False):

@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,7 +39,7 @@ from itou.organizations.current import (
 from itou.utils.pagination import CountedPaginator
 from itou.utils.private_files import serve_private_file
 from itou.utils.redirects import safe_redirect_target
-from itou.www.applications import display, exchanges, forms
+from itou.www.applications import display, exchanges, forms, inbox
 from itou.www.applications.actions import (
     ACTIONS,
     EMPLOYER_ONLY,
@@ -61,6 +63,16 @@ def _page(request, queryset, *, count: int | None = None):
     return page, params.urlencode()
 
 
+class _Slices:
+    """What a paginator slices: `fetch(low, high)` gives the rows of a page."""
+
+    def __init__(self, fetch):
+        self.fetch = fetch
+
+    def __getitem__(self, bounds: slice):
+        return self.fetch(bounds.start, bounds.stop)
+
+
 def _with_counts(form, counts: dict) -> None:
     """Show each state's count next to its checkbox."""
     form.fields["states"].choices = [
@@ -75,27 +87,41 @@ def _with_counts(form, counts: dict) -> None:
 def company_list(request, archived: bool = False):
     """Applications received by the current employer: filters, counters per state, batch actions."""
     company = get_current_company_or_404(request)
+    # (id, display name) pairs: the filter's choices need nothing else.
     job_descriptions = list(
-        JobDescription.objects.filter(company=company).select_related("appellation").order_by("ui_rank", "pk")
+        JobDescription.objects.filter(company=company)
+        .order_by("ui_rank", "pk")
+        .values_list("pk", Coalesce(NullIf("custom_title", Value("")), "appellation__name"))
     )
     form = forms.CompanyListFilterForm(request.GET or None, job_descriptions=job_descriptions)
-    inbox = queries.company_inbox(company, archived=archived)
+    received = queries.company_inbox(company, archived=archived)
     states = form.cleaned_data.get("states") if form.is_valid() else None
     if form.is_valid() and form.cleaned_data.get("job_seeker"):
         # A name search: the employer's applications are read once with their job seeker
         # (the name is on the user row), giving the per-state counts and the ids of the
         # page's set; the page then reads its rows by primary key (two scans and two
         # probes of the users table per application before).
-        rows = list(form.filter(inbox, skip_states=True).order_by().values_list("pk", "state"))
+        rows = list(form.filter(received, skip_states=True).order_by().values_list("pk", "state"))
         counts = dict(Counter(state for _pk, state in rows))
-        listed = inbox.filter(pk__in=[pk for pk, state in rows if not states or state in states])
+        listed = received.filter(pk__in=[pk for pk, state in rows if not states or state in states])
     else:
-        counts = queries.state_counts(form.filter(inbox, skip_states=True))
-        listed = form.filter(inbox)
+        counts = queries.state_counts(form.filter(received, skip_states=True))
+        listed = form.filter(received)
     _with_counts(form, counts)
     # The page's total comes from the per-state counts: the filtered set is read once less.
     total = sum(counts.get(state, 0) for state in states) if states else sum(counts.values())
-    page, querystring = _page(request, with_unread(form.order(listed), request.user, ViewerRole.EMPLOYER), count=total)
+    if form.is_filtered:
+        rows = inbox.rows_queryset(listed, request.user, order=form.order)
+    else:
+        # The usual page: its query is compiled once per process (itou/www/applications/inbox.py).
+        sort = (form.cleaned_data.get("sort") or "") if form.is_valid() else ""
+        rows = _Slices(
+            lambda low, high: inbox.unfiltered_page_rows(
+                company, request.user, archived=archived, order=form.order, order_key=sort, low=low, high=high
+            )
+        )
+    page, querystring = _page(request, rows, count=total)
+    page.object_list = [display.InboxRow(values) for values in page.object_list]
     return render(
         request,
         "applications/company_list.html",

@@ -24,12 +24,13 @@ COMPANY_ARCHIVE = reverse("applications:company_archive")
 PRESCRIBER_LIST = reverse("applications:prescriber_list")
 JOB_SEEKER_LIST = reverse("applications:job_seeker_list")
 
-# Session, user, the user's organizations (3 queries, professionals only), then the page's
-# own reads: job descriptions (employer filter), counters per state (one GROUP BY, which
-# also gives the page's total: no COUNT), page, selected jobs (one prefetch). Measured once the session is settled (the first
-# request after login stores the current organization).
-COMPANY_LIST_QUERIES = 9
-PRESCRIBER_LIST_QUERIES = 9
+# Session, user, the current organization (one query while the session's one is still
+# valid, with the number of the user's organizations), then the page's own reads: job
+# descriptions (employer filter), counters per state (one GROUP BY, which also gives the
+# page's total: no COUNT), page (the selected jobs' names in an array subquery). Measured
+# once the session is settled (the first request after login stores the current organization).
+COMPANY_LIST_QUERIES = 6
+PRESCRIBER_LIST_QUERIES = 7
 JOB_SEEKER_LIST_QUERIES = 5
 
 

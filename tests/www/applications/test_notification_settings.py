@@ -12,14 +12,14 @@ from tests.job_applications.factories import make_job_description
 from tests.www.applications.conftest import login
 
 URL = reverse("applications:notification_settings")
-# Session, user, the user's organizations (3), then the page's own reads: the membership,
+# Session, user, the current organization (1), then the page's own reads: the membership,
 # the job descriptions (with their ROME appellation), the member's opt-outs. Measured once
 # the session is settled.
-GET_QUERIES = 8
+GET_QUERIES = 6
 # The same reads but the opt-outs, then the service: savepoint, membership locked, the
 # company's job description ids, the member's opt-outs, one DELETE, one INSERT, release.
 # (One query fewer when the save has nothing to remove, or nothing to add.)
-POST_QUERIES = 14
+POST_QUERIES = 12
 
 
 def opted_out(user, company):

@@ -29,7 +29,7 @@ def employed():
 
 # --- Employer list ------------------------------------------------------------------------
 
-COMPANY_LIST_QUERIES = 8  # session, user, memberships…, count, page, its holders (filters and status in SQL)
+COMPANY_LIST_QUERIES = 6  # session, user, current organization, count, page, its holders (filters and status in SQL)
 
 
 def test_company_list_shows_only_own_employees_with_constant_queries(client, employed, django_assert_num_queries):

@@ -151,8 +151,8 @@ def test_list_shows_open_and_closed_with_last_update_in_constant_queries(
     client.force_login(employer)
     client.get(reverse("dashboard:index"))  # the first page stores the current organization in the session
 
-    # session, user, the user's organizations (3), job descriptions.
-    with django_assert_num_queries(6):
+    # session, user, the current organization, job descriptions.
+    with django_assert_num_queries(4):
         response = client.get(LIST_URL)
     html = response.content.decode()
     assert "1 fiche ouverte sur 2" in html
@@ -165,7 +165,7 @@ def test_list_shows_open_and_closed_with_last_update_in_constant_queries(
 
     for index in range(10):
         make_job(company, f"Poste {index}", location_id="69123")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         client.get(LIST_URL)
 
 

@@ -42,7 +42,7 @@ def test_lists_the_organization_diagnoses_with_criteria(client, django_assert_ma
     other = IAEDiagnosisFactory(job_seeker=JobSeekerFactory(first_name="Autre", last_name="Personne"))
     client.force_login(member(organization))
     client.get(URL)
-    with django_assert_max_num_queries(8):  # session, user, organizations (3), count, page, criteria
+    with django_assert_max_num_queries(6):  # session, user, current organization, count, page, criteria
         response = client.get(URL)
     html = response.content.decode()
     assert mine.job_seeker.get_full_name() in html

@@ -26,7 +26,7 @@ def _login_owner(client, company):
     return login(client, member_of(company), company)
 
 
-LIST_QUERIES = 9
+LIST_QUERIES = 7
 
 
 def test_list_shows_records_hires_and_rejection_advice_with_constant_queries(client, django_assert_num_queries):

@@ -42,11 +42,14 @@ def de(name) -> str:
 
 @register.simple_tag
 def application_jobs(job_application) -> str:
-    """The selected jobs' names, or « Candidature spontanée » (prefetched selected_jobs)."""
-    jobs = job_application.selected_jobs.all()
-    if not jobs:
+    """The selected jobs' names, or « Candidature spontanée » (the `selected_job_names`
+    annotation of itou/job_applications/queries.py, else prefetched selected_jobs)."""
+    names = getattr(job_application, "selected_job_names", None)
+    if names is None:
+        names = [job.display_name for job in job_application.selected_jobs.all()]
+    if not names:
         return "Candidature spontanée"
-    return ", ".join(job.display_name for job in jobs)
+    return ", ".join(names)
 
 
 @register.simple_tag
