@@ -232,7 +232,19 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 30)))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--output", type=Path)
+    parser.add_argument(
+        "--scenarios",
+        help="only these scenarios, comma-separated (names: " + ", ".join(s[0] for s in SCENARIOS) + ")",
+    )
     args = parser.parse_args(argv)
+    scenarios = SCENARIOS
+    if args.scenarios:
+        names = [name.strip() for name in args.scenarios.split(",") if name.strip()]
+        unknown = set(names) - {s[0] for s in SCENARIOS}
+        if unknown:
+            parser.error(f"scénario inconnu : {', '.join(sorted(unknown))}")
+        # The trivial view is the reference of every ratio: always measured.
+        scenarios = [s for s in SCENARIOS if s[0] == "Trivial" or s[0] in names]
 
     url = run.setup_django()
     facts, pg = run.machine_facts(), run.postgresql_facts()
@@ -263,7 +275,7 @@ def main(argv=None) -> int:
                 start_new_session=True,
             )
             wait_until_up(base_url, gunicorn)
-            for scenario in SCENARIOS:
+            for scenario in scenarios:
                 print(f"locust : {scenario[1]} ({args.duration} s)", flush=True)
                 stats = run_locust(scenario[0], base_url, args.users, args.duration, workdir, sessions)
                 print(
