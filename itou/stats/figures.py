@@ -29,6 +29,7 @@ from itou.stats.models import (
     ApplicationNationStateMonth,
     ApplicationOrgDay,
     ApprovalAggregate,
+    ApprovalToday,
     DelayDay,
     DelayDepartmentAllMonth,
     DelayDepartmentMonth,
@@ -40,8 +41,11 @@ from itou.stats.models import (
     FollowedCount,
     FollowedPerson,
     HireDomainDay,
+    HireDomainMonth,
+    HireDomainNationMonth,
     HireFollowedDay,
     JobDescriptionActivity,
+    SuspendedToday,
 )
 
 SMALL_COUNT = 5  # below this many, a figure is not shown outside its organization
@@ -541,7 +545,13 @@ def hire_figures(scope: Scope, filters: Filters) -> dict:
     result = {"hires": total(qs)}
     if scope.is_territory:
         result["by_company_kind"] = grouped(qs, "company_kind")
-        domains = HireDomainDay.objects.filter(
+        if not whole_months(filters):
+            model = HireDomainDay
+        elif _national(scope, filters):
+            model = HireDomainNationMonth
+        else:
+            model = HireDomainMonth
+        domains = model.objects.filter(
             _territory_q(scope, filters, sender=False), event_day__gte=filters.start, event_day__lte=filters.end
         )
         if filters.rome_domain:
@@ -551,9 +561,43 @@ def hire_figures(scope: Scope, filters: Filters) -> dict:
 
 
 def approval_figures(scope: Scope, filters: Filters, *, today=None) -> dict:
+    """The PASS IAE figures: issued over the period; in force, prolonged, ending soon and
+    suspended on `today`, from the tables of the day (`stats_approvaltoday`,
+    `stats_suspendedtoday`) when the refresh job computed them for `today`, else summed
+    from the aggregate and counted on the suspensions (the same figures, slower)."""
+    today = today or timezone.localdate()
+    territory = _territory_q(scope, filters, sender=False)
+    qs = ApprovalAggregate.objects.filter(territory)
+    result = {"issued": total(qs.filter(issued_day__gte=filters.start, issued_day__lte=filters.end))}
+    # Every employer kind of the day (one row per kind: the day was computed if any), its
+    # figures summed over the rows of the scope.
+    kinds = list(
+        ApprovalToday.objects.filter(day=today)
+        .values("company_kind")
+        .annotate(
+            in_force=Coalesce(Sum("in_force", filter=territory), 0),
+            prolonged=Coalesce(Sum("prolonged", filter=territory), 0),
+            ending_soon=Coalesce(Sum("ending_soon", filter=territory), 0),
+        )
+        .order_by("company_kind")
+    )
+    if kinds:
+        for key in ("in_force", "prolonged", "ending_soon"):
+            result[key] = sum(row[key] for row in kinds)
+        suspended = SuspendedToday.objects.filter(territory, day=today)
+        result["suspended"] = suspended.values("approval_id").distinct().count()
+        result["by_company_kind"] = [
+            {"company_kind": row["company_kind"], "n": row["in_force"]} for row in kinds if row["in_force"]
+        ]
+        return result
+    return result | live_approval_figures(scope, filters, today)
+
+
+def live_approval_figures(scope: Scope, filters: Filters, today) -> dict:
+    """In force, prolonged, ending soon (summed from `stats_approvalaggregate`) and
+    suspended (from the suspensions) on `today`."""
     from itou.approvals.models import Suspension
 
-    today = today or timezone.localdate()
     qs = ApprovalAggregate.objects.filter(_territory_q(scope, filters, sender=False))
     in_force = qs.filter(start_at__lte=today, end_at__gte=today)
     ending_limit = _add_months(today, ENDING_SOON_MONTHS)
@@ -570,7 +614,6 @@ def approval_figures(scope: Scope, filters: Filters, *, today=None) -> dict:
         ending_soon=Sum("count", filter=Q(end_at__lt=ending_limit)),
     )
     return {
-        "issued": total(qs.filter(issued_day__gte=filters.start, issued_day__lte=filters.end)),
         "in_force": aggregate["in_force"] or 0,
         "prolonged": aggregate["prolonged"] or 0,
         "ending_soon": aggregate["ending_soon"] or 0,

@@ -314,6 +314,35 @@ class HireDomainDay(Row):
         ]
 
 
+class HireDomainMonth(Row):
+    """`HireDomainDay` summed per month of the hire: `event_day` is the first day of that
+    month. Read instead of the per-day table for periods of whole months."""
+
+    event_day = models.DateField()
+    department = models.CharField(max_length=3, blank=True)
+    company_kind = models.CharField(max_length=6)
+    rome_domain = models.CharField(max_length=1, blank=True)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["event_day"], name="stats_hiredommonth_event_idx"),
+            models.Index(fields=["department", "event_day"], name="stats_hiredommonth_dep_idx"),
+        ]
+
+
+class HireDomainNationMonth(Row):
+    """`HireDomainMonth` summed over the departments: the national hires by ROME domain."""
+
+    event_day = models.DateField()
+    company_kind = models.CharField(max_length=6)
+    rome_domain = models.CharField(max_length=1, blank=True)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["event_day"], name="stats_hiredomnation_event_idx")]
+
+
 class ApprovalAggregate(Row):
     """PASS IAE (not cancelled) per territory × employer kind × dates: the figures of a
     given day (in force, ending soon) are sums over date ranges."""
@@ -328,6 +357,38 @@ class ApprovalAggregate(Row):
 
     class Meta:
         indexes = [models.Index(fields=["department", "end_at"], name="stats_approval_dep_idx")]
+
+
+class ApprovalToday(Row):
+    """The PASS IAE of `ApprovalAggregate` on one day (`day`, the day of the last refresh)
+    per territory × employer kind: in force, of which prolonged, of which ending within 3
+    months. Recomputed by the refresh job when PASS IAE change and at the first run of each
+    day; read only when `day` is today (else the figures are summed from the aggregate)."""
+
+    day = models.DateField()
+    department = models.CharField(max_length=3, blank=True)
+    company_kind = models.CharField(max_length=6, blank=True)
+    in_force = models.IntegerField()
+    prolonged = models.IntegerField()
+    ending_soon = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "department"], name="stats_approvaltoday_idx")]
+
+
+class SuspendedToday(Row):
+    """A PASS IAE (not cancelled) with a suspension in progress on `day`, once per
+    territory × employer kind of the employers that suspended it (an approval suspended by
+    two employers is counted once per territory, once for France: count the distinct
+    `approval_id`). Kept like `ApprovalToday`."""
+
+    day = models.DateField()
+    approval_id = models.BigIntegerField()
+    department = models.CharField(max_length=3, blank=True)
+    company_kind = models.CharField(max_length=6, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "department"], name="stats_suspendedtoday_idx")]
 
 
 class DelayDepartmentMonth(Row):

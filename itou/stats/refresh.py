@@ -9,6 +9,7 @@ SELECT … GROUP BY), so running it twice changes nothing (idempotent).
 import datetime
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 # A lock number of our own: two refreshes never run at once (worker + command).
 ADVISORY_LOCK = 7_310_011
@@ -199,6 +200,16 @@ MONTH_STATEMENTS = {
         GROUP BY 1, 2, 3, 4, 5, 6, 7
         """,
     ),
+    "stats_hiredomainmonth": (
+        "event_day",
+        """
+        INSERT INTO stats_hiredomainmonth (event_day, department, company_kind, rome_domain, count)
+        SELECT date_trunc('month', event_day)::date, department, company_kind, rome_domain, sum(count)
+        FROM stats_hiredomainday
+        WHERE {where}
+        GROUP BY 1, 2, 3, 4
+        """,
+    ),
 }
 
 # The national and per-department tables, summed from the per-month ones (one table per
@@ -303,6 +314,18 @@ ROLLUP_STATEMENTS = {
             """,
         ),
     ],
+    "stats_hiredomainmonth": [
+        (
+            "stats_hiredomainnationmonth",
+            """
+            INSERT INTO stats_hiredomainnationmonth (event_day, company_kind, rome_domain, count)
+            SELECT event_day, company_kind, rome_domain, sum(count)
+            FROM stats_hiredomainmonth
+            WHERE {where}
+            GROUP BY 1, 2, 3
+            """,
+        ),
+    ],
 }
 # The same for the per-day table: national totals per day (summed from stats_applicationday,
 # day by day, just after it).
@@ -388,6 +411,45 @@ LEFT JOIN (SELECT DISTINCT approval_id FROM approvals_prolongation) p ON p.appro
 WHERE a.cancelled_at IS NULL
 GROUP BY 1, 2, 3, 4, 5, 6
 """
+
+# The PASS IAE of one day (`{day}`, a date literal; `{ending}`: 3 months later), from the
+# aggregate: in force, prolonged, ending soon per territory × employer kind (one row per
+# pair that has PASS IAE, in force or not: the rows of a day say it was computed).
+APPROVALS_TODAY = """
+INSERT INTO stats_approvaltoday (day, department, company_kind, in_force, prolonged, ending_soon)
+SELECT {day}, department, company_kind,
+    coalesce(sum(count) FILTER (WHERE start_at <= {day} AND end_at >= {day}), 0),
+    coalesce(sum(count) FILTER (WHERE start_at <= {day} AND end_at >= {day} AND prolonged), 0),
+    coalesce(sum(count) FILTER (WHERE start_at <= {day} AND end_at >= {day} AND end_at < {ending}), 0)
+FROM stats_approvalaggregate
+GROUP BY department, company_kind
+ORDER BY department, company_kind
+"""
+# The PASS IAE suspended that day, once per territory × kind of the employers that suspended
+# them (an employer without commune or a suspension without employer: department "").
+SUSPENDED_TODAY = """
+INSERT INTO stats_suspendedtoday (day, approval_id, department, company_kind)
+SELECT DISTINCT {day}, s.approval_id, coalesce(com.department_id, ''), coalesce(c.kind, '')
+FROM approvals_suspension s
+JOIN approvals_approval a ON a.id = s.approval_id
+LEFT JOIN companies_company c ON c.id = s.company_id
+LEFT JOIN geo_commune com ON com.code = c.commune_id
+WHERE a.cancelled_at IS NULL AND s.start_at <= {day} AND s.end_at >= {day}
+"""
+TODAY_TABLES = ["stats_approvaltoday", "stats_suspendedtoday"]
+
+
+def approvals_today_statements(today: datetime.date) -> list[str]:
+    """Compute the tables of one day again (after `stats_approvalaggregate`)."""
+    from itou.stats.figures import ENDING_SOON_MONTHS, _add_months
+
+    day = f"DATE '{today.isoformat()}'"
+    ending = f"DATE '{_add_months(today, ENDING_SOON_MONTHS).isoformat()}'"
+    return [
+        *(f"DELETE FROM {table}" for table in TODAY_TABLES),
+        APPROVALS_TODAY.format(day=day, ending=ending),
+        SUSPENDED_TODAY.format(day=day),
+    ]
 
 
 # The last application of each job description (« fiches de poste en difficulté »).
@@ -505,6 +567,7 @@ def refresh_days(days) -> None:
     refresh_months(
         stats_applicationmonth={day.replace(day=1) for day in days},
         stats_delaymonth=event_months,
+        stats_hiredomainmonth=event_months,  # the hires are delay events of metric "hire"
     )
 
 
@@ -573,6 +636,18 @@ def refresh_approvals() -> None:
         cursor.execute(APPROVALS)
 
 
+def refresh_approvals_today(today: datetime.date) -> None:
+    with connection.cursor() as cursor:
+        for statement in approvals_today_statements(today):
+            cursor.execute(statement)
+
+
+def approvals_today_computed(today: datetime.date) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM stats_approvaltoday WHERE day = %s)", [today])
+        return cursor.fetchone()[0]
+
+
 @transaction.atomic
 def refresh_pending() -> dict:
     """The refresh job: the days and flags of the change log, then nothing left in it.
@@ -601,6 +676,11 @@ def refresh_pending() -> dict:
     refresh_people(people)
     if "approvals" in flags:
         refresh_approvals()
+    # The figures of today: after a change of the PASS IAE or of their suspensions, and at
+    # the first run of the day (in force, ending soon and suspended move with the date).
+    today = timezone.localdate()
+    if flags & {"approvals", "suspensions"} or not approvals_today_computed(today):
+        refresh_approvals_today(today)
     return {
         "days": len(days),
         "followed_days": len(followed_days),
@@ -616,6 +696,7 @@ AGGREGATE_TABLES = [
     *ROLLUP_TABLES,
     "stats_delaypercentile",
     "stats_approvalaggregate",
+    *TODAY_TABLES,
     "stats_jobdescriptionactivity",
     *FOLLOWUP_TABLES,
 ]
@@ -629,6 +710,7 @@ REBUILD_ORDER = {
     "stats_delayday": " ORDER BY 4, 3, 2",  # department, metric, event_day
     "stats_applicationmonth": " ORDER BY 2, 1",
     "stats_delaymonth": " ORDER BY 3, 2, 1",  # department, metric, event_day
+    "stats_hiredomainmonth": " ORDER BY 2, 1",  # department, event_day
     "stats_applicationdepartmentmonth": " ORDER BY 2, 1",  # department, day
     "stats_delaydepartmentmonth": " ORDER BY 3, 2, 1",  # department, metric, event_day
     "stats_delaydepartmentallmonth": " ORDER BY 2, 1",  # metric, event_day
@@ -658,6 +740,7 @@ def rebuild_statements() -> list[str]:
     statements += followup_statements("SELECT * FROM stats_events")
     statements += job_activity_statements()
     statements.append(APPROVALS)
+    statements += approvals_today_statements(timezone.localdate())
     statements.append("DROP TABLE stats_events")
     statements += [
         f"ANALYZE {table}"

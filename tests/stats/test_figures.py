@@ -25,6 +25,7 @@ from itou.stats.models import (
     ApplicationNationMonth,
     ApplicationNationStateDay,
     ApplicationNationStateMonth,
+    ApprovalToday,
     DelayDay,
     DelayDepartmentAllMonth,
     DelayDepartmentMonth,
@@ -58,6 +59,10 @@ AGGREGATE_TABLES = [
     "stats_delaynationallmonth",
     "stats_delaypercentile",
     "stats_approvalaggregate",
+    "stats_approvaltoday",
+    "stats_suspendedtoday",
+    "stats_hiredomainmonth",
+    "stats_hiredomainnationmonth",
     "stats_hirefollowedday",
     "stats_jobdescriptionactivity",
     "stats_followedperson",
@@ -360,27 +365,74 @@ def test_org_scope_equals_raw(world):
         assert (delays["overall"] or {"n": 0})["n"] == answered
 
 
-def test_hires_and_approvals_equal_raw(world):
+def raw_approvals(today, department=None, company_kind=None):
+    """In force, prolonged, ending soon and suspended PASS IAE on `today`, from the raw
+    tables (territory: the employer of the first live hire; suspended: of the suspension)."""
+    live = Approval.objects.filter(cancelled_at__isnull=True)
+    in_force = []
+    for approval in live.filter(start_at__lte=today, end_at__gte=today):
+        hires = sorted(approval.hires.all(), key=lambda h: (h.cancelled_at is not None, h.created_at, h.pk))
+        company = hires[0].company if hires else None
+        if department is not None and (company is None or department_of(company) != department):
+            continue
+        if company_kind is not None and (company is None or company.kind != company_kind):
+            continue
+        in_force.append(approval)
+    suspended = Suspension.objects.filter(start_at__lte=today, end_at__gte=today, approval__cancelled_at=None)
+    if department is not None:
+        suspended = suspended.filter(company__commune__department_id=department)
+    if company_kind is not None:
+        suspended = suspended.filter(company__kind=company_kind)
+    return {
+        "in_force": len(in_force),
+        "prolonged": sum(1 for a in in_force if a.prolongations.exists()),
+        "ending_soon": sum(1 for a in in_force if a.end_at < figures._add_months(today, 3)),
+        "suspended": suspended.values("approval").distinct().count(),
+    }
+
+
+def raw_hires_by_domain(start, end, department=None):
+    result = {}
+    for ja, _days in raw_delay_rows("hire", start, end, department):
+        for domain in {jd.rome_domain_id or "" for jd in ja.selected_jobs.all()} or {""}:
+            result[domain] = result.get(domain, 0) + 1
+    return result
+
+
+@pytest.mark.parametrize("department", [None, "69"])
+def test_hires_and_approvals_equal_raw(world, department):
     with time_machine.travel(NOW, tick=False):
         refresh.rebuild()
         today = timezone.localdate()
+        scope = Scope("test", departments=None if department is None else (department,))
         start, end = datetime.date(2026, 1, 1), today
-        hires = figures.hire_figures(Scope("fr"), Filters(start, end))
-        assert hires["hires"] == len(raw_delays("hire", start, end))
+        hires = figures.hire_figures(scope, Filters(start, end))
+        assert hires["hires"] == len(raw_delays("hire", start, end, department)) > 0
         assert sum(r["n"] for r in hires["by_company_kind"]) == hires["hires"]
-        accepted = JobApplication.objects.filter(state="accepted")
-        spontaneous = sum(1 for ja in accepted if not ja.selected_jobs.exists())
-        assert {r["rome_domain"]: r["n"] for r in hires["by_domain"]}.get("", 0) == spontaneous
+        # By ROME domain: per day (a period ending today) and per month (whole months, the
+        # per-month tables: national or per department).
+        for period_end in (end, datetime.date(today.year, 12, 31)):
+            by_domain = figures.hire_figures(scope, Filters(start, period_end))["by_domain"]
+            raw = raw_hires_by_domain(start, period_end, department)
+            assert {r["rome_domain"]: r["n"] for r in by_domain} == raw and len(raw) > 1
 
-        data = figures.approval_figures(Scope("fr"), Filters(start, end))
+        # The PASS IAE of today (tables of the day, computed by the rebuild) and of other days
+        # (summed from the aggregate): the same as the raw tables, with or without a kind.
+        assert ApprovalToday.objects.filter(day=today).exists()
+        for day in (today, today - datetime.timedelta(days=400), today + datetime.timedelta(days=10)):
+            for kind in (None, "EI"):
+                filters = Filters(start, end, company_kind=kind or "")
+                data = figures.approval_figures(scope, filters, today=day)
+                raw = raw_approvals(day, department, kind)
+                assert {key: data[key] for key in raw} == raw
+                assert sum(r["n"] for r in data["by_company_kind"]) == data["in_force"]
+                assert all(r["n"] > 0 for r in data["by_company_kind"])
+        data = figures.approval_figures(scope, Filters(start, end))
+        assert data["in_force"] > 0
         live = Approval.objects.filter(cancelled_at__isnull=True)
-        in_force = live.filter(start_at__lte=today, end_at__gte=today)
-        assert data["in_force"] == in_force.count() > 0
-        assert data["prolonged"] == in_force.filter(prolongations__isnull=False).distinct().count() > 0
-        assert data["ending_soon"] == in_force.filter(end_at__lt=figures._add_months(today, 3)).count()
-        assert data["issued"] == sum(1 for a in live if start <= paris_day(a.created_at) <= end)
-        suspended = Suspension.objects.filter(start_at__lte=today, end_at__gte=today, approval__cancelled_at=None)
-        assert data["suspended"] == suspended.values("approval").distinct().count() > 0
+        if department is None:  # (the dataset's suspensions and prolongations: elsewhere)
+            assert data["suspended"] > 0 and data["prolonged"] > 0
+            assert data["issued"] == sum(1 for a in live if start <= paris_day(a.created_at) <= end)
 
 
 def test_triggers_log_changes_and_refresh_equals_rebuild(world):
@@ -406,6 +458,8 @@ def test_triggers_log_changes_and_refresh_equals_rebuild(world):
         world.companies[5].save()
         Approval.objects.filter(pk=Approval.objects.first().pk).update(cancelled_at=NOW)
         assert DirtyFlag.objects.filter(name="approvals").exists()
+        Suspension.objects.filter(pk=Suspension.objects.order_by("pk").last().pk).delete()
+        assert DirtyFlag.objects.filter(name="suspensions").exists()
         JobApplication.objects.filter(pk=world.applications[0].pk).delete()
 
         result = refresh.refresh_pending()
@@ -420,6 +474,17 @@ def test_triggers_log_changes_and_refresh_equals_rebuild(world):
         assert snapshot() == incremental
         assert ApplicationNationMonth.objects.exists() and DelayNationMonth.objects.exists()
         assert ApplicationDay.objects.exists()
+
+    # The next day, the first run of the job computes the PASS IAE of that day, nothing else.
+    with time_machine.travel(NOW + datetime.timedelta(days=1), tick=False):
+        tomorrow = timezone.localdate()
+        assert not ApprovalToday.objects.filter(day=tomorrow).exists()
+        refresh.refresh_pending()
+        assert set(ApprovalToday.objects.values_list("day", flat=True)) == {tomorrow}
+        data = figures.approval_figures(Scope("test"), Filters(tomorrow, tomorrow))
+        assert {key: data[key] for key in ("in_force", "suspended")} == {
+            key: value for key, value in raw_approvals(tomorrow).items() if key in ("in_force", "suspended")
+        }
 
 
 def test_refresh_task_is_periodic():
