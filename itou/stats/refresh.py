@@ -802,9 +802,14 @@ def job_activity_statements() -> list[str]:
 
 def derived_statements() -> list[str]:
     """`stats_rebuild --rollups`: the national and per-department tables from the per-month
-    ones, the follow-up tables and the last application of each job description — every
-    table whose rebuild does not need the per-day ones again."""
-    return rollup_statements() + followup_statements() + job_activity_statements()
+    ones, the follow-up tables, the last application of each job description and the PASS
+    IAE figures of the day — every table whose rebuild does not need the per-day ones again."""
+    return (
+        rollup_statements()
+        + followup_statements()
+        + job_activity_statements()
+        + approvals_today_statements(timezone.localdate())
+    )
 
 
 @transaction.atomic
