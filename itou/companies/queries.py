@@ -363,7 +363,10 @@ JOB_DESCRIPTION_CARD_DEFERRED = (
 
 
 def job_description_details() -> QuerySet:
-    """Job descriptions with what a results card shows, in the same query (for a page of ids)."""
+    """Job descriptions with what a results card shows, in the same query (for a page of ids).
+
+    The search page reads the same values by job_description_rows (precompiled SQL, light
+    rows); tests/www/search/test_job_description_sql.py compares both."""
     return JobDescription.objects.select_related(*JOB_DESCRIPTION_CARD_RELATED).defer(*JOB_DESCRIPTION_CARD_DEFERRED)
 
 
@@ -636,3 +639,116 @@ class EmployerResults:
             )
             for pk, kind, name, brand, since, commune_name, commune_department, distance, hiring_now, count in rows
         ]
+
+
+# --- The rows of a job description results page, in precompiled SQL ---------------------
+# job_descriptions_near_page gives a page's ids; its rows were then read through
+# job_description_details() (select_related of four tables, model instances): building the
+# query and the ~80 instances of a page cost most of the Python calls of a search
+# (docs/performance.md, « 7 décembre 2026, 5e session »). The same columns are read here by
+# a fixed SQL text into light rows carrying what a card shows (search_tags.job_description_cards):
+# tests/www/search/test_job_description_sql.py checks they give the same values and cards.
+
+
+@dataclass(slots=True)
+class PlaceRow:
+    """A commune as a card shows it."""
+
+    name: str
+    department_id: str
+
+
+@dataclass(slots=True)
+class JobCompanyRow:
+    """The employer of a job description card."""
+
+    name: str
+    brand: str
+    kind: str
+    commune: PlaceRow | None
+
+    @property
+    def display_name(self) -> str:
+        return self.brand or self.name
+
+    def get_kind_display(self) -> str:
+        return _COMPANY_KIND_LABELS.get(self.kind, self.kind)
+
+
+@dataclass(slots=True)
+class JobDescriptionRow:
+    """A job description of a results page: what its card shows, nothing else."""
+
+    pk: int
+    custom_title: str
+    appellation_name: str | None
+    contract_type: str
+    hours_per_week: int | None
+    open_positions: int
+    updated_at: object
+    company: JobCompanyRow
+    location: PlaceRow | None
+    distance: float | None = None
+    detail_url: str = ""
+
+    @property
+    def display_name(self) -> str:
+        return self.custom_title or self.appellation_name
+
+
+def _column(model, name: str) -> str:
+    return f'"{model._meta.get_field(name).column}"'
+
+
+_JOB_DESCRIPTION_ROWS_SQL = (
+    f'SELECT jd."id", jd.{_column(JobDescription, "custom_title")}, a.{_column(Appellation, "name")},'
+    f" jd.{_column(JobDescription, 'contract_type')}, jd.{_column(JobDescription, 'hours_per_week')},"
+    f" jd.{_column(JobDescription, 'open_positions')}, jd.{_column(JobDescription, 'updated_at')},"
+    f" c.{_column(Company, 'name')}, c.{_column(Company, 'brand')}, c.{_column(Company, 'kind')},"
+    f" cc.{_column(Commune, 'name')}, cc.{_column(Commune, 'department')},"
+    f" lc.{_column(Commune, 'name')}, lc.{_column(Commune, 'department')}"
+    f' FROM "{_JOB_DESCRIPTION_TABLE}" jd'
+    f' INNER JOIN "{_COMPANY_TABLE}" c ON c."id" = jd.{_column(JobDescription, "company")}'
+    f' LEFT JOIN "{Appellation._meta.db_table}" a ON a."code" = jd.{_column(JobDescription, "appellation")}'
+    f' LEFT JOIN "{_COMMUNE_TABLE}" cc ON cc."code" = c.{_column(Company, "commune")}'
+    f' LEFT JOIN "{_COMMUNE_TABLE}" lc ON lc."code" = jd.{_column(JobDescription, "location")}'
+    ' WHERE jd."id" = ANY(%s)'
+)
+
+
+def job_description_rows(ranked: list[tuple[int, float]], *, using: str = "default") -> list[JobDescriptionRow]:
+    """The rows of a page of `job_descriptions_near_page` ((pk, distance) in order): one query
+    (none for no rows), in the same order, each with its distance. A job description gone
+    since the ranking is left out."""
+    if not ranked:
+        return []
+    with connections[using].cursor() as cursor:
+        cursor.execute(_JOB_DESCRIPTION_ROWS_SQL, [[pk for pk, _distance in ranked]])
+        fetched = cursor.fetchall()
+    by_pk = {}
+    for row in fetched:
+        pk, title, appellation_name, contract, hours, positions, updated_at, name, brand, kind, *places = row
+        commune_name, commune_department, location_name, location_department = places
+        by_pk[pk] = JobDescriptionRow(
+            pk=pk,
+            custom_title=title,
+            appellation_name=appellation_name,
+            contract_type=contract,
+            hours_per_week=hours,
+            open_positions=positions,
+            updated_at=updated_at,
+            company=JobCompanyRow(
+                name=name,
+                brand=brand,
+                kind=kind,
+                commune=PlaceRow(commune_name, commune_department) if commune_name is not None else None,
+            ),
+            location=PlaceRow(location_name, location_department) if location_name is not None else None,
+        )
+    rows = []
+    for pk, distance in ranked:
+        row = by_pk.get(pk)
+        if row is not None:
+            row.distance = distance
+            rows.append(row)
+    return rows

@@ -67,16 +67,3 @@ def paginate_ranked(
                 setattr(obj, name, value)
         objects.append(obj)
     return Page(objects, number, CountedPaginator([], per_page, count=total))
-
-
-def ranked_page(rows: list[tuple], number: int, total: int, *, per_page: int, details: QuerySet) -> Page:
-    """The Page of ranked `rows` (pk, distance) already cut for page `number` of `total` rows:
-    their objects loaded from `details` by primary key in one query (none for no rows), in
-    the rows' order, each with its `distance`."""
-    by_pk = details.in_bulk([pk for pk, _distance in rows]) if rows else {}
-    objects = []
-    for pk, distance in rows:
-        obj = by_pk[pk]
-        obj.distance = distance
-        objects.append(obj)
-    return Page(objects, number, CountedPaginator([], per_page, count=total))

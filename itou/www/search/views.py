@@ -7,8 +7,8 @@ choices), the commune, the count, the page of results (one more for a page numbe
 range); a job title adds one, the matching ROME appellations (so 6 at most). The employer
 search reads the count by department and the page in one precompiled query (3 in all,
 itou.companies.queries.EmployerSearch); the job description search reads its count and its
-page's ids in one query (an out-of-range page included), then the page's rows: 4, 5 with a
-job title. The ROME domains and the commune are memoized.
+page's ids in one query (an out-of-range page included), then the page's rows in one
+precompiled query (itou.companies.queries.job_description_rows): 4, 5 with a job title. The ROME domains and the commune are memoized.
 
 The employer and job description searches of anonymous visitors are cached whole for a
 minute, until an employer or a job description changes (itou.utils.pagecache).
@@ -27,13 +27,13 @@ from itou.companies.queries import (
     EmployerSearch,
     RankedPage,
     appellation_codes_matching,
-    job_description_details,
+    job_description_rows,
     job_descriptions_near_page,
 )
 from itou.prescribers.queries import authorized_organizations_near
 from itou.utils.pagecache import anonymous_page_cache
 from itou.www.search.forms import EmployerSearchForm, JobDescriptionSearchForm, PrescriberSearchForm
-from itou.www.search.pagination import MAX_PAGE_NUMBER, CountedPaginator, ranked_page
+from itou.www.search.pagination import MAX_PAGE_NUMBER, CountedPaginator
 
 RESULTS_PER_PAGE = 20
 
@@ -154,8 +154,11 @@ def job_descriptions(request):
                 contract_types=data["contract_types"],
                 appellation_codes=codes,
             )
-        page = ranked_page(
-            ranked.rows, ranked.number, ranked.total, per_page=RESULTS_PER_PAGE, details=job_description_details()
+        # The page's rows in one precompiled query, as light rows (what the cards show).
+        page = Page(
+            job_description_rows(ranked.rows),
+            ranked.number,
+            CountedPaginator([], RESULTS_PER_PAGE, count=ranked.total),
         )
         _with_detail_urls(page, "companies:job_description_detail")
     return _render(request, "search/job_descriptions.html", _search_context(form, page))
