@@ -541,6 +541,23 @@ def stats_pages(actors: dict) -> list[Page]:
             result.append(
                 Page(f"Pilotage {label} : {section}", "dashboard", [_url("stats:steering", section)], user, key)
             )
+    if dgefp is not None and (user := inspector(dgefp)) is not None:
+        # Filtered: the stored centiles and "today" tables do not serve them (docs/statistiques.md).
+        key = f"institution:{dgefp.pk}"
+        for label, section, query in (
+            ("delais, ACI", "delais", {"company_kind": "ACI"}),
+            ("delais, période libre", "delais", {"period": "custom", "start": "2026-02-15", "end": "2026-09-30"}),
+            ("embauches, ACI", "embauches", {"company_kind": "ACI"}),
+        ):
+            result.append(
+                Page(
+                    f"Pilotage DGEFP filtré : {label}",
+                    "dashboard",
+                    [_url("stats:steering", section, **query)],
+                    user,
+                    key,
+                )
+            )
     for section in ("candidatures", "delais", "embauches", "employeurs", "suivi"):
         result.append(
             Page(

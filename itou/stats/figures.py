@@ -367,7 +367,33 @@ def delays_qs_all(scope: Scope, filters: Filters, *, fields=None):
     return qs.filter(metric__in=list(DELAY_METRICS), event_day__gte=filters.start, event_day__lte=filters.end)
 
 
+def delay_histograms(scope: Scope, filters: Filters, *, fields=None) -> list:
+    """The rows of `delays_qs_all`, as a list of querysets for `percentiles_sets`: for a
+    territory and a period that is not made of whole months (« période libre »), its whole
+    months from a per-month table and only the days at its edges from the per-day one. The
+    histogram is the same (the per-month tables are the per-day rows summed), the rows read
+    are ten to thirty times fewer."""
+    if not scope.is_territory or whole_months(filters):
+        return [delays_qs_all(scope, filters, fields=fields)]
+    first = (
+        filters.start
+        if filters.start.day == 1
+        else (filters.start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    )
+    after = filters.end + datetime.timedelta(days=1)
+    last = filters.end if after.day == 1 else after.replace(day=1) - datetime.timedelta(days=1)
+    if first > last:
+        return [delays_qs_all(scope, filters, fields=fields)]
+    months = delays_qs_all(scope, dataclasses.replace(filters, start=first, end=last), fields=fields)
+    edges = DelayDay.objects.filter(_territory_q(scope, filters), metric__in=list(DELAY_METRICS)).filter(
+        Q(event_day__gte=filters.start, event_day__lt=first) | Q(event_day__gt=last, event_day__lte=filters.end)
+    )
+    return [months, edges]
+
+
 def with_month(qs):
+    if isinstance(qs, (list, tuple)):
+        return [with_month(part) for part in qs]
     return qs.annotate(month=TruncMonth("event_day"))
 
 
@@ -406,7 +432,14 @@ def percentiles_sets(qs, *groupings) -> list[list[dict]]:
     groupings = [tuple(g) for g in groupings]
     unique = list(dict.fromkeys(groupings))  # a grouping set twice would count its rows twice
     fields = list(dict.fromkeys(f for g in unique for f in g))
-    sql, params = qs.values(*fields, "days", "count").order_by().query.sql_with_params()
+    # Several querysets (delay_histograms: whole months from a month table, the days at the
+    # edges from the day table): their rows together, as one histogram.
+    parts, params = [], []
+    for part in qs if isinstance(qs, (list, tuple)) else [qs]:
+        part_sql, part_params = part.values(*fields, "days", "count").order_by().query.sql_with_params()
+        parts.append(f"({part_sql})")
+        params.extend(part_params)
+    sql = " UNION ALL ".join(parts)
     columns = [f'r."{f}"' for f in fields]
     if len(unique) == 1:
         keys = ["0", *columns]
@@ -492,8 +525,9 @@ def delay_breakdowns(scope: Scope, filters: Filters, *fields: str, metrics=tuple
     rest = [f for f in fields if f not in results]
     for group in ([f for f in rest if f != "department"], [f for f in rest if f == "department"]):
         if group:
-            qs = delays_qs_all(scope, filters, fields=tuple(group))
-            qs = qs.filter(metric__in=list(metrics)) if set(metrics) != set(DELAY_METRICS) else qs
+            qs = delay_histograms(scope, filters, fields=tuple(group))
+            if set(metrics) != set(DELAY_METRICS):
+                qs = [part.filter(metric__in=list(metrics)) for part in qs]
             results.update(zip(group, percentiles_sets(qs, *(("metric", f) for f in group)), strict=True))
     return [results[f] for f in fields]
 

@@ -656,3 +656,39 @@ def test_employer_tension_equals_raw(world, department):
         incremental = snapshot()
         refresh.rebuild()
         assert snapshot() == incremental
+
+
+@pytest.mark.parametrize(
+    "start,end",
+    [
+        (datetime.date(2026, 2, 15), datetime.date(2026, 6, 20)),  # days, whole months, days
+        (datetime.date(2026, 3, 1), datetime.date(2026, 5, 10)),  # whole months, then days
+        (datetime.date(2026, 4, 3), datetime.date(2026, 4, 25)),  # within a month: days only
+    ],
+)
+@pytest.mark.parametrize("department", [None, "69"])
+def test_custom_period_percentiles_equal_raw(world, start, end, department):
+    """A « période libre »: its whole months read from a per-month table, its edge days
+    from the per-day one, summed as one histogram: the same centiles as the raw rows."""
+    with time_machine.travel(NOW, tick=False):
+        refresh.rebuild()
+        scope = Scope("test", departments=None if department is None else (department,))
+        filters = Filters(start, end)
+        parts = figures.delay_histograms(scope, filters, fields=())
+        assert len(parts) == (1 if start.month == end.month else 2)
+        assert parts[-1].model is DelayDay
+        overall = {r["metric"]: r for r in figures.percentiles_sets(parts, ("metric",))[0]}
+        checked = 0
+        for metric in DELAY_METRICS:
+            raw = raw_delays(metric, start, end, department)
+            row = overall.get(metric)
+            got = (row["n"], row["median"], row["p90"]) if row else None
+            want = (len(raw), percentile_disc(raw, 0.5), percentile_disc(raw, 0.9)) if raw else None
+            assert got == want
+            checked += len(raw)
+        assert checked > 0
+        if department is None:
+            expected = raw_percentiles(start, end)
+            fields = ("department", "company_kind", "sender_category")
+            for field, rows in zip(fields, figures.delay_breakdowns(scope, filters, *fields), strict=True):
+                assert stored_rows(rows, field) == expected[field]

@@ -245,7 +245,7 @@ def map_block(scope: Scope, filters: Filters, *, names, choice: str, query) -> B
 
 def delay_blocks(scope: Scope, filters: Filters, *, names) -> list[Block]:
     # Overall and month by month: no other column (the narrowest table serves).
-    totals = figures.delays_qs_all(scope, filters, fields=())
+    totals = figures.delay_histograms(scope, filters, fields=())
     # The overall delays and their monthly trend in one query (one read of the rows).
     overall_rows, monthly = figures.percentiles_sets(figures.with_month(totals), ("metric",), ("metric", "month"))
     overall = {r["metric"]: r for r in overall_rows}
