@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import pytest
 import requests
@@ -33,18 +33,28 @@ class LocalProvider:
         return env
 
 
+def provider_database_url(settings_dict: dict) -> str:
+    """The URL of the provider's database: the test database's server, its name +
+    `_oidc_provider`. A socket folder as HOST (the project-local PostgreSQL of `make test`)
+    goes in the query string: in the URL's host part, libpq would read an empty host and
+    reach the machine's default socket, another server."""
+    name = f"{settings_dict['NAME']}_oidc_provider"
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = f":{quote(str(settings_dict['PASSWORD']), safe='')}" if settings_dict.get("PASSWORD") else ""
+    host, port = settings_dict.get("HOST") or "", str(settings_dict.get("PORT") or "")
+    if host and not host.startswith("/"):
+        return f"postgresql://{user}{password}@{host}{f':{port}' if port else ''}/{name}"
+    query = urlencode({key: value for key, value in (("host", host), ("port", port)) if value})
+    return f"postgresql://{user}{password}@/{name}{f'?{query}' if query else ''}"
+
+
 @pytest.fixture(scope="session")
 def oidc_provider(django_db_setup, django_db_blocker, tmp_path_factory):
     """Started once per test process, on a free port of 127.0.0.1, with its own database
     (the test database's name + `_oidc_provider`, on the same server)."""
     from django.db import connection
 
-    settings_dict = connection.settings_dict
-    user = settings_dict.get("USER") or ""
-    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
-    host = settings_dict.get("HOST") or "127.0.0.1"
-    port = settings_dict.get("PORT") or "5432"
-    database_url = f"postgresql://{user}{password}@{host}:{port}/{settings_dict['NAME']}_oidc_provider"
+    database_url = provider_database_url(connection.settings_dict)
     key_file = tmp_path_factory.mktemp("oidc-provider") / "rs256.pem"
     process = subprocess.Popen(
         [sys.executable, "-m", "devtools.oidc_provider", "--database-url", database_url, "--key-file", str(key_file)],
