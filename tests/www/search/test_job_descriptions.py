@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from itou.companies.enums import CompanyKind, ContractType
 from itou.companies.job_descriptions import job_description_update
+from itou.companies.models import SIAE_CONVENTION_GRACE_PERIOD
 from itou.companies.queries import job_descriptions_near, job_descriptions_near_page, job_descriptions_results
 from itou.geo.distance import Point
 from tests.companies.factories import CompanyFactory, CompanyMembershipFactory
@@ -78,6 +79,24 @@ def test_only_open_job_descriptions_of_active_searchable_employers(client):
     )
 
     assert titles(search(client)) == ["Ouverte"]
+
+
+def test_convention_grace_period_boundary(client):
+    """DOMAIN.md: an employer stays visible during the grace period after its convention
+    ends, the last day included; the day after, its job descriptions leave the search (the
+    end date copied on the job description, compared with the day of the search)."""
+    today = timezone.localdate()
+    job_description(
+        company_near(name="Dernier jour", convention_end_date=today - SIAE_CONVENTION_GRACE_PERIOD),
+        custom_title="Dernier jour de grâce",
+    )
+    job_description(
+        company_near(
+            name="Lendemain", convention_end_date=today - SIAE_CONVENTION_GRACE_PERIOD - datetime.timedelta(days=1)
+        ),
+        custom_title="Lendemain de la grâce",
+    )
+    assert titles(search(client)) == ["Dernier jour de grâce"]
 
 
 def test_distance_is_the_job_description_own(client):
